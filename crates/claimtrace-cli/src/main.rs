@@ -1,0 +1,81 @@
+//! `claimtrace`: who says so, how sure are they, and where did it come from first?
+//!
+//! This binary only parses arguments and writes output; each subcommand lives in `cmd/` and
+//! calls the library crates.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod cmd;
+
+#[derive(Parser)]
+#[command(name = "claimtrace", version, about = "Who says so, how sure are they, and where did it come from first?")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles (HTML, WARC, JSONL, text; files, directories or `-`) and write one JSON
+    /// object per article.
+    Extract(cmd::extract::Args),
+    /// Tokenize, tag, parse and recognise entities; write CoNLL-U.
+    Tag(cmd::tag::Args),
+    /// Train a model from UD / IOB2 files.
+    #[command(subcommand)]
+    Train(TrainCommand),
+    /// Score a stage on an external benchmark.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// UPOS, features and lemmas.
+    Tagger(cmd::train_tagger::Args),
+    /// Dependency parser.
+    Parser(cmd::train_parser::Args),
+    /// Entity recogniser.
+    Ner(cmd::train_ner::Args),
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Main-text extraction on the article-extraction benchmark (precision, recall, F1, pages/s).
+    Aeb(cmd::eval_aeb::Args),
+    /// Tokenizer and sentence splitter against UD raw text (CoNLL 2018 token and sentence F1).
+    Tokenizer(cmd::eval_tokenizer::Args),
+    /// Tagger and parser on a UD test file with gold tokens (UPOS, UFeats, Lemma, UAS, LAS).
+    Ud(cmd::eval_ud::Args),
+    /// Entity recogniser on an IOB2 file (per-label and overall span F1).
+    Ner(cmd::eval_ner::Args),
+    /// Temporal expressions against TimeML gold (span F1, value accuracy).
+    Time(cmd::eval_time::Args),
+    /// Toponym resolution against gold coordinates (Acc@161, mean error, AUC).
+    Geo(cmd::eval_geo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(a) => cmd::extract::run(a),
+        Command::Tag(a) => cmd::tag::run(a),
+        Command::Train(TrainCommand::Tagger(a)) => cmd::train_tagger::run(a),
+        Command::Train(TrainCommand::Parser(a)) => cmd::train_parser::run(a),
+        Command::Train(TrainCommand::Ner(a)) => cmd::train_ner::run(a),
+        Command::Eval(EvalCommand::Aeb(a)) => cmd::eval_aeb::run(a),
+        Command::Eval(EvalCommand::Tokenizer(a)) => cmd::eval_tokenizer::run(a),
+        Command::Eval(EvalCommand::Ud(a)) => cmd::eval_ud::run(a),
+        Command::Eval(EvalCommand::Ner(a)) => cmd::eval_ner::run(a),
+        Command::Eval(EvalCommand::Time(a)) => cmd::eval_time::run(a),
+        Command::Eval(EvalCommand::Geo(a)) => cmd::eval_geo::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("claimtrace: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

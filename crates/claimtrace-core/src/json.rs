@@ -1,0 +1,397 @@
+//! JSON (JSONL) form of a [`Doc`]: the lingua franca between stages, tools and users.
+//!
+//! Written: `id, url, outlet, title, authors, published, lang, text`, then one array per
+//! non-empty layer. Spans are `{text, start, end}` in **character** offsets into `text`.
+//! Read: the same (layers are optional), so JSON written by `claimtrace extract` reads back.
+
+use crate::charmap::CharMap;
+use crate::doc::{Doc, Entity, Sentence, Token};
+use crate::span::Span;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+/// What to include in the JSON of a document.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonOptions {
+    /// Write the `tokens` layer (big: off by default).
+    pub tokens: bool,
+}
+
+/// A serialisable view of a document with char offsets. Build one with [`Doc::json`].
+pub struct DocJson<'a> {
+    doc: &'a Doc,
+    map: CharMap,
+    opts: JsonOptions,
+}
+
+impl Doc {
+    /// A view that serialises this document as claimtrace JSON.
+    pub fn json(&self, opts: JsonOptions) -> DocJson<'_> {
+        DocJson {
+            doc: self,
+            map: CharMap::new(&self.text),
+            opts,
+        }
+    }
+
+    /// One JSON line (no trailing newline).
+    pub fn to_json_line(&self, opts: JsonOptions) -> String {
+        serde_json::to_string(&self.json(opts)).unwrap_or_else(|e| {
+            // Serialising strings and numbers cannot fail; keep a valid line regardless.
+            format!("{{\"id\":{:?},\"error\":{:?}}}", self.id, e.to_string())
+        })
+    }
+}
+
+/// `{text, start, end}` with char offsets.
+pub struct JsonSpan<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Serialize for JsonSpan<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("text", self.text)?;
+        m.serialize_entry("start", &self.start)?;
+        m.serialize_entry("end", &self.end)?;
+        m.end()
+    }
+}
+
+impl<'a> DocJson<'a> {
+    /// The JSON form of a span of this document.
+    pub fn span(&self, span: Span) -> JsonSpan<'a> {
+        JsonSpan {
+            text: span.text(&self.doc.text),
+            start: self.map.char_of(span.start as usize),
+            end: self.map.char_of(span.end as usize),
+        }
+    }
+}
+
+struct Seq<'b, 'a, T>(&'b DocJson<'a>, &'b [T]);
+
+impl Serialize for Seq<'_, '_, Sentence> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for x in self.1 {
+            seq.serialize_element(&self.0.span(x.span))?;
+        }
+        seq.end()
+    }
+}
+
+struct TokenJson<'b, 'a>(&'b DocJson<'a>, &'b Token);
+
+impl Serialize for TokenJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (dj, t) = (self.0, self.1);
+        let sp = dj.span(t.span);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("text", sp.text)?;
+        m.serialize_entry("start", &sp.start)?;
+        m.serialize_entry("end", &sp.end)?;
+        if let Some(f) = &t.form {
+            m.serialize_entry("form", f.as_str())?;
+        }
+        if !t.upos.is_empty() {
+            m.serialize_entry("upos", t.upos.as_str())?;
+        }
+        if !t.feats.is_empty() {
+            m.serialize_entry("feats", t.feats.as_str())?;
+        }
+        if !t.lemma.is_empty() {
+            m.serialize_entry("lemma", t.lemma.as_str())?;
+        }
+        if !t.deprel.is_empty() {
+            let head: i64 = if t.head == Token::ROOT {
+                -1
+            } else {
+                t.head as i64
+            };
+            m.serialize_entry("head", &head)?;
+            m.serialize_entry("deprel", t.deprel.as_str())?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Seq<'_, '_, Token> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for t in self.1 {
+            seq.serialize_element(&TokenJson(self.0, t))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Seq<'_, '_, Entity> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for e in self.1 {
+            let sp = self.0.span(e.span);
+            seq.serialize_element(&EntityJson(sp, e.label.as_str()))?;
+        }
+        seq.end()
+    }
+}
+
+struct EntityJson<'a>(JsonSpan<'a>, &'a str);
+
+impl Serialize for EntityJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("text", self.0.text)?;
+        m.serialize_entry("start", &self.0.start)?;
+        m.serialize_entry("end", &self.0.end)?;
+        m.serialize_entry("label", self.1)?;
+        m.end()
+    }
+}
+
+impl Serialize for DocJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.doc;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &d.id)?;
+        m.serialize_entry("url", &d.url)?;
+        m.serialize_entry("outlet", &d.outlet)?;
+        m.serialize_entry("title", &d.title)?;
+        m.serialize_entry("authors", &d.authors)?;
+        m.serialize_entry("published", &d.published)?;
+        m.serialize_entry("lang", &d.lang)?;
+        m.serialize_entry("text", &d.text)?;
+        if !d.sentences.is_empty() {
+            m.serialize_entry("sentences", &Seq(self, &d.sentences))?;
+        }
+        if self.opts.tokens && !d.tokens.is_empty() {
+            m.serialize_entry("tokens", &Seq(self, &d.tokens))?;
+        }
+        if !d.entities.is_empty() {
+            m.serialize_entry("entities", &Seq(self, &d.entities))?;
+        }
+        m.end()
+    }
+}
+
+/// Why a JSON object could not be read as a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonDocError(pub String);
+
+impl std::fmt::Display for JsonDocError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn opt_str(v: &Value, key: &str) -> Result<Option<String>, JsonDocError> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => Err(JsonDocError(format!(
+            "field `{key}` should be a string, found {}",
+            kind(other)
+        ))),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Converts char offsets of one text to byte offsets, in one pass for sorted queries.
+struct ByteMap<'t> {
+    text: &'t str,
+    /// byte offset of every char, plus the end.
+    starts: Vec<u32>,
+}
+
+impl<'t> ByteMap<'t> {
+    fn new(text: &'t str) -> Self {
+        let starts = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .map(|(b, _)| b as u32)
+                .chain(std::iter::once(text.len() as u32))
+                .collect()
+        };
+        ByteMap { text, starts }
+    }
+
+    fn byte(&self, ch: u64) -> Option<usize> {
+        if self.starts.is_empty() {
+            return (ch as usize <= self.text.len()).then_some(ch as usize);
+        }
+        self.starts.get(ch as usize).map(|&b| b as usize)
+    }
+
+    fn span(&self, v: &Value, what: &str) -> Result<Span, JsonDocError> {
+        let get = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_u64)
+                .ok_or_else(|| JsonDocError(format!("{what}: `{k}` missing or not a number")))
+        };
+        let (s, e) = (get("start")?, get("end")?);
+        match (self.byte(s), self.byte(e)) {
+            (Some(s), Some(e)) if s <= e => Ok(Span::new(s, e)),
+            _ => Err(JsonDocError(format!(
+                "{what}: span {s}..{e} does not fit the text ({} characters)",
+                self.text.chars().count()
+            ))),
+        }
+    }
+}
+
+impl Doc {
+    /// Reads a document from a JSON object in claimtrace's schema. `text` is required; layers
+    /// are optional. Offsets are character offsets.
+    pub fn from_json(v: &Value) -> Result<Doc, JsonDocError> {
+        if !v.is_object() {
+            return Err(JsonDocError(format!("expected a JSON object, found {}", kind(v))));
+        }
+        let text = opt_str(v, "text")?
+            .ok_or_else(|| JsonDocError("field `text` is missing".into()))?;
+        let authors = match v.get("authors") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect(),
+            Some(other) => {
+                return Err(JsonDocError(format!(
+                    "field `authors` should be an array of strings, found {}",
+                    kind(other)
+                )));
+            }
+        };
+        let mut doc = Doc {
+            id: opt_str(v, "id")?.unwrap_or_default(),
+            url: opt_str(v, "url")?,
+            outlet: opt_str(v, "outlet")?,
+            title: opt_str(v, "title")?,
+            authors,
+            published: opt_str(v, "published")?,
+            lang: opt_str(v, "lang")?,
+            text,
+            ..Doc::default()
+        };
+        let bm = ByteMap::new(&doc.text);
+        let mut tokens = Vec::new();
+        if let Some(Value::Array(a)) = v.get("tokens") {
+            for (i, t) in a.iter().enumerate() {
+                let span = bm.span(t, &format!("tokens[{i}]"))?;
+                let s = |k: &str| {
+                    t.get(k)
+                        .and_then(Value::as_str)
+                        .map(compact_str::CompactString::from)
+                        .unwrap_or_default()
+                };
+                let head = match t.get("head").and_then(Value::as_i64) {
+                    Some(h) if h >= 0 => h as u32,
+                    _ => Token::ROOT,
+                };
+                tokens.push(Token {
+                    span,
+                    form: t
+                        .get("form")
+                        .and_then(Value::as_str)
+                        .map(compact_str::CompactString::from),
+                    upos: s("upos"),
+                    feats: s("feats"),
+                    lemma: s("lemma"),
+                    head,
+                    deprel: s("deprel"),
+                });
+            }
+        }
+        let mut sentences = Vec::new();
+        if let Some(Value::Array(a)) = v.get("sentences") {
+            for (i, s) in a.iter().enumerate() {
+                let span = bm.span(s, &format!("sentences[{i}]"))?;
+                let ts = tokens.partition_point(|t: &Token| t.span.start < span.start) as u32;
+                let te = tokens.partition_point(|t: &Token| t.span.start < span.end) as u32;
+                sentences.push(Sentence {
+                    span,
+                    token_start: ts,
+                    token_end: te,
+                });
+            }
+        }
+        let mut entities = Vec::new();
+        if let Some(Value::Array(a)) = v.get("entities") {
+            for (i, e) in a.iter().enumerate() {
+                let span = bm.span(e, &format!("entities[{i}]"))?;
+                let ts = tokens.partition_point(|t: &Token| t.span.start < span.start) as u32;
+                let te = tokens.partition_point(|t: &Token| t.span.start < span.end) as u32;
+                entities.push(Entity {
+                    span,
+                    label: e
+                        .get("label")
+                        .and_then(Value::as_str)
+                        .map(compact_str::CompactString::from)
+                        .unwrap_or_default(),
+                    token_start: ts,
+                    token_end: te,
+                });
+            }
+        }
+        doc.tokens = tokens;
+        doc.sentences = sentences;
+        doc.entities = entities;
+        Ok(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roundtrip_with_char_offsets() {
+        let mut d = Doc::from_text("a1", "«Hé» said Ana.");
+        d.lang = Some("en".into());
+        let text = d.text.clone();
+        let b = |s: &str| text.find(s).unwrap();
+        d.sentences.push(Sentence {
+            span: Span::new(0, text.len()),
+            token_start: 0,
+            token_end: 0,
+        });
+        d.entities.push(Entity {
+            span: Span::new(b("Ana"), b("Ana") + 3),
+            label: "PER".into(),
+            ..Entity::default()
+        });
+        let line = d.to_json_line(JsonOptions::default());
+        let v: Value = serde_json::from_str(&line).unwrap();
+        // "«Hé» said " is 10 characters but 12 bytes.
+        assert_eq!(v["entities"][0]["start"], 10);
+        assert_eq!(v["entities"][0]["text"], "Ana");
+        let back = Doc::from_json(&v).unwrap();
+        assert_eq!(back.entities[0].span, d.entities[0].span);
+        assert_eq!(back.text, d.text);
+    }
+
+    #[test]
+    fn bad_json_docs_are_errors() {
+        assert!(Doc::from_json(&serde_json::json!([1])).is_err());
+        assert!(Doc::from_json(&serde_json::json!({"title": "x"})).is_err());
+        assert!(Doc::from_json(&serde_json::json!({"text": 3, "title": {}})).is_err());
+        let e = Doc::from_json(&serde_json::json!({"text": "ab", "entities": [{"start": 1, "end": 9}]}));
+        assert!(e.unwrap_err().0.contains("does not fit"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Readers: HTML, WARC, JSONL, text, directories and stdin, with charsets and limits.

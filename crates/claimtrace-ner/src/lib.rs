@@ -1,0 +1,1 @@
+//! Named-entity recogniser (PER, ORG, LOC) with gazetteer features.

@@ -1,0 +1,1 @@
+//! UPOS, morphological features and lemmas: averaged-perceptron tagger trained on UD.

@@ -1,0 +1,1 @@
+//! Tokenizer and sentence splitter (en, fr, es, ar).

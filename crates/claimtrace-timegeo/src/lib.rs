@@ -1,0 +1,1 @@
+//! Temporal expressions and places, normalised relative to the article.
