@@ -51,7 +51,10 @@ impl CharMap {
 /// Byte offset of a character offset in `text` (clamped to the end). Linear; for input
 /// conversions (gold files with character offsets), not hot paths.
 pub fn byte_of_char(text: &str, ch: usize) -> usize {
-    text.char_indices().nth(ch).map(|(b, _)| b).unwrap_or(text.len())
+    text.char_indices()
+        .nth(ch)
+        .map(|(b, _)| b)
+        .unwrap_or(text.len())
 }
 
 #[cfg(test)]

@@ -32,6 +32,50 @@ pub struct Doc {
     pub tokens: Vec<Token>,
     /// Named entities (layer `entities`).
     pub entities: Vec<Entity>,
+    /// Temporal expressions normalised to TIMEX3 values (layer `times`).
+    pub times: Vec<TimeExpr>,
+    /// Toponyms resolved to gazetteer records (layer `places`).
+    pub places: Vec<Place>,
+    /// ISO 3166-1 alpha-2 codes of the countries the article is about, most prominent first
+    /// (set by the place stage).
+    pub focus_countries: Vec<String>,
+}
+
+/// A temporal expression (TIMEX3-style).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TimeExpr {
+    pub span: Span,
+    /// TIMEX3 type: `DATE`, `TIME`, `DURATION` or `SET`.
+    pub kind: CompactString,
+    /// TIMEX3 value: `2019-01-10`, `2019-02`, `P3D`, `XXXX-WXX-5`, `PRESENT_REF`…
+    pub value: String,
+    /// How the value was obtained: `absolute` (the text says it all), `dct` (resolved against
+    /// the publication date), `unknown` (relative, no publication date), `none` (durations).
+    pub anchor: CompactString,
+}
+
+/// A toponym resolved to one gazetteer record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Place {
+    pub span: Span,
+    /// GeoNames id of the record (0 if none).
+    pub geonameid: u32,
+    /// The record's name.
+    pub name: String,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: CompactString,
+    /// GeoNames admin1 code (empty for countries).
+    pub admin1: CompactString,
+    pub lat: f64,
+    pub lon: f64,
+    /// Estimated probability that the record is the right one (0..1).
+    pub confidence: f32,
+    /// How the text relates the mention to the place: `near`, `demonym`…; `None` when it is
+    /// simply the place.
+    pub relation: Option<CompactString>,
+    /// A containing region the text gives (`the Euphrates River valley` in "near Hajin in the
+    /// Euphrates River valley").
+    pub within: Option<String>,
 }
 
 /// A sentence: its span and the range of its tokens in [`Doc::tokens`].

@@ -5,7 +5,7 @@
 //! Read: the same (layers are optional), so JSON written by `claimtrace extract` reads back.
 
 use crate::charmap::CharMap;
-use crate::doc::{Doc, Entity, Sentence, Token};
+use crate::doc::{Doc, Entity, Place, Sentence, TimeExpr, Token};
 use crate::span::Span;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -153,6 +153,67 @@ impl Serialize for EntityJson<'_> {
     }
 }
 
+impl Serialize for Seq<'_, '_, TimeExpr> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for t in self.1 {
+            seq.serialize_element(&TimeJson(self.0.span(t.span), t))?;
+        }
+        seq.end()
+    }
+}
+
+struct TimeJson<'a>(JsonSpan<'a>, &'a TimeExpr);
+
+impl Serialize for TimeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("text", self.0.text)?;
+        m.serialize_entry("start", &self.0.start)?;
+        m.serialize_entry("end", &self.0.end)?;
+        m.serialize_entry("type", self.1.kind.as_str())?;
+        m.serialize_entry("value", &self.1.value)?;
+        m.serialize_entry("anchor", self.1.anchor.as_str())?;
+        m.end()
+    }
+}
+
+impl Serialize for Seq<'_, '_, Place> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for p in self.1 {
+            seq.serialize_element(&PlaceJson(self.0.span(p.span), p))?;
+        }
+        seq.end()
+    }
+}
+
+struct PlaceJson<'a>(JsonSpan<'a>, &'a Place);
+
+impl Serialize for PlaceJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.1;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("text", self.0.text)?;
+        m.serialize_entry("start", &self.0.start)?;
+        m.serialize_entry("end", &self.0.end)?;
+        m.serialize_entry("geonameid", &p.geonameid)?;
+        m.serialize_entry("name", &p.name)?;
+        m.serialize_entry("country", p.country.as_str())?;
+        m.serialize_entry("admin1", p.admin1.as_str())?;
+        m.serialize_entry("lat", &p.lat)?;
+        m.serialize_entry("lon", &p.lon)?;
+        m.serialize_entry("confidence", &p.confidence)?;
+        if let Some(r) = &p.relation {
+            m.serialize_entry("relation", r.as_str())?;
+        }
+        if let Some(w) = &p.within {
+            m.serialize_entry("within", w)?;
+        }
+        m.end()
+    }
+}
+
 impl Serialize for DocJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let d = self.doc;
@@ -173,6 +234,15 @@ impl Serialize for DocJson<'_> {
         }
         if !d.entities.is_empty() {
             m.serialize_entry("entities", &Seq(self, &d.entities))?;
+        }
+        if !d.times.is_empty() {
+            m.serialize_entry("times", &Seq(self, &d.times))?;
+        }
+        if !d.places.is_empty() {
+            m.serialize_entry("places", &Seq(self, &d.places))?;
+        }
+        if !d.focus_countries.is_empty() {
+            m.serialize_entry("focus_countries", &d.focus_countries)?;
         }
         m.end()
     }
@@ -260,10 +330,13 @@ impl Doc {
     /// are optional. Offsets are character offsets.
     pub fn from_json(v: &Value) -> Result<Doc, JsonDocError> {
         if !v.is_object() {
-            return Err(JsonDocError(format!("expected a JSON object, found {}", kind(v))));
+            return Err(JsonDocError(format!(
+                "expected a JSON object, found {}",
+                kind(v)
+            )));
         }
-        let text = opt_str(v, "text")?
-            .ok_or_else(|| JsonDocError("field `text` is missing".into()))?;
+        let text =
+            opt_str(v, "text")?.ok_or_else(|| JsonDocError("field `text` is missing".into()))?;
         let authors = match v.get("authors") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::String(s)) => vec![s.clone()],
@@ -349,9 +422,54 @@ impl Doc {
                 });
             }
         }
+        let mut times = Vec::new();
+        if let Some(Value::Array(a)) = v.get("times") {
+            for (i, t) in a.iter().enumerate() {
+                let span = bm.span(t, &format!("times[{i}]"))?;
+                let s = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or_default();
+                times.push(TimeExpr {
+                    span,
+                    kind: s("type").into(),
+                    value: s("value").to_owned(),
+                    anchor: s("anchor").into(),
+                });
+            }
+        }
+        let mut places = Vec::new();
+        if let Some(Value::Array(a)) = v.get("places") {
+            for (i, p) in a.iter().enumerate() {
+                let span = bm.span(p, &format!("places[{i}]"))?;
+                let s = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or_default();
+                let f = |k: &str| p.get(k).and_then(Value::as_f64).unwrap_or_default();
+                places.push(Place {
+                    span,
+                    geonameid: p
+                        .get("geonameid")
+                        .and_then(Value::as_u64)
+                        .and_then(|x| u32::try_from(x).ok())
+                        .unwrap_or(0),
+                    name: s("name").to_owned(),
+                    country: s("country").into(),
+                    admin1: s("admin1").into(),
+                    lat: f("lat"),
+                    lon: f("lon"),
+                    confidence: f("confidence") as f32,
+                    relation: p.get("relation").and_then(Value::as_str).map(Into::into),
+                    within: p.get("within").and_then(Value::as_str).map(str::to_owned),
+                });
+            }
+        }
+        if let Some(Value::Array(a)) = v.get("focus_countries") {
+            doc.focus_countries = a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect();
+        }
         doc.tokens = tokens;
         doc.sentences = sentences;
         doc.entities = entities;
+        doc.times = times;
+        doc.places = places;
         Ok(doc)
     }
 }
@@ -383,7 +501,44 @@ mod tests {
         assert_eq!(v["entities"][0]["text"], "Ana");
         let back = Doc::from_json(&v).unwrap();
         assert_eq!(back.entities[0].span, d.entities[0].span);
+        assert!(v.get("times").is_none() && v.get("places").is_none());
         assert_eq!(back.text, d.text);
+    }
+
+    #[test]
+    fn times_and_places_roundtrip() {
+        let mut d = Doc::from_text("t", "Hé, in Hajin yesterday.");
+        let text = d.text.clone();
+        let b = |s: &str| text.find(s).unwrap();
+        d.times.push(TimeExpr {
+            span: Span::new(b("yesterday"), b("yesterday") + 9),
+            kind: "DATE".into(),
+            value: "2019-03-05".into(),
+            anchor: "dct".into(),
+        });
+        d.places.push(Place {
+            span: Span::new(b("Hajin"), b("Hajin") + 5),
+            geonameid: 174506,
+            name: "Hajīn".into(),
+            country: "SY".into(),
+            admin1: "07".into(),
+            lat: 34.69508,
+            lon: 40.83138,
+            confidence: 0.75,
+            relation: Some("near".into()),
+            within: None,
+        });
+        d.focus_countries.push("SY".into());
+        let v: Value = serde_json::from_str(&d.to_json_line(JsonOptions::default())).unwrap();
+        assert_eq!(v["times"][0]["start"], 13);
+        assert_eq!(v["times"][0]["type"], "DATE");
+        assert_eq!(v["places"][0]["geonameid"], 174506);
+        assert_eq!(v["places"][0]["relation"], "near");
+        assert!(v["places"][0].get("within").is_none());
+        let back = Doc::from_json(&v).unwrap();
+        assert_eq!(back.times, d.times);
+        assert_eq!(back.places, d.places);
+        assert_eq!(back.focus_countries, d.focus_countries);
     }
 
     #[test]
@@ -391,7 +546,9 @@ mod tests {
         assert!(Doc::from_json(&serde_json::json!([1])).is_err());
         assert!(Doc::from_json(&serde_json::json!({"title": "x"})).is_err());
         assert!(Doc::from_json(&serde_json::json!({"text": 3, "title": {}})).is_err());
-        let e = Doc::from_json(&serde_json::json!({"text": "ab", "entities": [{"start": 1, "end": 9}]}));
+        let e = Doc::from_json(
+            &serde_json::json!({"text": "ab", "entities": [{"start": 1, "end": 9}]}),
+        );
         assert!(e.unwrap_err().0.contains("does not fit"));
     }
 }

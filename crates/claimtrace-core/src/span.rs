@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// Both ends always fall on UTF-8 character boundaries. `u32` keeps layers small; a body over
 /// 4 GiB is refused at ingestion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,
