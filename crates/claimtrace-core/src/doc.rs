@@ -39,6 +39,51 @@ pub struct Doc {
     /// ISO 3166-1 alpha-2 codes of the countries the article is about, most prominent first
     /// (set by the place stage).
     pub focus_countries: Vec<String>,
+    /// Reported claims: who says what, how, through whom and how surely (layer `attributions`).
+    pub attributions: Vec<Attribution>,
+    /// Distinct sources of the attributions, with their mentions (layer `sources`).
+    pub sources: Vec<Source>,
+}
+
+/// One reported claim: source, cue, content, nesting and certainty.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Attribution {
+    /// The source as written ("the Tetouan-native", "he"); `None` when the text names none.
+    pub source: Option<Span>,
+    /// Source type: `person`, `organization`, `media`, `official`, `anonymous_official`,
+    /// `document`, `rumour`, `unnamed`, `self`.
+    pub source_type: CompactString,
+    /// Index in [`Doc::sources`] of the source it refers to, when resolved.
+    pub source_id: Option<u32>,
+    /// The reporting verb or phrase ("said", "according to", "selon", "قال").
+    pub cue: Option<Span>,
+    /// What is claimed (may include the complementiser "that", like PolNeAR).
+    pub content: Span,
+    /// `direct` (fully quoted), `indirect` (paraphrase) or `mixed` (partly quoted).
+    pub kind: CompactString,
+    /// Index in [`Doc::attributions`] of the attribution this one is embedded in.
+    pub parent: Option<u32>,
+    /// The medium the source spoke to ("EFE" in "Speaking to EFE, X said"), canonical name.
+    pub channel: Option<String>,
+    /// Where the channel is mentioned.
+    pub channel_span: Option<Span>,
+    /// `asserted`, `hedged`, `rumour`, `denied` or `unknown`.
+    pub certainty: CompactString,
+    /// The span that decided a certainty other than `asserted` ("believed to", "did not know
+    /// whether").
+    pub hedge: Option<Span>,
+}
+
+/// A distinct source: the canonical name it refers to and every mention.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Source {
+    /// Canonical name ("Mohamed A.", "The Guardian", "regional intelligence officials"); empty
+    /// when a pronoun could not be resolved (unknown entity).
+    pub entity: String,
+    /// Same types as [`Attribution::source_type`].
+    pub kind: CompactString,
+    /// Mentions as sources, in text order.
+    pub mentions: Vec<Span>,
 }
 
 /// A temporal expression (TIMEX3-style).

@@ -5,7 +5,7 @@
 //! Read: the same (layers are optional), so JSON written by `claimtrace extract` reads back.
 
 use crate::charmap::CharMap;
-use crate::doc::{Doc, Entity, Place, Sentence, TimeExpr, Token};
+use crate::doc::{Attribution, Doc, Entity, Place, Sentence, Source, TimeExpr, Token};
 use crate::span::Span;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -214,6 +214,98 @@ impl Serialize for PlaceJson<'_> {
     }
 }
 
+impl Serialize for Seq<'_, '_, Attribution> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for a in self.1 {
+            seq.serialize_element(&AttributionJson(self.0, a))?;
+        }
+        seq.end()
+    }
+}
+
+struct AttributionJson<'b, 'a>(&'b DocJson<'a>, &'b Attribution);
+
+struct SourceRefJson<'a> {
+    span: Option<JsonSpan<'a>>,
+    kind: &'a str,
+    entity: Option<&'a str>,
+    id: Option<u32>,
+}
+
+impl Serialize for SourceRefJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(sp) = &self.span {
+            m.serialize_entry("text", sp.text)?;
+            m.serialize_entry("start", &sp.start)?;
+            m.serialize_entry("end", &sp.end)?;
+        }
+        m.serialize_entry("type", self.kind)?;
+        m.serialize_entry("entity", &self.entity)?;
+        if let Some(id) = self.id {
+            m.serialize_entry("id", &id)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for AttributionJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (dj, a) = (self.0, self.1);
+        let entity = a
+            .source_id
+            .and_then(|i| dj.doc.sources.get(i as usize))
+            .map(|x| x.entity.as_str())
+            .filter(|e| !e.is_empty());
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry(
+            "source",
+            &SourceRefJson {
+                span: a.source.map(|sp| dj.span(sp)),
+                kind: a.source_type.as_str(),
+                entity,
+                id: a.source_id,
+            },
+        )?;
+        m.serialize_entry("cue", &a.cue.map(|sp| dj.span(sp)))?;
+        m.serialize_entry("content", &dj.span(a.content))?;
+        m.serialize_entry("kind", a.kind.as_str())?;
+        m.serialize_entry("parent", &a.parent)?;
+        m.serialize_entry("channel", &a.channel)?;
+        if let Some(sp) = a.channel_span {
+            m.serialize_entry("channel_span", &dj.span(sp))?;
+        }
+        m.serialize_entry("certainty", a.certainty.as_str())?;
+        m.serialize_entry("hedge", &a.hedge.map(|sp| dj.span(sp)))?;
+        m.end()
+    }
+}
+
+impl Serialize for Seq<'_, '_, Source> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for x in self.1 {
+            seq.serialize_element(&SourceJson(self.0, x))?;
+        }
+        seq.end()
+    }
+}
+
+struct SourceJson<'b, 'a>(&'b DocJson<'a>, &'b Source);
+
+impl Serialize for SourceJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (dj, x) = (self.0, self.1);
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("entity", &x.entity)?;
+        m.serialize_entry("type", x.kind.as_str())?;
+        let mentions: Vec<JsonSpan<'_>> = x.mentions.iter().map(|sp| dj.span(*sp)).collect();
+        m.serialize_entry("mentions", &mentions)?;
+        m.end()
+    }
+}
+
 impl Serialize for DocJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let d = self.doc;
@@ -243,6 +335,12 @@ impl Serialize for DocJson<'_> {
         }
         if !d.focus_countries.is_empty() {
             m.serialize_entry("focus_countries", &d.focus_countries)?;
+        }
+        if !d.attributions.is_empty() {
+            m.serialize_entry("attributions", &Seq(self, &d.attributions))?;
+        }
+        if !d.sources.is_empty() {
+            m.serialize_entry("sources", &Seq(self, &d.sources))?;
         }
         m.end()
     }
@@ -465,11 +563,75 @@ impl Doc {
                 .filter_map(|x| x.as_str().map(str::to_owned))
                 .collect();
         }
+        let mut sources = Vec::new();
+        if let Some(Value::Array(a)) = v.get("sources") {
+            for (i, x) in a.iter().enumerate() {
+                let mut mentions = Vec::new();
+                if let Some(Value::Array(ms)) = x.get("mentions") {
+                    for (j, mv) in ms.iter().enumerate() {
+                        mentions.push(bm.span(mv, &format!("sources[{i}].mentions[{j}]"))?);
+                    }
+                }
+                sources.push(Source {
+                    entity: x
+                        .get("entity")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    kind: x
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .into(),
+                    mentions,
+                });
+            }
+        }
+        let mut attributions = Vec::new();
+        if let Some(Value::Array(a)) = v.get("attributions") {
+            for (i, x) in a.iter().enumerate() {
+                let what = format!("attributions[{i}]");
+                let opt_span = |k: &str| -> Result<Option<Span>, JsonDocError> {
+                    match x.get(k) {
+                        Some(sv) if sv.get("start").is_some() => {
+                            bm.span(sv, &format!("{what}.{k}")).map(Some)
+                        }
+                        _ => Ok(None),
+                    }
+                };
+                let src = x.get("source");
+                let s_str = |v: Option<&Value>, k: &str| {
+                    v.and_then(|v| v.get(k))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                let idx = |v: Option<&Value>| {
+                    v.and_then(Value::as_u64)
+                        .and_then(|n| u32::try_from(n).ok())
+                };
+                attributions.push(Attribution {
+                    source: opt_span("source")?,
+                    source_type: s_str(src, "type").into(),
+                    source_id: idx(src.and_then(|s| s.get("id"))),
+                    cue: opt_span("cue")?,
+                    content: opt_span("content")?.unwrap_or_default(),
+                    kind: s_str(Some(x), "kind").into(),
+                    parent: idx(x.get("parent")),
+                    channel: x.get("channel").and_then(Value::as_str).map(str::to_owned),
+                    channel_span: opt_span("channel_span")?,
+                    certainty: s_str(Some(x), "certainty").into(),
+                    hedge: opt_span("hedge")?,
+                });
+            }
+        }
         doc.tokens = tokens;
         doc.sentences = sentences;
         doc.entities = entities;
         doc.times = times;
         doc.places = places;
+        doc.attributions = attributions;
+        doc.sources = sources;
         Ok(doc)
     }
 }
@@ -539,6 +701,38 @@ mod tests {
         assert_eq!(back.times, d.times);
         assert_eq!(back.places, d.places);
         assert_eq!(back.focus_countries, d.focus_countries);
+    }
+
+    #[test]
+    fn attributions_roundtrip() {
+        let mut d = Doc::from_text("a", "«Hé», Ana said.");
+        let text = d.text.clone();
+        let b = |s: &str| text.find(s).unwrap();
+        d.sources.push(Source {
+            entity: "Ana".into(),
+            kind: "person".into(),
+            mentions: vec![Span::new(b("Ana"), b("Ana") + 3)],
+        });
+        d.attributions.push(Attribution {
+            source: Some(Span::new(b("Ana"), b("Ana") + 3)),
+            source_type: "person".into(),
+            source_id: Some(0),
+            cue: Some(Span::new(b("said"), b("said") + 4)),
+            content: Span::new(0, b(",")),
+            kind: "direct".into(),
+            parent: None,
+            channel: Some("EFE".into()),
+            channel_span: None,
+            certainty: "asserted".into(),
+            hedge: None,
+        });
+        let v: Value = serde_json::from_str(&d.to_json_line(JsonOptions::default())).unwrap();
+        assert_eq!(v["attributions"][0]["source"]["start"], 6);
+        assert_eq!(v["attributions"][0]["source"]["entity"], "Ana");
+        assert_eq!(v["sources"][0]["mentions"][0]["text"], "Ana");
+        let back = Doc::from_json(&v).unwrap();
+        assert_eq!(back.attributions, d.attributions);
+        assert_eq!(back.sources, d.sources);
     }
 
     #[test]

@@ -14,6 +14,6 @@ pub mod json;
 pub mod span;
 
 pub use charmap::CharMap;
-pub use doc::{Doc, Entity, Place, Sentence, TimeExpr, Token};
+pub use doc::{Attribution, Doc, Entity, Place, Sentence, Source, TimeExpr, Token};
 pub use error::{Error, InputError, Result};
 pub use span::Span;
