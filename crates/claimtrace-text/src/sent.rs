@@ -1,0 +1,155 @@
+//! Sentence splitting over surface tokens.
+
+use crate::chars::{is_closing, is_lower, is_opening, is_terminal};
+use crate::data::{AbbrevKind, Lang, LangData};
+use claimtrace_core::Span;
+
+/// What a token can do at a sentence end.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum End {
+    No,
+    /// ". ! ? …" and runs of them.
+    Terminal,
+    /// An abbreviation that may end a sentence; `lower_first`: "etc." rather than "U.S.".
+    MayEnd { lower_first: bool },
+}
+
+fn end_kind(tok: &str, d: &LangData, lower: &mut String) -> End {
+    let mut chars = tok.chars();
+    let Some(first) = chars.next() else {
+        return End::No;
+    };
+    if tok.chars().all(is_terminal) {
+        return End::Terminal;
+    }
+    if !tok.ends_with('.') || first == '.' {
+        return End::No;
+    }
+    let kind = d.abbrevs.get(tok).copied().or_else(|| {
+        lower.clear();
+        lower.extend(tok.chars().flat_map(char::to_lowercase));
+        d.abbrevs_lower.get(lower.as_str()).copied()
+    });
+    match kind {
+        Some(AbbrevKind::Inner) => End::No,
+        Some(AbbrevKind::MayEnd) => End::MayEnd {
+            lower_first: is_lower(first),
+        },
+        None => {
+            // Unknown: initials ("J.") never end; "U.S."-like groups may.
+            if tok.chars().count() == 2 {
+                End::No
+            } else {
+                End::MayEnd {
+                    lower_first: is_lower(first),
+                }
+            }
+        }
+    }
+}
+
+/// Number of line breaks in a gap of whitespace.
+fn newlines(gap: &str) -> usize {
+    gap.bytes().filter(|&b| b == b'\n').count() + gap.matches('\u{2029}').count()
+}
+
+/// Splits `toks` into sentences: pushes `(first, one past last)` token indices to `out`.
+pub(crate) fn split(
+    text: &str,
+    toks: &[Span],
+    lang: Lang,
+    d: &LangData,
+    lower: &mut String,
+    out: &mut Vec<(u32, u32)>,
+) {
+    let n = toks.len();
+    if n == 0 {
+        return;
+    }
+    let mut start = 0usize;
+    // After a terminal: waiting for the first token that is not a closing quote/bracket.
+    let mut pending = End::No;
+    let mut prev_end = toks[0].start as usize;
+    for i in 0..n {
+        let t = toks[i];
+        let s = t.start as usize;
+        let gap = text.get(prev_end..s).unwrap_or("");
+        let tok = t.text(text);
+        let first = tok.chars().next().unwrap_or(' ');
+        let mut boundary = false;
+        if i > start {
+            let nl = newlines(gap);
+            if nl >= 2 {
+                boundary = true;
+            } else if pending != End::No {
+                let attached = gap.is_empty();
+                let closer = is_closing(first)
+                    && tok.chars().count() == 1
+                    && (matches!(first, ')' | ']' | '}' | '»' | '›' | '”' | '」' | '』')
+                        || attached);
+                if closer {
+                    // keep pending: the quote belongs to the sentence that ends
+                } else {
+                    boundary = starts_sentence(tok, first, pending, lang, d, lower);
+                    pending = End::No;
+                }
+            } else if nl == 1 {
+                // A line break after a line without final punctuation (headlines, lists).
+                let prev = toks[i - 1].text(text);
+                let pc = prev.chars().last().unwrap_or(' ');
+                let continues = matches!(pc, ',' | ';' | ':' | '-' | '–' | '(' | '[' | '«' | '“')
+                    || prev.chars().all(char::is_alphanumeric) && is_lower(first);
+                boundary = !continues && !is_lower(first);
+            }
+        }
+        if boundary {
+            out.push((start as u32, i as u32));
+            start = i;
+            pending = End::No;
+        }
+        if pending == End::No || !is_closing(first) {
+            let k = end_kind(tok, d, lower);
+            if k != End::No {
+                pending = k;
+            }
+        }
+        prev_end = t.end as usize;
+    }
+    out.push((start as u32, n as u32));
+}
+
+/// After a sentence-final token (and its closing quotes), does `tok` start a new sentence?
+fn starts_sentence(
+    tok: &str,
+    first: char,
+    pending: End,
+    lang: Lang,
+    d: &LangData,
+    lower: &mut String,
+) -> bool {
+    if is_lower(first) {
+        return false;
+    }
+    if matches!(first, ',' | ';' | ':' | '.' | '%' | ')' | ']' | '}') {
+        return false;
+    }
+    let upper_like = first.is_uppercase() || (first.is_alphabetic() && !is_lower(first));
+    match pending {
+        End::No => false,
+        End::Terminal => {
+            let _ = lang;
+            true
+        }
+        End::MayEnd { lower_first } => {
+            if lower_first {
+                upper_like || first.is_numeric() || is_opening(first)
+            } else if upper_like {
+                lower.clear();
+                lower.extend(tok.chars().flat_map(char::to_lowercase));
+                d.starters.contains(lower.as_str())
+            } else {
+                false
+            }
+        }
+    }
+}
