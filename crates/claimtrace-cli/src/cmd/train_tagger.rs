@@ -1,10 +1,113 @@
-//! (not yet built: the issue that owns this command fills it in)
+//! `claimtrace train tagger`: trains the UPOS / FEATS / lemma tagger on UD CoNLL-U files,
+//! printing per-epoch dev scores and the training time; optionally scores test files (gold
+//! tokens). With `--evaluate MODEL` it only scores an existing model on `--test` files.
 
+use claimtrace_tag::{Tagger, TrainOptions, conllu};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Language code stored in the model (en, fr, es…).
+    #[arg(long, default_value = "")]
+    lang: String,
+    /// Training CoNLL-U file(s).
+    #[arg(long, num_args = 1..)]
+    train: Vec<PathBuf>,
+    /// Development CoNLL-U file(s): scored after every epoch; the best epoch is kept.
+    #[arg(long, num_args = 1..)]
+    dev: Vec<PathBuf>,
+    /// Test CoNLL-U file(s) to score at the end (each reported separately).
+    #[arg(long, num_args = 1..)]
+    test: Vec<PathBuf>,
+    /// Output model file.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+    #[arg(long, default_value_t = 10)]
+    epochs: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// One left-to-right UPOS pass only (faster, a little less accurate).
+    #[arg(long)]
+    one_pass: bool,
+    /// log2 of the UPOS hash-table rows.
+    #[arg(long, default_value_t = 20)]
+    upos_bits: u32,
+    /// log2 of the morphology hash-table rows.
+    #[arg(long, default_value_t = 19)]
+    feats_bits: u32,
+    /// Score an existing model on `--test` instead of training.
+    #[arg(long)]
+    evaluate: Option<PathBuf>,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("this command is not built yet")
+fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<conllu::Sentence>> {
+    let mut out = Vec::new();
+    for p in paths {
+        out.extend(conllu::read_file(p).map_err(anyhow::Error::msg)?);
+    }
+    Ok(out)
+}
+
+fn score(t: &Tagger, path: &Path) -> anyhow::Result<()> {
+    let s = conllu::read_file(path).map_err(anyhow::Error::msg)?;
+    // Score twice and report the second run's speed (the first warms caches).
+    let _ = t.evaluate(&s);
+    let sc = t.evaluate(&s);
+    println!(
+        "{}: words {} UPOS {:.4} UFeats {:.4} Lemma {:.4} (unknown words {}: UPOS {:.4}) {:.0} words/s",
+        path.display(),
+        sc.words,
+        sc.upos,
+        sc.ufeats,
+        sc.lemma,
+        sc.unknown_words,
+        sc.upos_unknown,
+        sc.tokens_per_sec
+    );
+    Ok(())
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(m) = &args.evaluate {
+        let t0 = std::time::Instant::now();
+        let t = Tagger::load(m).map_err(anyhow::Error::msg)?;
+        println!("loaded {} in {:.3}s", m.display(), t0.elapsed().as_secs_f64());
+        for p in &args.test {
+            score(&t, p)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.train.is_empty() {
+        anyhow::bail!("--train FILE... is required (or --evaluate MODEL)");
+    }
+    let Some(output) = &args.output else {
+        anyhow::bail!("-o MODEL is required");
+    };
+    let train = read_all(&args.train)?;
+    let dev = read_all(&args.dev)?;
+    let opts = TrainOptions {
+        lang: args.lang.clone(),
+        epochs: args.epochs,
+        seed: args.seed,
+        two_pass: !args.one_pass,
+        upos_bits: args.upos_bits,
+        feats_bits: args.feats_bits,
+        ..TrainOptions::default()
+    };
+    let t0 = std::time::Instant::now();
+    let tagger = claimtrace_tag::train_with_log(
+        &train,
+        (!dev.is_empty()).then_some(dev.as_slice()),
+        &opts,
+        &mut |line| println!("{line}"),
+    );
+    println!("training time {:.1}s", t0.elapsed().as_secs_f64());
+    tagger.save(output).map_err(anyhow::Error::msg)?;
+    let size = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+    println!("wrote {} ({:.2} MB)", output.display(), size as f64 / 1e6);
+    for p in &args.test {
+        score(&tagger, p)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
