@@ -71,6 +71,15 @@ impl Expander {
                         return true;
                     }
                 }
+                // Plural possessive "Thames'" -> "Thames" + "'".
+                if let Some(stem) = tok.strip_suffix(['\'', '’'])
+                    && stem.ends_with(['s', 'S'])
+                    && stem.chars().all(char::is_alphanumeric)
+                {
+                    out.push(stem.into());
+                    out.push(tok[stem.len()..].into());
+                    return true;
+                }
                 false
             }
             Lang::Es => self.spanish_clitics(d, tok, out),

@@ -143,7 +143,11 @@ impl<'d> Scanner<'d> {
         let is_url = {
             let h = head.as_bytes();
             let starts = |p: &[u8]| h.len() >= p.len() && h[..p.len()].eq_ignore_ascii_case(p);
-            starts(b"http://") || starts(b"https://") || starts(b"ftp://") || starts(b"www.")
+            starts(b"http://")
+                || starts(b"https://")
+                || starts(b"ftp://")
+                || starts(b"www.")
+                || starts(b"mailto:")
         };
         if is_url {
             // Up to the end of the chunk, less trailing punctuation.
@@ -208,6 +212,14 @@ impl<'d> Scanner<'d> {
                 if (is_superscript(c) != is_superscript(p)) && !is_joiner(c) && !is_joiner(p) {
                     break;
                 }
+                // "398,487MMBTU": a formatted number then a unit.
+                if p.is_ascii_digit()
+                    && c.is_alphabetic()
+                    && self.buf[k..j].iter().any(|x| x.1 == ',' || x.1 == '.')
+                    && self.buf[k..j].iter().all(|x| x.1.is_ascii_digit() || x.1 == ',' || x.1 == '.')
+                {
+                    break;
+                }
                 j += 1;
                 continue;
             }
@@ -249,11 +261,40 @@ impl<'d> Scanner<'d> {
             j += 2;
             seg_start = j - 1;
         }
+        // English plural possessive "Thames'" (the apostrophe is a word of its own later).
+        if self.lang == Lang::En
+            && matches!(self.ch(j), Some('\'') | Some('’'))
+            && matches!(self.ch(j - 1), Some('s') | Some('S'))
+            && j - k >= 3
+            && !self.ch(j + 1).is_some_and(|x| is_word(x) || x == '\'' || x == '’')
+            && !self.quote_open_before(text, k)
+        {
+            return j + 1;
+        }
         // A final '.' that belongs to the word (abbreviations, initials, "U.S.").
         if self.ch(j) == Some('.') && self.ch(j + 1) != Some('.') && self.takes_dot(text, k, j) {
             j += 1;
         }
         j
+    }
+
+    /// Whether a single quote opened earlier on the same line is still open before `k`
+    /// (then a final "s'" closes it rather than marking a possessive).
+    fn quote_open_before(&self, text: &str, k: usize) -> bool {
+        let at = self.buf.get(k).map_or(0, |x| x.0);
+        let before = text.get(..at).unwrap_or("");
+        let line = before.rsplit('\n').next().unwrap_or("");
+        let mut open = false;
+        let mut prev = ' ';
+        for c in line.chars().rev().take(300).collect::<Vec<_>>().into_iter().rev() {
+            if (c == '\'' || c == '‘') && !is_word(prev) {
+                open = true;
+            } else if (c == '\'' || c == '’') && is_word(prev) && open {
+                open = false;
+            }
+            prev = c;
+        }
+        open
     }
 
     /// The lowercased text of buf[k..j] into `self.lower`.
@@ -296,7 +337,20 @@ impl<'d> Scanner<'d> {
                 let p = self.buf[j - 1].1;
                 let nx = self.ch(j + 1).unwrap_or(' ');
                 if is_digit(p) && is_digit(nx) {
-                    return true;
+                    // "713-853-3989" stays whole, a score or range "5-3", "16-18" splits.
+                    let left = self.buf[seg_start..j].iter().filter(|x| is_digit(x.1)).count();
+                    let right = self.buf[j + 1..]
+                        .iter()
+                        .take_while(|x| is_digit(x.1))
+                        .count();
+                    return left >= 3 || right >= 3 || seg_start != k;
+                }
+                if self.buf[seg_start..j].iter().any(|x| is_digit(x.1)) || is_digit(nx) {
+                    // "01-Feb-02", "B-52"
+                    return self.buf[k..j].iter().any(|x| x.1.is_alphabetic())
+                        == self.buf[k..j].iter().any(|x| is_digit(x.1))
+                        || seg_start != k
+                        || is_digit(nx) && self.buf[k..j].iter().any(|x| is_digit(x.1));
                 }
                 // "e-mail", "co-workers": decided by the first part.
                 if seg_start != k {
@@ -429,6 +483,20 @@ impl<'d> Scanner<'d> {
                 } else {
                     break;
                 }
+            }
+            return j;
+        }
+        // "'67" (a year).
+        if matches!(c, '\'' | '’')
+            && !prev_word
+            && self.ch(k + 1).is_some_and(|x| x.is_ascii_digit())
+            && self.ch(k + 2).is_some_and(|x| x.is_ascii_digit())
+            && !self.ch(k + 3).is_some_and(|x| x.is_ascii_digit() || x == '\'' || x == '’')
+        {
+            let mut j = k + 3;
+            // "'60s"
+            if self.ch(j) == Some('s') && !self.ch(j + 1).is_some_and(is_word) {
+                j += 1;
             }
             return j;
         }

@@ -8,8 +8,11 @@ use claimtrace_core::Span;
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum End {
     No,
-    /// ". ! ? …" and runs of them.
+    /// ". ! ?" and runs of them: end a sentence whatever the case of the next word (UD
+    /// web text often starts sentences in lowercase).
     Terminal,
+    /// "..." and "…": end one only before a capital.
+    Ellipsis,
     /// An abbreviation that may end a sentence; `lower_first`: "etc." rather than "U.S.".
     MayEnd { lower_first: bool },
 }
@@ -20,6 +23,9 @@ fn end_kind(tok: &str, d: &LangData, lower: &mut String) -> End {
         return End::No;
     };
     if tok.chars().all(is_terminal) {
+        if tok == "…" || tok.starts_with("..") || tok.starts_with("…") {
+            return End::Ellipsis;
+        }
         return End::Terminal;
     }
     if !tok.ends_with('.') || first == '.' {
@@ -127,19 +133,19 @@ fn starts_sentence(
     d: &LangData,
     lower: &mut String,
 ) -> bool {
-    if is_lower(first) {
+    if matches!(first, ',' | ';' | ':' | '.' | '%' | ')' | ']' | '}') {
         return false;
     }
-    if matches!(first, ',' | ';' | ':' | '.' | '%' | ')' | ']' | '}') {
+    if pending == End::Terminal && lang != Lang::Other {
+        return true;
+    }
+    if is_lower(first) {
         return false;
     }
     let upper_like = first.is_uppercase() || (first.is_alphabetic() && !is_lower(first));
     match pending {
         End::No => false,
-        End::Terminal => {
-            let _ = lang;
-            true
-        }
+        End::Terminal | End::Ellipsis => true,
         End::MayEnd { lower_first } => {
             if lower_first {
                 upper_like || first.is_numeric() || is_opening(first)
