@@ -203,6 +203,24 @@ impl<'d> Scanner<'d> {
     /// The end of the word starting at `k` (a word character).
     fn scan_word(&mut self, text: &str, k: usize) -> usize {
         let n = self.buf.len();
+        if self.lang == Lang::Fr {
+            // "12h30" -> "12" "h" "30".
+            let c = self.buf[k].1;
+            if c.is_ascii_digit() {
+                let r = k + self.buf[k..].iter().take_while(|x| x.1.is_ascii_digit()).count();
+                if r - k <= 2 && matches!(self.ch(r), Some('h') | Some('H')) {
+                    let m = self.buf[r + 1..]
+                        .iter()
+                        .take_while(|x| x.1.is_ascii_digit())
+                        .count();
+                    if m <= 2 && !self.ch(r + 1 + m).is_some_and(is_word) {
+                        return r;
+                    }
+                }
+            } else if matches!(c, 'h' | 'H') && k > 0 && self.buf[k - 1].1.is_ascii_digit() {
+                return k + 1;
+            }
+        }
         let mut j = k + 1;
         let mut seg_start = k;
         while j < n {
@@ -236,7 +254,12 @@ impl<'d> Scanner<'d> {
                 ',' | '٫' | '٬' => p.is_ascii_digit() && nx.is_some_and(|x| x.is_ascii_digit())
                     || (is_digit(p) && nx.is_some_and(is_digit) && c != ','),
                 '\'' | '’' => {
-                    if !nx_word {
+                    if self.lang == Lang::Fr
+                        && !nx.is_some_and(char::is_whitespace)
+                        && self.elides(text, k, j)
+                    {
+                        return j + 1;
+                    } else if !nx_word {
                         false
                     } else if self.lang == Lang::Fr && self.elides(text, k, j) {
                         return j + 1;
@@ -248,6 +271,21 @@ impl<'d> Scanner<'d> {
                 '/' | ':' => p.is_ascii_digit() && nx.is_some_and(|x| x.is_ascii_digit()),
                 '&' => p.is_uppercase() && nx.is_some_and(char::is_uppercase),
                 '_' | '·' => nx_word,
+                '(' => {
+                    // "ami(e)s", "NUMERO(S)": a short optional ending in brackets.
+                    let l = self.buf[j + 1..]
+                        .iter()
+                        .take_while(|x| x.1.is_alphabetic())
+                        .count();
+                    if (1..=2).contains(&l)
+                        && self.ch(j + 1 + l) == Some(')')
+                        && !self.ch(j + 2 + l).is_some_and(|x| x == '(')
+                    {
+                        j += 2 + l;
+                        continue;
+                    }
+                    false
+                }
                 c if is_number_space(c) => {
                     matches!(self.lang, Lang::Fr | Lang::Es)
                         && p.is_ascii_digit()
@@ -270,6 +308,16 @@ impl<'d> Scanner<'d> {
             && !self.quote_open_before(text, k)
         {
             return j + 1;
+        }
+        // Initials "J.-P.".
+        if j == k + 1
+            && self.buf[k].1.is_uppercase()
+            && self.ch(j) == Some('.')
+            && self.ch(j + 1) == Some('-')
+            && self.ch(j + 2).is_some_and(char::is_uppercase)
+            && self.ch(j + 3) == Some('.')
+        {
+            return j + 4;
         }
         // A final '.' that belongs to the word (abbreviations, initials, "U.S.").
         if self.ch(j) == Some('.') && self.ch(j + 1) != Some('.') && self.takes_dot(text, k, j) {
@@ -322,7 +370,10 @@ impl<'d> Scanner<'d> {
         // The whole word ("aujourd'hui") may be a known exception.
         let n = self.buf.len();
         let mut e = j + 1;
-        while e < n && (is_word(self.buf[e].1) || self.buf[e].1 == '-') {
+        while e < n
+            && (is_word(self.buf[e].1)
+                || self.buf[e].1 == '-' && self.ch(e + 1).is_some_and(is_word))
+        {
             e += 1;
         }
         self.lower_range(text, k, e);
@@ -508,10 +559,26 @@ impl<'d> Scanner<'d> {
             }
             return j;
         }
+        // "+/-", "°C".
+        if c == '+' && self.ch(k + 1) == Some('/') && self.ch(k + 2) == Some('-') {
+            return k + 3;
+        }
+        if c == '°' && matches!(self.ch(k + 1), Some('C') | Some('F')) && !self.ch(k + 2).is_some_and(is_word) {
+            return k + 2;
+        }
         // Runs: "...", "?!", "--", "***".
         let mut j = k + 1;
-        if matches!(c, '.' | '!' | '?' | '…') {
-            while j < n && matches!(self.buf[j].1, '.' | '!' | '?' | '…') {
+        if self.lang == Lang::En && matches!(c, '.' | '!' | '?') {
+            // English web text: ".?", "!.." are one token in EWT.
+            while j < n && matches!(self.buf[j].1, '.' | '!' | '?') {
+                j += 1;
+            }
+        } else if matches!(c, '!' | '?') {
+            while j < n && matches!(self.buf[j].1, '!' | '?') {
+                j += 1;
+            }
+        } else if c == '.' {
+            while j < n && self.buf[j].1 == '.' {
                 j += 1;
             }
         } else if matches!(c, '-' | '*' | '=' | '_' | '~' | '+' | '—' | '–') {

@@ -115,7 +115,7 @@ pub(crate) fn split(
         }
         if pending == End::No || !is_closing(first) {
             let k = end_kind(tok, d, lower);
-            if k != End::No {
+            if k != End::No && !(pending == End::Terminal && k == End::Ellipsis) {
                 pending = k;
             }
         }
