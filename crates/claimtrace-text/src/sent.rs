@@ -17,7 +17,11 @@ enum End {
     MayEnd { lower_first: bool },
 }
 
-fn end_kind(tok: &str, d: &LangData, lower: &mut String) -> End {
+fn end_kind(tok: &str, lang: Lang, d: &LangData, lower: &mut String) -> End {
+    // French and Spanish UD treebanks end sentences at semicolons.
+    if tok == ";" && matches!(lang, Lang::Fr | Lang::Es) {
+        return End::Terminal;
+    }
     let mut chars = tok.chars();
     let Some(first) = chars.next() else {
         return End::No;
@@ -114,7 +118,7 @@ pub(crate) fn split(
             pending = End::No;
         }
         if pending == End::No || !is_closing(first) {
-            let k = end_kind(tok, d, lower);
+            let k = end_kind(tok, lang, d, lower);
             if k != End::No && !(pending == End::Terminal && k == End::Ellipsis) {
                 pending = k;
             }
