@@ -47,7 +47,11 @@ impl Expander {
         if table && let Some(e) = d.mwt.get(self.lower.as_str()) {
             let split = if e.as_plain == 0 {
                 true
-            } else if e.as_mwt >= 3 && e.as_plain >= 3 {
+            } else if e.as_mwt >= 3
+                && e.as_plain >= 3
+                && 10 * e.as_mwt.min(e.as_plain) >= e.as_mwt + e.as_plain
+            {
+                // Truly ambiguous ("des" = "de les" or the article): decide from the context.
                 self.context_score(d, e.as_mwt, e.as_plain, prev, next) > 0.0
             } else {
                 e.as_mwt > e.as_plain
