@@ -1,0 +1,1 @@
+//! PolNeAR reading and the CofeNet span metric (filled in below).

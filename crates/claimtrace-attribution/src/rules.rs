@@ -1,0 +1,660 @@
+//! Cue lexicon + frames: the rule-based attribution finder over the light tokens.
+
+use crate::lexicon::{Certainty, Frame, Lexicon};
+use crate::tokens::{Quote, Tok};
+use crate::words::*;
+
+/// Content range, whether a complement marker was seen, and the object before "that".
+type RightContent = ((usize, usize), bool, Option<(usize, usize)>);
+
+/// A found attribution in token indices (half-open ranges).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cand {
+    pub source: Option<(usize, usize)>,
+    pub cue: (usize, usize),
+    pub content: (usize, usize),
+    pub frame: Frame,
+    /// Content stands before the cue ("…, X said"); `boundary` is the comma or quote where the
+    /// source/cue part starts.
+    pub final_frame: bool,
+    pub boundary: Option<usize>,
+    pub cue_certainty: Certainty,
+    /// A hedging adverb next to the cue ("reportedly said").
+    pub adverb_hedge: Option<(usize, usize)>,
+    /// Explicit parent (index into the candidate list) for "…, quoting X".
+    pub parent: Option<usize>,
+    /// The medium spoken to ("told EFE", "Speaking to EFE").
+    pub channel: Option<(usize, usize)>,
+    pub sentence: usize,
+}
+
+pub struct Ctx<'a> {
+    pub text: &'a str,
+    pub toks: &'a [Tok],
+    pub quotes: &'a [Quote],
+    pub qdepth: &'a [u8],
+    pub lex: &'a Lexicon,
+}
+
+impl Ctx<'_> {
+    fn w(&self, i: usize) -> &str {
+        self.toks.get(i).map(|t| t.lower.as_str()).unwrap_or("")
+    }
+
+    fn cap(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.cap)
+    }
+
+    fn in_quote(&self, i: usize) -> bool {
+        self.qdepth.get(i).is_some_and(|d| *d > 0)
+    }
+
+    /// The quote whose opening mark is at `i`.
+    fn quote_opening_at(&self, i: usize) -> Option<&Quote> {
+        self.quotes.iter().find(|q| q.open == i)
+    }
+
+    /// The outermost quote containing token `i`.
+    fn quote_containing(&self, i: usize) -> Option<&Quote> {
+        self.quotes
+            .iter()
+            .filter(|q| q.open <= i && i <= q.close)
+            .min_by_key(|q| q.depth)
+    }
+
+    /// Noun phrase ending just before `end`, not reaching below `lo`.
+    fn np_left(&self, end: usize, lo: usize) -> Option<(usize, usize)> {
+        let mut i = end;
+        let mut n = 0;
+        while i > lo && n < 12 {
+            let w = self.w(i - 1);
+            let tok_is_word = self.toks.get(i - 1).is_some_and(|t| t.word);
+            if pronoun(w).is_some() {
+                if n == 0 {
+                    return Some((i - 1, end));
+                }
+                break;
+            }
+            if w == ")" {
+                // "(AP)"
+                let mut j = i - 1;
+                let mut found = None;
+                while j > lo && i - j < 8 {
+                    j -= 1;
+                    if self.w(j) == "(" {
+                        found = Some(j);
+                        break;
+                    }
+                }
+                match found {
+                    Some(j) if n == 0 && j > lo => {
+                        i = j;
+                        n += 1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            if !tok_is_word {
+                break;
+            }
+            if is_det(w) {
+                i -= 1;
+                // "the head of the organization"
+                if i > lo && is_of(self.w(i - 1)) && i - 1 > lo {
+                    i -= 1;
+                    n += 2;
+                    continue;
+                }
+                break;
+            }
+            if is_of(w) && n > 0 {
+                i -= 1;
+                n += 1;
+                continue;
+            }
+            if w == "and" || w == "et" || w == "y" {
+                if n > 0 && self.cap(i) && i >= 2 && self.cap(i - 2) {
+                    i -= 1;
+                    n += 1;
+                    continue;
+                }
+                break;
+            }
+            if is_stop_left(w) || self.lex.cues.contains_key(w) && n > 0 {
+                break;
+            }
+            if w.chars().all(|c| c.is_ascii_digit()) && n == 0 {
+                break;
+            }
+            i -= 1;
+            n += 1;
+        }
+        if i < end { Some((i, end)) } else { None }
+    }
+
+    /// Noun phrase starting at `start`, up to a comma, a complementiser, a colon, a sentence end
+    /// or `hi`. Quotes inside are kept when `allow_quotes`.
+    fn np_right(&self, start: usize, hi: usize, allow_quotes: bool) -> Option<(usize, usize)> {
+        let mut i = start;
+        while i < hi && i - start < 14 {
+            let w = self.w(i);
+            let word = self.toks.get(i).is_some_and(|t| t.word);
+            if !word {
+                if allow_quotes && (is_open_quote(w) || is_close_quote(w)) {
+                    i += 1;
+                    continue;
+                }
+                if w == "(" || w == ")" || w == "-" || w == "‑" {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            if is_complementizer(w) && i > start {
+                break;
+            }
+            if i > start && (is_linking_participle(w) || self.lex.cues.contains_key(w)) {
+                break;
+            }
+            if i > start
+                && matches!(
+                    w,
+                    "who"
+                        | "which"
+                        | "is"
+                        | "was"
+                        | "has"
+                        | "had"
+                        | "are"
+                        | "were"
+                        | "will"
+                        | "on"
+                        | "in"
+                        | "to"
+                        | "told"
+                        | "when"
+                        | "after"
+                        | "and"
+                )
+            {
+                break;
+            }
+            i += 1;
+        }
+        // trim trailing quote marks that open nothing inside
+        let mut e = i;
+        while e > start && {
+            let w = self.w(e - 1);
+            is_open_quote(w) || w == "(" || w == "-"
+        } {
+            e -= 1;
+        }
+        if e > start { Some((start, e)) } else { None }
+    }
+
+    /// Matches a cue at token `i`: (end, frame, certainty, needs_complement).
+    fn cue_at(&self, i: usize) -> Option<(usize, Frame, Certainty, bool)> {
+        let first = self.w(i);
+        let entries = self.lex.cues.get(first)?;
+        for e in entries {
+            let n = e.rest.len();
+            let ok = e
+                .rest
+                .iter()
+                .enumerate()
+                .all(|(k, r)| self.w(i + 1 + k) == r.as_str());
+            if ok {
+                return Some((i + 1 + n, e.frame, e.certainty, e.needs_complement));
+            }
+        }
+        None
+    }
+
+    fn trim_end(&self, s: usize, mut e: usize) -> usize {
+        while e > s && {
+            let w = self.w(e - 1);
+            is_sentence_end(w) || is_comma(w) || w == ":"
+        } {
+            e -= 1;
+        }
+        e
+    }
+
+    /// Content after position `p` (after a cue): skips ", indicating", an object before "that"
+    /// (recording a channel), a colon. Returns (content range, has complement, channel).
+    fn content_right(&self, p: usize, se: usize, clause_to_comma: bool) -> Option<RightContent> {
+        let mut i = p;
+        let mut channel = None;
+        if is_comma(self.w(i)) && is_linking_participle(self.w(i + 1)) {
+            i += 2;
+        }
+        // object / adjunct before a complementiser: "told EFE that", "said in a statement that"
+        if !is_complementizer(self.w(i)) {
+            let mut j = i;
+            while j < se && j - i < 9 {
+                let w = self.w(j);
+                if is_comma(w) || is_sentence_end(w) || is_open_quote(w) || w == ":" {
+                    break;
+                }
+                if is_complementizer(w)
+                    && matches!(w, "that" | "que" | "إن" | "أن" | "بأن" | "أنه" | "إنه")
+                {
+                    if j > i {
+                        channel = Some((i, j));
+                    }
+                    i = j;
+                    break;
+                }
+                j += 1;
+            }
+        }
+        let mut has_comp = false;
+        if self.w(i) == ":" {
+            i += 1;
+            has_comp = true;
+        }
+        if i >= se {
+            return None;
+        }
+        let w = self.w(i);
+        if is_complementizer(w) || is_open_quote(w) {
+            has_comp = true;
+        }
+        let mut e = se;
+        if let Some(q) = self.quote_opening_at(i)
+            && q.close + 1 > e
+        {
+            e = q.close + 1;
+        }
+        if clause_to_comma {
+            let mut j = i + 1;
+            while j < e {
+                if is_comma(self.w(j)) && !self.in_quote(j) {
+                    e = j;
+                    break;
+                }
+                j += 1;
+            }
+        }
+        let e = self.trim_end(i, e);
+        if e <= i {
+            return None;
+        }
+        Some(((i, e), has_comp, channel))
+    }
+}
+
+/// Finds attribution candidates in one sentence (token range `s..e`).
+pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Vec<Cand>) {
+    let first_new = out.len();
+    let mut i = s;
+    // Sentence-initial "Speaking to X," / "In an interview with X,"
+    let mut opening_channel = None;
+    if matches!(cx.w(s), "speaking" | "talking" | "interviewed")
+        && matches!(cx.w(s + 1), "to" | "with" | "by")
+        || (cx.w(s) == "in" && matches!(cx.w(s + 1), "an" | "a") && cx.w(s + 2) == "interview")
+    {
+        let mut j = s + 2;
+        while j < e && !is_comma(cx.w(j)) {
+            j += 1;
+        }
+        if j < e {
+            let st = if cx.w(s) == "in" { s + 4 } else { s + 2 };
+            if st < j {
+                opening_channel = Some((st, j));
+            }
+        }
+    }
+    while i < e {
+        if cx.in_quote(i) || !cx.toks.get(i).is_some_and(|t| t.word) {
+            i += 1;
+            continue;
+        }
+        let Some((ce, frame, cert, needs_comp)) = cx.cue_at(i) else {
+            i += 1;
+            continue;
+        };
+        let cs = i;
+        i = ce;
+        let prev = if cs > s { cx.w(cs - 1) } else { "" };
+        match frame {
+            Frame::Prep => {
+                // Arabic "وفقا لـX": the source is glued to ل.
+                let Some(src) = cx.np_right(ce, e, true) else {
+                    continue;
+                };
+                // content
+                let before_has_words = (s..cs).any(|k| {
+                    cx.toks.get(k).is_some_and(|t| t.word)
+                        && !matches!(cx.w(k), "but" | "and" | "however" | "mais" | "pero" | "و")
+                });
+                let mut rs = src.1;
+                while rs < e && is_comma(cx.w(rs)) {
+                    rs += 1;
+                }
+                let re = cx.trim_end(rs, e);
+                let right_words = (rs..re)
+                    .filter(|&k| cx.toks.get(k).is_some_and(|t| t.word))
+                    .count();
+                let content =
+                    if right_words >= 2 && (!before_has_words || (is_comma(prev) && rs > src.1)) {
+                        (rs, re)
+                    } else {
+                        let mut st = s;
+                        if let Some(q) = cx.quote_containing(s)
+                            && q.open < s
+                        {
+                            st = q.open;
+                        }
+                        (st, cx.trim_end(st, cs))
+                    };
+                if content.1 <= content.0 {
+                    continue;
+                }
+                out.push(Cand {
+                    source: Some(src),
+                    cue: (cs, ce),
+                    content,
+                    frame,
+                    final_frame: content.1 <= cs,
+                    boundary: if content.1 <= cs {
+                        Some(cs.saturating_sub(1))
+                    } else {
+                        None
+                    },
+                    cue_certainty: cert,
+                    adverb_hedge: None,
+                    parent: None,
+                    channel: None,
+                    sentence: sid,
+                });
+                i = src.1.max(ce);
+            }
+            Frame::Quoting => {
+                let Some(src) = cx.np_right(ce, e, false) else {
+                    continue;
+                };
+                // parent: the last candidate of this sentence whose cue is before
+                let parent = (first_new..out.len())
+                    .rev()
+                    .find(|&k| out.get(k).is_some_and(|c| c.cue.0 < cs));
+                let content = match parent.and_then(|k| out.get(k)) {
+                    Some(p) => p.content,
+                    None => {
+                        let st = s;
+                        (st, cx.trim_end(st, cs))
+                    }
+                };
+                if content.1 <= content.0 {
+                    continue;
+                }
+                out.push(Cand {
+                    source: Some(src),
+                    cue: (cs, ce),
+                    content,
+                    frame,
+                    final_frame: true,
+                    boundary: Some(cs.saturating_sub(1)),
+                    cue_certainty: cert,
+                    adverb_hedge: None,
+                    parent,
+                    channel: None,
+                    sentence: sid,
+                });
+                i = src.1.max(ce);
+            }
+            Frame::Verb => {
+                // Noun uses and non-reporting uses.
+                if cs > s && (is_det(prev) || is_passive_aux(prev) || is_negation(prev)) {
+                    continue;
+                }
+                if cx.cue_at(ce).is_some_and(|c| c.1 == Frame::Verb) && cx.lex.lang == "en" {
+                    continue; // "reports suggested", "claims surfaced"
+                }
+                // skip adverbs/aux to the left
+                let mut l = cs;
+                let mut adverb_hedge = None;
+                let mut cue_start = cs;
+                while l > s {
+                    let w = cx.w(l - 1);
+                    if is_adverb_between(w) {
+                        if matches!(w, "reportedly" | "allegedly") {
+                            adverb_hedge = Some((l - 1, l));
+                        }
+                        l -= 1;
+                    } else if is_aux(w) {
+                        l -= 1;
+                        if l + 1 == cue_start {
+                            cue_start = l;
+                        }
+                    } else if is_negation(w) || is_passive_aux(w) {
+                        l = usize::MAX;
+                        break;
+                    } else {
+                        break;
+                    }
+                }
+                if l == usize::MAX {
+                    continue;
+                }
+                let clause_to_comma = cx.w(ce).ends_with("ing")
+                    || cx.toks.get(cs).is_some_and(|t| t.lower.ends_with("ing"))
+                    || (s..cs).any(|k| is_subordinator(cx.w(k)) && k == s);
+                let left_np = cx.np_left(l, s);
+                // Is the cue at the end of its clause ("…, X said.")?
+                let after = cx.w(ce);
+                let ends_clause = ce >= e
+                    || is_sentence_end(after)
+                    || (is_comma(after)
+                        && !is_linking_participle(cx.w(ce + 1))
+                        && !is_complementizer(cx.w(ce + 1)))
+                    || is_close_quote(after);
+                let boundary_before = |a: usize| -> Option<usize> {
+                    if a > s {
+                        let b = cx.w(a - 1);
+                        if is_comma(b) || is_close_quote(b) {
+                            return Some(a - 1);
+                        }
+                    }
+                    None
+                };
+                let mut pushed = false;
+                // FINAL: "CONTENT, X said." / "CONTENT, said X."
+                let left_adjacent = left_np.is_some_and(|np| np.1 == l);
+                if ends_clause
+                    || cx.lex.lang != "en"
+                    || (!left_adjacent && boundary_before(l).is_some())
+                {
+                    let (src, bpos) = match left_np {
+                        Some(np) if np.1 == l => (Some(np), boundary_before(np.0)),
+                        _ => {
+                            // inverted: "…, said the minister."
+                            let r = cx.np_right(ce, e, false);
+                            (r, boundary_before(l))
+                        }
+                    };
+                    let inverted_ok = src.is_some_and(|sr| sr.0 >= ce) && {
+                        let after_src = src.map(|x| x.1).unwrap_or(ce);
+                        after_src >= e
+                            || is_sentence_end(cx.w(after_src))
+                            || is_comma(cx.w(after_src))
+                    };
+                    let incise = (cue_start..ce).any(|k| {
+                        let w = cx.w(k);
+                        w.ends_with("-il") || w.ends_with("-elle") || w.ends_with("-ils")
+                    });
+                    let src = if src.is_none() && incise {
+                        Some((cue_start, ce))
+                    } else {
+                        src
+                    };
+                    let ok = match src {
+                        Some(sr) if incise && sr == (cue_start, ce) => ends_clause,
+                        Some(sr) if sr.0 >= ce => inverted_ok,
+                        Some(_) => ends_clause,
+                        None => false,
+                    };
+                    if ok && let Some(b) = bpos {
+                        let mut cst = s;
+                        if let Some(q) = cx.quote_containing(b.saturating_sub(1))
+                            && q.open < cst
+                        {
+                            cst = q.open;
+                        }
+                        if let Some(q) = cx.quote_containing(s)
+                            && q.open < cst
+                        {
+                            cst = q.open;
+                        }
+                        let cend = if is_close_quote(cx.w(b)) { b + 1 } else { b };
+                        let cend = cx.trim_end(cst, cend);
+                        if cend > cst {
+                            out.push(Cand {
+                                source: src,
+                                cue: (cue_start, ce),
+                                content: (cst, cend),
+                                frame,
+                                final_frame: true,
+                                boundary: Some(b),
+                                cue_certainty: cert,
+                                adverb_hedge,
+                                parent: None,
+                                channel: None,
+                                sentence: sid,
+                            });
+                            pushed = true;
+                            if let Some(sr) = src {
+                                i = i.max(sr.1);
+                            }
+                        }
+                    }
+                }
+                if pushed {
+                    continue;
+                }
+                // FRONT: "X said (that) CONTENT"
+                let mut src = match left_np {
+                    Some(np) if np.1 == l => Some(np),
+                    _ => None,
+                };
+                if src.is_none() && l > s && is_comma(cx.w(l - 1)) {
+                    // "Mohamed A., revealed" / "A man, who …, said"
+                    let c1 = l - 1;
+                    let mut p = c1;
+                    let mut prev_comma = None;
+                    while p > s && c1 - p < 25 {
+                        p -= 1;
+                        if is_comma(cx.w(p)) {
+                            prev_comma = Some(p);
+                            break;
+                        }
+                    }
+                    let seg_start = prev_comma.map(|x| x + 1).unwrap_or(s);
+                    let rel = matches!(
+                        cx.w(seg_start),
+                        "who"
+                            | "which"
+                            | "whose"
+                            | "a"
+                            | "an"
+                            | "the"
+                            | "qui"
+                            | "quien"
+                            | "que"
+                            | "الذي"
+                    );
+                    src = if rel {
+                        prev_comma.and_then(|pc| cx.np_left(pc, s))
+                    } else {
+                        cx.np_left(c1, s)
+                    };
+                }
+                let mut content_start = ce;
+                if src.is_none() && (cx.lex.lang != "en") {
+                    // verb-first: "قال المتحدث إن …", "dijo el ministro que …"
+                    if let Some(r) = cx.np_right(ce, e, false)
+                        && is_complementizer(cx.w(r.1))
+                    {
+                        src = Some(r);
+                        content_start = r.1;
+                    }
+                }
+                // fr incise "a-t-il dit": the pronoun is inside the cue
+                if src.is_none()
+                    && (cue_start..ce).any(|k| {
+                        let w = cx.w(k);
+                        w.ends_with("-il") || w.ends_with("-elle") || w.ends_with("-ils")
+                    })
+                {
+                    src = Some((cue_start, ce));
+                }
+                let Some(srcv) = src else {
+                    continue;
+                };
+                let Some((content, has_comp, channel)) =
+                    cx.content_right(content_start, e, clause_to_comma)
+                else {
+                    continue;
+                };
+                if needs_comp && !has_comp {
+                    continue;
+                }
+                if !has_comp && content.1 - content.0 < 3 {
+                    continue;
+                }
+                // "said in a statement" is an adjunct, not a channel; keep outlets/people only.
+                let channel = channel.or(opening_channel);
+                out.push(Cand {
+                    source: Some(srcv),
+                    cue: (cue_start, ce),
+                    content,
+                    frame,
+                    final_frame: false,
+                    boundary: None,
+                    cue_certainty: cert,
+                    adverb_hedge,
+                    parent: None,
+                    channel,
+                    sentence: sid,
+                });
+                i = content.0.max(ce);
+            }
+        }
+    }
+    // Clip FRONT contents at the boundary of a later final/quoting frame of this sentence.
+    let n = out.len();
+    for k in first_new..n {
+        let Some(c) = out.get(k).cloned() else {
+            continue;
+        };
+        if c.final_frame {
+            continue;
+        }
+        let mut end = c.content.1;
+        for o in out.get(first_new..n).unwrap_or(&[]) {
+            if let Some(b) = o.boundary
+                && o.final_frame
+                && b > c.content.0
+                && b < end
+                && o.cue.0 > c.cue.0
+            {
+                end = b;
+            }
+        }
+        let end = cx.trim_end(c.content.0, end);
+        if let Some(m) = out.get_mut(k) {
+            m.content.1 = end.max(m.content.0 + 1).min(c.content.1);
+        }
+    }
+    // Quoting frames take their (clipped) parent's content.
+    for k in first_new..n {
+        let p = out.get(k).and_then(|c| c.parent);
+        if let Some(p) = p
+            && let Some(pc) = out.get(p).map(|x| x.content)
+            && let Some(m) = out.get_mut(k)
+        {
+            m.content = pc;
+        }
+    }
+}

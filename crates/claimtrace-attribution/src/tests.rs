@@ -1,0 +1,266 @@
+use super::*;
+
+const SEED: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/corpus/seed/article.txt"
+));
+
+struct View {
+    source: String,
+    entity: String,
+    kind: String,
+    cue: String,
+    content: String,
+    parent: Option<usize>,
+    channel: Option<String>,
+    certainty: String,
+    hedge: String,
+    ckind: String,
+}
+
+fn run(text: &str, lang: &str) -> (Doc, Vec<View>) {
+    let mut d = Doc::from_text("t", text);
+    d.lang = Some(lang.into());
+    annotate(&mut d, &Options::default());
+    let v = d
+        .attributions
+        .iter()
+        .map(|a| View {
+            source: a
+                .source
+                .map(|s| d.span_text(s).to_owned())
+                .unwrap_or_default(),
+            entity: a
+                .source_id
+                .and_then(|i| d.sources.get(i as usize))
+                .map(|s| s.entity.clone())
+                .unwrap_or_default(),
+            kind: a.source_type.to_string(),
+            cue: a.cue.map(|s| d.span_text(s).to_owned()).unwrap_or_default(),
+            content: d.span_text(a.content).to_owned(),
+            parent: a.parent.map(|p| p as usize),
+            channel: a.channel.clone(),
+            certainty: a.certainty.to_string(),
+            hedge: a
+                .hedge
+                .map(|s| d.span_text(s).to_owned())
+                .unwrap_or_default(),
+            ckind: a.kind.to_string(),
+        })
+        .collect();
+    (d, v)
+}
+
+fn find<'a>(v: &'a [View], source: &str, cue: &str) -> (usize, &'a View) {
+    v.iter()
+        .enumerate()
+        .find(|(_, a)| a.source == source && a.cue == cue)
+        .unwrap_or_else(|| panic!("no attribution {source} / {cue}"))
+}
+
+/// The acceptance example: every attribution, nesting, resolved sources, hedges.
+#[test]
+fn seed_article_golden() {
+    let (d, v) = run(SEED, "en");
+    eprintln!("{}", print::claims(&d, 90));
+    assert_eq!(v.len(), 16, "attribution count");
+
+    let (_, a) = find(&v, "Moroccan national Mohamed A.", "revealed");
+    assert_eq!(a.entity, "Mohamed A.");
+    assert_eq!(a.kind, "person");
+    assert!(a.content.starts_with("that the self-proclaimed leader"));
+
+    let (_, a) = find(&v, "the Tetouan-native", "said");
+    assert_eq!(a.entity, "Mohamed A.");
+    assert_eq!(a.channel.as_deref(), Some("EFE"));
+    assert_eq!(a.ckind, "mixed");
+    assert!(
+        a.content
+            .contains("«Moroccan jihadists planned to overthrow»")
+    );
+
+    let (_, a) = find(&v, "he", "stressed");
+    assert_eq!(a.entity, "Mohamed A.");
+    assert_eq!(a.certainty, "unknown");
+    assert_eq!(a.hedge, "did not know whether");
+    assert_eq!(a.channel.as_deref(), Some("EFE"));
+
+    let (mr, a) = find(&v, "media reports", "suggested");
+    assert_eq!(a.certainty, "hedged");
+    assert_eq!(a.hedge, "suggested");
+    assert!(a.content.ends_with("bodyguards»"), "{}", a.content);
+    let (_, a) = find(&v, "regional intelligence officials", "quoting");
+    assert_eq!(a.parent, Some(mr));
+    assert_eq!(a.kind, "official");
+
+    let (g, a) = find(&v, "British newspaper the Guardian", "According to");
+    assert_eq!(a.entity, "The Guardian");
+    assert_eq!(a.kind, "media");
+    assert_eq!(a.certainty, "asserted");
+    assert!(
+        a.content
+            .starts_with("Abu Bakr al Baghdadi survived the failed coup attempt")
+    );
+    assert_eq!(a.parent, None);
+    let _ = g;
+
+    let (sr, a) = find(&v, "the same source", "reported");
+    assert_eq!(a.entity, "The Guardian");
+    assert!(
+        a.content
+            .starts_with("Regional intelligence officials believe")
+    );
+    assert!(a.content.ends_with("al-Jazairi"));
+    let (_, a) = find(&v, "Regional intelligence officials", "believe");
+    assert_eq!(a.parent, Some(sr));
+    assert_eq!(a.certainty, "hedged");
+    assert_eq!(a.hedge, "believe");
+    assert!(!a.content.contains("the same source"));
+
+    let (_, a) = find(&v, "the same source", "According to");
+    assert_eq!(a.entity, "The Guardian");
+    assert_eq!(a.certainty, "hedged");
+    assert_eq!(a.hedge, "believed to");
+
+    let (_, a) = find(&v, "rumors", "suggesting");
+    assert_eq!(a.certainty, "rumour");
+    assert_eq!(a.hedge, "rumors suggesting");
+    assert_eq!(a.content, "that he survived the coup attempt");
+
+    let (_, a) = find(&v, "French channel TV5 Monde", "reports");
+    assert_eq!(a.entity, "TV5 Monde");
+    assert!(a.content.starts_with("Efforts made by"));
+
+    let (_, a) = find(&v, "the Moroccan jihadist", "said");
+    assert_eq!(a.entity, "Mohamed A.");
+    assert_eq!(
+        a.content,
+        "Even among his followers and troops, the man remains very discreet"
+    );
+
+    let (_, a) = find(&v, "he", "concluded");
+    assert_eq!(a.entity, "Mohamed A.");
+    assert_eq!(a.ckind, "direct");
+
+    let (_, a) = find(&v, "the Associated Press\u{a0}(AP)", "recalled");
+    assert_eq!(a.entity, "Associated Press");
+    assert_eq!(a.content, "The last time he appeared in public was in 2014");
+
+    let (_, a) = find(&v, "claims", "surfaced");
+    assert_eq!(a.certainty, "rumour");
+    assert_eq!(a.hedge, "claims surfaced");
+    assert!(a.content.starts_with("that the man was killed"));
+
+    // one source per entity
+    let names: Vec<&str> = d.sources.iter().map(|s| s.entity.as_str()).collect();
+    assert_eq!(names.iter().filter(|n| **n == "Mohamed A.").count(), 1);
+    assert_eq!(names.iter().filter(|n| **n == "The Guardian").count(), 1);
+    // JSON has the layers with char offsets
+    let line = d.to_json_line(claimtrace_core::json::JsonOptions::default());
+    assert!(line.contains("\"attributions\"") && line.contains("\"sources\""));
+}
+
+#[test]
+fn pronoun_without_antecedent_is_unknown() {
+    let (_, v) = run("He said that the talks had failed.", "en");
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].entity, "");
+}
+
+#[test]
+fn frames_english() {
+    let (_, v) = run(
+        "\"We will win,\" said Jane Doe, the party leader. The plan failed, according to the \
+         Associated Press. Officials allegedly told Reuters that the port was closed. The \
+         minister denied that troops had crossed the border.",
+        "en",
+    );
+    let (_, a) = find(&v, "Jane Doe", "said");
+    assert_eq!(a.ckind, "direct");
+    let (_, a) = find(&v, "the Associated Press", "according to");
+    assert_eq!(a.content, "The plan failed");
+    let (_, a) = find(&v, "Officials", "told");
+    assert_eq!(a.channel.as_deref(), Some("Reuters"));
+    assert_eq!(a.certainty, "hedged");
+    let (_, a) = find(&v, "The minister", "denied");
+    assert_eq!(a.certainty, "denied");
+}
+
+#[test]
+fn french_spanish_arabic() {
+    let (_, v) = run(
+        "Selon l'agence Reuters, le port est fermé. Le ministre a affirmé que la situation était \
+         calme. « Nous resterons », a-t-il dit.",
+        "fr",
+    );
+    assert!(
+        v.iter().any(|a| a.cue == "Selon" && a.entity == "Reuters"),
+        "fr selon"
+    );
+    assert!(
+        v.iter()
+            .any(|a| a.cue == "a affirmé" && a.source == "Le ministre"),
+        "fr verb"
+    );
+    assert!(
+        v.iter()
+            .any(|a| a.cue == "a-t-il dit" && a.ckind == "direct"),
+        "fr incise"
+    );
+    let (_, v) = run(
+        "Según la agencia EFE, el puerto está cerrado. El ministro afirmó que la situación era \
+         tranquila. «Nos quedaremos», dijo el portavoz.",
+        "es",
+    );
+    assert!(
+        v.iter().any(|a| a.cue == "Según" && a.entity == "EFE"),
+        "es según"
+    );
+    assert!(v.iter().any(|a| a.cue == "afirmó"), "es verb");
+    assert!(
+        v.iter()
+            .any(|a| a.cue == "dijo" && a.source == "el portavoz"),
+        "es final"
+    );
+    let (_, v) = run(
+        "وقال المتحدث باسم الوزارة إن الوضع هادئ. وأفادت وكالة رويترز بأن الميناء مغلق.",
+        "ar",
+    );
+    assert!(
+        v.iter()
+            .any(|a| a.cue == "وقال" && a.source == "المتحدث باسم الوزارة"),
+        "ar qala"
+    );
+    assert!(v.iter().any(|a| a.cue == "وأفادت"), "ar afadat");
+}
+
+#[test]
+fn robust_inputs() {
+    let long_quote = format!(
+        "«{}",
+        "This is one more sentence of the quote. ".repeat(500)
+    );
+    for t in [
+        "",
+        "«",
+        "»»» said he.",
+        "\"unbalanced \"nested \" quotes\" he said \"",
+        "« « « never closing said that",
+        "According to",
+        "according to ,",
+        ", said",
+        "He said",
+        "وفقا ل",
+        long_quote.as_str(),
+    ] {
+        for l in ["en", "fr", "es", "ar"] {
+            let (d, _) = run(t, l);
+            let _ = print::claims(&d, 80);
+        }
+    }
+    let text = format!("{long_quote}» he said.");
+    let (_, v) = run(&text, "en");
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].ckind, "direct");
+}
+
