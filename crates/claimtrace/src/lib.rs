@@ -8,6 +8,8 @@
 //! Models are embedded in the binary at build time (see `build.rs`) and loaded lazily, once
 //! per language, on first use; a [`Pipeline`] is `Sync` and meant to be shared by all threads.
 
+pub mod conll;
+
 pub use claimtrace_core::{self as core, Doc};
 use std::sync::OnceLock;
 
@@ -146,6 +148,13 @@ impl Pipeline {
         }
         let lang = self.lang_of(doc).to_ascii_lowercase();
         claimtrace_text::tokenize(doc, &lang);
+        self.annotate_pretokenized(doc);
+    }
+
+    /// Runs the stages after tokenization on a document whose `sentences` and `tokens` are
+    /// already set (gold tokens from CoNLL-U, say).
+    pub fn annotate_pretokenized(&self, doc: &mut Doc) {
+        let lang = self.lang_of(doc).to_ascii_lowercase();
         let Some(models) = self.models(&lang) else {
             return;
         };

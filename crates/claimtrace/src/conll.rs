@@ -1,0 +1,289 @@
+//! CoNLL-U in and out of the pipeline, and the UD evaluation with gold tokens.
+//!
+//! In: CoNLL-U sentences (gold tokens) or raw text. Out: CoNLL-U with our lemmas, UPOS,
+//! features, heads and relations, and entity labels in MISC (`NER=B-PER`), keeping comments
+//! and any other MISC items; [`UdScores`] for `claimtrace eval ud`.
+
+use crate::Pipeline;
+use claimtrace_core::{Doc, Sentence, Span, Token};
+use claimtrace_ml::conllu;
+use std::time::Instant;
+
+/// A document holding one CoNLL-U sentence's syntactic words as its tokens (text = the words
+/// joined by single spaces), ready for the stages after tokenization.
+pub fn doc_of_sentence(sent: &conllu::Sentence, lang: &str) -> Doc {
+    let mut text = String::new();
+    let mut tokens = Vec::with_capacity(sent.words.len());
+    for w in &sent.words {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        let start = text.len();
+        text.push_str(&w.form);
+        tokens.push(Token::new(Span::new(start, text.len())));
+    }
+    let mut doc = Doc::from_text(sent.sent_id().unwrap_or(""), text);
+    doc.lang = Some(lang.to_string());
+    doc.sentences.push(Sentence {
+        span: Span::new(0, doc.text.len()),
+        token_start: 0,
+        token_end: tokens.len() as u32,
+    });
+    doc.tokens = tokens;
+    doc
+}
+
+/// IOB2 label of every token from the entity layer.
+pub fn iob2_labels(doc: &Doc) -> Vec<String> {
+    let mut labels = vec![String::from("O"); doc.tokens.len()];
+    for e in &doc.entities {
+        let (a, b) = (
+            e.token_start as usize,
+            (e.token_end as usize).min(labels.len()),
+        );
+        for (k, l) in labels.iter_mut().enumerate().take(b).skip(a) {
+            *l = format!("{}-{}", if k == a { "B" } else { "I" }, e.label);
+        }
+    }
+    labels
+}
+
+/// Writes our annotations into a copy of `sent` (gold tokens kept; comments kept).
+pub fn fill_sentence(sent: &conllu::Sentence, doc: &Doc) -> conllu::Sentence {
+    let mut out = sent.clone();
+    let ner = iob2_labels(doc);
+    for (i, (w, t)) in out.words.iter_mut().zip(&doc.tokens).enumerate() {
+        let or = |s: &str| {
+            if s.is_empty() {
+                "_".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        w.lemma = or(&t.lemma);
+        w.upos = or(&t.upos);
+        w.feats = or(&t.feats);
+        if !t.deprel.is_empty() {
+            w.head = Some(if t.head == Token::ROOT { 0 } else { t.head + 1 });
+            w.deprel = t.deprel.to_string();
+        } else {
+            w.head = None;
+            w.deprel = "_".into();
+        }
+        w.misc = set_misc(
+            &w.misc,
+            "NER",
+            ner.get(i).map(String::as_str).unwrap_or("O"),
+        );
+    }
+    out
+}
+
+/// Sets `key=value` in a MISC column, keeping the other items.
+pub fn set_misc(misc: &str, key: &str, value: &str) -> String {
+    let mut items: Vec<&str> = misc
+        .split('|')
+        .filter(|x| !x.is_empty() && *x != "_" && !x.starts_with(&format!("{key}=")))
+        .collect();
+    let kv = format!("{key}={value}");
+    items.push(&kv);
+    items.join("|")
+}
+
+/// A document's sentences as CoNLL-U (from raw text: our tokens, with multi-word token ranges).
+pub fn doc_to_conllu(doc: &Doc, out: &mut String) {
+    let ner = iob2_labels(doc);
+    for (si, s) in doc.sentences.iter().enumerate() {
+        let range = s.tokens();
+        let toks = doc.tokens.get(range.clone()).unwrap_or(&[]);
+        let mut sent = conllu::Sentence {
+            comments: vec![
+                format!(
+                    "sent_id = {}-{}",
+                    if doc.id.is_empty() { "doc" } else { &doc.id },
+                    si + 1
+                ),
+                format!("text = {}", s.span.text(&doc.text).replace('\n', " ")),
+            ],
+            ..Default::default()
+        };
+        let mut i = 0;
+        while i < toks.len() {
+            let t = &toks[i];
+            // Parts of a multi-word token share the surface span.
+            let mut j = i + 1;
+            while j < toks.len() && toks[j].span == t.span && t.form.is_some() {
+                j += 1;
+            }
+            let space_after = doc
+                .text
+                .get(t.span.end as usize..)
+                .and_then(|r| r.chars().next())
+                .is_none_or(char::is_whitespace);
+            let no_space = if space_after { "" } else { "SpaceAfter=No" };
+            if j > i + 1 {
+                sent.multiwords.push(conllu::MultiWord {
+                    first: (i + 1) as u32,
+                    last: j as u32,
+                    form: t.span.text(&doc.text).to_string(),
+                    misc: if no_space.is_empty() {
+                        "_".into()
+                    } else {
+                        no_space.into()
+                    },
+                });
+            }
+            for (k, w) in toks.iter().enumerate().take(j).skip(i) {
+                let or = |s: &str| {
+                    if s.is_empty() {
+                        "_".to_string()
+                    } else {
+                        s.to_string()
+                    }
+                };
+                let head = if w.deprel.is_empty() {
+                    None
+                } else if w.head == Token::ROOT {
+                    Some(0)
+                } else {
+                    Some(w.head.saturating_sub(s.token_start) + 1)
+                };
+                let mut misc = format!(
+                    "NER={}",
+                    ner.get(range.start + k).map(String::as_str).unwrap_or("O")
+                );
+                if j == i + 1 && !no_space.is_empty() {
+                    misc = format!("{no_space}|{misc}");
+                }
+                sent.words.push(conllu::Word {
+                    id: (k + 1) as u32,
+                    form: w.form(&doc.text).replace(['\t', '\n'], " "),
+                    lemma: or(&w.lemma),
+                    upos: or(&w.upos),
+                    xpos: "_".into(),
+                    feats: or(&w.feats),
+                    head,
+                    deprel: or(&w.deprel),
+                    deps: "_".into(),
+                    misc,
+                });
+            }
+            i = j;
+        }
+        sent.write(out);
+    }
+}
+
+/// Scores of `claimtrace eval ud` (CoNLL 2018 definitions with gold tokens).
+#[derive(Debug, Clone, Default)]
+pub struct UdScores {
+    pub words: usize,
+    pub upos: f64,
+    pub ufeats: f64,
+    pub lemma: f64,
+    pub uas: f64,
+    pub las: f64,
+    pub seconds: f64,
+}
+
+impl UdScores {
+    pub fn tokens_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.words as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Universal features only, sorted (CoNLL 2018 UFeats compares these).
+fn ufeats(f: &str) -> Vec<&str> {
+    const UNIVERSAL: &[&str] = &[
+        "PronType", "NumType", "Poss", "Reflex", "Foreign", "Abbr", "Gender", "Animacy", "Number",
+        "Case", "Definite", "Degree", "VerbForm", "Mood", "Tense", "Aspect", "Voice", "Evident",
+        "Polarity", "Person", "Polite", "Typo",
+    ];
+    let mut v: Vec<&str> = f
+        .split('|')
+        .filter(|x| x.split('=').next().is_some_and(|k| UNIVERSAL.contains(&k)))
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+fn universal(rel: &str) -> &str {
+    rel.split(':').next().unwrap_or(rel)
+}
+
+/// Tags and parses every sentence from its gold tokens and scores the result.
+pub fn eval_ud(p: &Pipeline, sents: &[conllu::Sentence], lang: &str) -> UdScores {
+    let docs: Vec<Doc> = sents.iter().map(|s| doc_of_sentence(s, lang)).collect();
+    let start = Instant::now();
+    let docs: Vec<Doc> = docs
+        .into_iter()
+        .map(|mut d| {
+            p.annotate_pretokenized(&mut d);
+            d
+        })
+        .collect();
+    let seconds = start.elapsed().as_secs_f64();
+    let (mut n, mut upos, mut feats, mut lemma, mut uas, mut las) = (0usize, 0, 0, 0, 0, 0);
+    for (s, d) in sents.iter().zip(&docs) {
+        for (w, t) in s.words.iter().zip(&d.tokens) {
+            n += 1;
+            upos += (w.upos == t.upos) as usize;
+            let gf = if w.feats == "_" { "" } else { w.feats.as_str() };
+            feats += (ufeats(gf) == ufeats(&t.feats)) as usize;
+            lemma += (w.lemma == t.lemma || (w.lemma == "_" && t.lemma.is_empty())) as usize;
+            let head = if t.deprel.is_empty() {
+                None
+            } else if t.head == Token::ROOT {
+                Some(0)
+            } else {
+                Some(t.head + 1)
+            };
+            if head.is_some() && head == w.head {
+                uas += 1;
+                las += (universal(&w.deprel) == universal(&t.deprel)) as usize;
+            }
+        }
+    }
+    let r = |x: usize| if n == 0 { 0.0 } else { x as f64 / n as f64 };
+    UdScores {
+        words: n,
+        upos: r(upos),
+        ufeats: r(feats),
+        lemma: r(lemma),
+        uas: r(uas),
+        las: r(las),
+        seconds,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misc_items_are_kept() {
+        assert_eq!(set_misc("_", "NER", "O"), "NER=O");
+        assert_eq!(
+            set_misc("SpaceAfter=No|NER=B-PER", "NER", "O"),
+            "SpaceAfter=No|NER=O"
+        );
+    }
+
+    #[test]
+    fn text_to_conllu_has_mwt_ranges() {
+        let p = Pipeline::new();
+        let mut d = Doc::from_text("x", "Il parle du chat.");
+        d.lang = Some("fr".into());
+        p.annotate(&mut d);
+        let mut out = String::new();
+        doc_to_conllu(&d, &mut out);
+        assert!(out.contains("# text = Il parle du chat."), "{out}");
+        assert!(out.contains("3-4\tdu"), "{out}");
+        let back: Vec<_> = conllu::Reader::new(out.as_bytes()).collect();
+        assert!(back.iter().all(Result::is_ok));
+    }
+}
