@@ -20,9 +20,14 @@ fn main() {
         let mut tok = claimtrace_text::Tokenizer::new(lang);
         let sys = eval::run_system(&mut tok, &gold.text);
         let chars: Vec<char> = gold.text.chars().filter(|c| !c.is_whitespace()).collect();
-        let show = |s: (usize, usize)| -> String { chars.get(s.0..s.1).unwrap_or(&[]).iter().collect() };
+        let show =
+            |s: (usize, usize)| -> String { chars.get(s.0..s.1).unwrap_or(&[]).iter().collect() };
         let ctx = |s: (usize, usize)| -> String {
-            chars.get(s.0.saturating_sub(15)..(s.1 + 15).min(chars.len())).unwrap_or(&[]).iter().collect()
+            chars
+                .get(s.0.saturating_sub(15)..(s.1 + 15).min(chars.len()))
+                .unwrap_or(&[])
+                .iter()
+                .collect()
         };
         let gs: std::collections::HashSet<_> = gold.tokens.iter().copied().collect();
         let ss: std::collections::HashSet<_> = sys.tokens.iter().copied().collect();
@@ -41,11 +46,21 @@ fn main() {
             println!("GOLD-ONLY end ...{}", ctx((s.1, s.1)));
         }
         let mut gw = std::collections::HashMap::new();
-        for w in &gold.words { gw.entry(w.span).or_insert_with(Vec::new).push(w.form.clone()); }
+        for w in &gold.words {
+            gw.entry(w.span)
+                .or_insert_with(Vec::new)
+                .push(w.form.clone());
+        }
         let mut sw = std::collections::HashMap::new();
-        for w in &sys.words { sw.entry(w.span).or_insert_with(Vec::new).push(w.form.clone()); }
+        for w in &sys.words {
+            sw.entry(w.span)
+                .or_insert_with(Vec::new)
+                .push(w.form.clone());
+        }
         for (span, g) in &gw {
-            if let Some(s) = sw.get(span) && s != g {
+            if let Some(s) = sw.get(span)
+                && s != g
+            {
                 println!("WORDS gold {:?} sys {:?}", g, s);
             }
         }

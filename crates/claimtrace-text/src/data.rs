@@ -204,10 +204,10 @@ fn parse(lang: Lang) -> LangData {
             continue;
         }
         d.mwt_max_len = d.mwt_max_len.max(surf.len());
-        if let Some(b) = surf.as_bytes().first() {
-            if let Some(x) = d.mwt_first.get_mut(*b as usize) {
-                *x = true;
-            }
+        if let Some(b) = surf.as_bytes().first()
+            && let Some(x) = d.mwt_first.get_mut(*b as usize)
+        {
+            *x = true;
         }
         d.mwt.insert(
             surf,

@@ -50,10 +50,10 @@ pub fn read_gold(conllu: &str) -> Gold {
     let mut mwt_left = 0usize;
 
     let finish = |g: &mut Gold,
-                      pos: &mut usize,
-                      new_par: &mut bool,
-                      sent_text: &mut Option<String>,
-                      toks: &mut Vec<(String, bool, Vec<String>)>| {
+                  pos: &mut usize,
+                  new_par: &mut bool,
+                  sent_text: &mut Option<String>,
+                  toks: &mut Vec<(String, bool, Vec<String>)>| {
         if toks.is_empty() {
             *sent_text = None;
             return;
@@ -407,7 +407,11 @@ mod tests {
             form: f.into(),
             multi: m,
         };
-        let gold = vec![w(0, 2, "de", true), w(0, 2, "le", true), w(2, 5, "cat", false)];
+        let gold = vec![
+            w(0, 2, "de", true),
+            w(0, 2, "le", true),
+            w(2, 5, "cat", false),
+        ];
         let sys = vec![w(0, 2, "du", false), w(2, 5, "cat", false)];
         let r = word_prf(&gold, &sys);
         assert_eq!(r.correct, 1);

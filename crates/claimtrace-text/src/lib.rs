@@ -142,7 +142,10 @@ impl Tokenizer {
                 }
             }
             let s = t.tokens.get(a as usize).map_or(0, |s| s.start);
-            let e = t.tokens.get((b as usize).saturating_sub(1)).map_or(s, |s| s.end);
+            let e = t
+                .tokens
+                .get((b as usize).saturating_sub(1))
+                .map_or(s, |s| s.end);
             doc.sentences.push(Sentence {
                 span: Span { start: s, end: e },
                 token_start: first as u32,

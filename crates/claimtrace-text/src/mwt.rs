@@ -33,7 +33,8 @@ impl Expander {
             return false;
         }
         let first = tok.bytes().next().unwrap_or(0).to_ascii_lowercase();
-        let table = tok.len() <= d.mwt_max_len && d.mwt_first.get(first as usize).copied().unwrap_or(false);
+        let table =
+            tok.len() <= d.mwt_max_len && d.mwt_first.get(first as usize).copied().unwrap_or(false);
         if table || lang == Lang::Es {
             self.lower.clear();
             for c in tok.chars() {
@@ -133,7 +134,10 @@ impl Expander {
             match d.clitics.iter().find(|c| rest.ends_with(c.as_str())) {
                 Some(c) => {
                     let stem = &rest[..rest.len() - c.len()];
-                    if nf == 0 || is_verb_stem(stem) || d.clitics.iter().any(|c2| stem.ends_with(c2.as_str())) {
+                    if nf == 0
+                        || is_verb_stem(stem)
+                        || d.clitics.iter().any(|c2| stem.ends_with(c2.as_str()))
+                    {
                         found[nf] = c.as_str();
                         nf += 1;
                         rest = stem;
@@ -214,7 +218,10 @@ fn with_case(tok: &str, parts: &[&str], out: &mut Vec<CompactString>) {
         out.clear();
     }
     let upper_all = tok.chars().filter(|c| c.is_alphabetic()).count() > 1
-        && tok.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+        && tok
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
     let cap = tok.chars().next().is_some_and(char::is_uppercase);
     for (i, p) in parts.iter().enumerate() {
         if upper_all {

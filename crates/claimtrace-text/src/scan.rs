@@ -39,14 +39,16 @@ impl<'d> Scanner<'d> {
     /// covering every non-whitespace character).
     pub fn scan(&mut self, text: &str, out: &mut Vec<Span>) {
         let joins_numbers = matches!(self.lang, Lang::Fr | Lang::Es);
-        let mut it = text.char_indices().peekable();
+        let it = text.char_indices();
         self.buf.clear();
-        while let Some((i, c)) = it.next() {
+        for (i, c) in it {
             if c.is_whitespace() {
                 if self.buf.is_empty() {
                     continue;
                 }
-                if joins_numbers && is_number_space(c) && self.number_continues(text, i + c.len_utf8())
+                if joins_numbers
+                    && is_number_space(c)
+                    && self.number_continues(text, i + c.len_utf8())
                 {
                     self.buf.push((i, c));
                     continue;
@@ -157,7 +159,19 @@ impl<'d> Scanner<'d> {
                 let c = self.buf[j - 1].1;
                 let strip = matches!(
                     c,
-                    '.' | ',' | ';' | ':' | '!' | '?' | ']' | '}' | '"' | '\'' | '»' | '”' | '’' | '>'
+                    '.' | ','
+                        | ';'
+                        | ':'
+                        | '!'
+                        | '?'
+                        | ']'
+                        | '}'
+                        | '"'
+                        | '\''
+                        | '»'
+                        | '”'
+                        | '’'
+                        | '>'
                 ) || (c == ')' && !has_paren);
                 if strip {
                     j -= 1;
@@ -207,7 +221,10 @@ impl<'d> Scanner<'d> {
             // "12h30" -> "12" "h" "30".
             let c = self.buf[k].1;
             if c.is_ascii_digit() {
-                let r = k + self.buf[k..].iter().take_while(|x| x.1.is_ascii_digit()).count();
+                let r = k + self.buf[k..]
+                    .iter()
+                    .take_while(|x| x.1.is_ascii_digit())
+                    .count();
                 if r - k <= 2 && matches!(self.ch(r), Some('h') | Some('H')) {
                     let m = self.buf[r + 1..]
                         .iter()
@@ -234,7 +251,9 @@ impl<'d> Scanner<'d> {
                 if p.is_ascii_digit()
                     && c.is_alphabetic()
                     && self.buf[k..j].iter().any(|x| x.1 == ',' || x.1 == '.')
-                    && self.buf[k..j].iter().all(|x| x.1.is_ascii_digit() || x.1 == ',' || x.1 == '.')
+                    && self.buf[k..j]
+                        .iter()
+                        .all(|x| x.1.is_ascii_digit() || x.1 == ',' || x.1 == '.')
                 {
                     break;
                 }
@@ -251,8 +270,10 @@ impl<'d> Scanner<'d> {
                         !(p.is_lowercase() && nxc.is_uppercase() && j - seg_start >= 3)
                     }
                 }
-                ',' | '٫' | '٬' => p.is_ascii_digit() && nx.is_some_and(|x| x.is_ascii_digit())
-                    || (is_digit(p) && nx.is_some_and(is_digit) && c != ','),
+                ',' | '٫' | '٬' => {
+                    p.is_ascii_digit() && nx.is_some_and(|x| x.is_ascii_digit())
+                        || (is_digit(p) && nx.is_some_and(is_digit) && c != ',')
+                }
                 '\'' | '’' => {
                     if self.lang == Lang::Fr
                         && !nx.is_some_and(char::is_whitespace)
@@ -279,7 +300,7 @@ impl<'d> Scanner<'d> {
                         .count();
                     if (1..=2).contains(&l)
                         && self.ch(j + 1 + l) == Some(')')
-                        && !self.ch(j + 2 + l).is_some_and(|x| x == '(')
+                        && self.ch(j + 2 + l).is_none_or(|x| x != '(')
                     {
                         j += 2 + l;
                         continue;
@@ -304,7 +325,9 @@ impl<'d> Scanner<'d> {
             && matches!(self.ch(j), Some('\'') | Some('’'))
             && matches!(self.ch(j - 1), Some('s') | Some('S'))
             && j - k >= 3
-            && !self.ch(j + 1).is_some_and(|x| is_word(x) || x == '\'' || x == '’')
+            && !self
+                .ch(j + 1)
+                .is_some_and(|x| is_word(x) || x == '\'' || x == '’')
             && !self.quote_open_before(text, k)
         {
             return j + 1;
@@ -334,7 +357,14 @@ impl<'d> Scanner<'d> {
         let line = before.rsplit('\n').next().unwrap_or("");
         let mut open = false;
         let mut prev = ' ';
-        for c in line.chars().rev().take(300).collect::<Vec<_>>().into_iter().rev() {
+        for c in line
+            .chars()
+            .rev()
+            .take(300)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
             if (c == '\'' || c == '‘') && !is_word(prev) {
                 open = true;
             } else if (c == '\'' || c == '’') && is_word(prev) && open {
@@ -389,7 +419,10 @@ impl<'d> Scanner<'d> {
                 let nx = self.ch(j + 1).unwrap_or(' ');
                 if is_digit(p) && is_digit(nx) {
                     // "713-853-3989" stays whole, a score or range "5-3", "16-18" splits.
-                    let left = self.buf[seg_start..j].iter().filter(|x| is_digit(x.1)).count();
+                    let left = self.buf[seg_start..j]
+                        .iter()
+                        .filter(|x| is_digit(x.1))
+                        .count();
                     let right = self.buf[j + 1..]
                         .iter()
                         .take_while(|x| is_digit(x.1))
@@ -542,7 +575,9 @@ impl<'d> Scanner<'d> {
             && !prev_word
             && self.ch(k + 1).is_some_and(|x| x.is_ascii_digit())
             && self.ch(k + 2).is_some_and(|x| x.is_ascii_digit())
-            && !self.ch(k + 3).is_some_and(|x| x.is_ascii_digit() || x == '\'' || x == '’')
+            && !self
+                .ch(k + 3)
+                .is_some_and(|x| x.is_ascii_digit() || x == '\'' || x == '’')
         {
             let mut j = k + 3;
             // "'60s"
@@ -563,7 +598,10 @@ impl<'d> Scanner<'d> {
         if c == '+' && self.ch(k + 1) == Some('/') && self.ch(k + 2) == Some('-') {
             return k + 3;
         }
-        if c == '°' && matches!(self.ch(k + 1), Some('C') | Some('F')) && !self.ch(k + 2).is_some_and(is_word) {
+        if c == '°'
+            && matches!(self.ch(k + 1), Some('C') | Some('F'))
+            && !self.ch(k + 2).is_some_and(is_word)
+        {
             return k + 2;
         }
         // Runs: "...", "?!", "--", "***".

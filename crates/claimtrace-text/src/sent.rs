@@ -14,7 +14,9 @@ enum End {
     /// "..." and "…": end one only before a capital.
     Ellipsis,
     /// An abbreviation that may end a sentence; `lower_first`: "etc." rather than "U.S.".
-    MayEnd { lower_first: bool },
+    Abbrev {
+        lower_first: bool,
+    },
 }
 
 fn end_kind(tok: &str, lang: Lang, d: &LangData, lower: &mut String) -> End {
@@ -42,7 +44,7 @@ fn end_kind(tok: &str, lang: Lang, d: &LangData, lower: &mut String) -> End {
     });
     match kind {
         Some(AbbrevKind::Inner) => End::No,
-        Some(AbbrevKind::MayEnd) => End::MayEnd {
+        Some(AbbrevKind::MayEnd) => End::Abbrev {
             lower_first: is_lower(first),
         },
         None => {
@@ -50,7 +52,7 @@ fn end_kind(tok: &str, lang: Lang, d: &LangData, lower: &mut String) -> End {
             if tok.chars().count() == 2 {
                 End::No
             } else {
-                End::MayEnd {
+                End::Abbrev {
                     lower_first: is_lower(first),
                 }
             }
@@ -150,7 +152,7 @@ fn starts_sentence(
     match pending {
         End::No => false,
         End::Terminal | End::Ellipsis => true,
-        End::MayEnd { lower_first } => {
+        End::Abbrev { lower_first } => {
             if lower_first {
                 upper_like || first.is_numeric() || is_opening(first)
             } else if upper_like {
