@@ -1,1 +1,472 @@
-//! PolNeAR reading and the CofeNet span metric (filled in below).
+//! PolNeAR (brat standoff) and CofeNet paragraph readers, and the CofeNet span metric
+//! (exact, begin and Jaccard match per role), restated from the paper's description.
+
+use std::path::Path;
+
+pub const ROLES: [&str; 3] = ["source", "cue", "content"];
+
+/// One CofeNet paragraph: PTB tokens with BIO labels over source / cue / content.
+#[derive(Debug, Clone)]
+pub struct Para {
+    pub id: String,
+    pub tokens: Vec<String>,
+    pub labels: Vec<String>,
+}
+
+/// Reads CofeNet's JSON Lines (`tokens`, `labels`, `id`).
+pub fn read_cofenet(path: &Path) -> Result<Vec<Para>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+        let strs = |k: &str| -> Vec<String> {
+            v.get(k)
+                .and_then(|x| x.as_array())
+                .map(|a| {
+                    a.iter()
+                        .map(|x| x.as_str().unwrap_or("").to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let tokens = strs("tokens");
+        let mut labels = strs("labels");
+        labels.resize(tokens.len(), "O".into());
+        out.push(Para {
+            id: v
+                .get("id")
+                .and_then(|x| x.as_str())
+                .unwrap_or("")
+                .to_owned(),
+            tokens,
+            labels,
+        });
+    }
+    Ok(out)
+}
+
+/// Joins PTB tokens into text (quotes and brackets restored); byte range of each token.
+pub fn detok(tokens: &[String]) -> (String, Vec<(usize, usize)>) {
+    let mut text = String::new();
+    let mut offs = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        let s = match t.as_str() {
+            "``" | "''" => "\"",
+            "`" => "'",
+            "-LRB-" => "(",
+            "-RRB-" => ")",
+            "-LSB-" => "[",
+            "-RSB-" => "]",
+            "-LCB-" => "{",
+            "-RCB-" => "}",
+            x => x,
+        };
+        let st = text.len();
+        text.push_str(s);
+        offs.push((st, text.len()));
+    }
+    (text, offs)
+}
+
+/// Contiguous spans (start, end exclusive) of a role in BIO labels.
+pub fn role_spans(labels: &[String], role: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut cur: Option<usize> = None;
+    for (i, l) in labels.iter().enumerate() {
+        let (bio, r) = l.split_once('-').unwrap_or(("O", ""));
+        let inside = r == role && (bio == "B" || bio == "I");
+        match (cur, inside, bio) {
+            (Some(s), true, "B") => {
+                out.push((s, i));
+                cur = Some(i);
+            }
+            (Some(_), true, _) => {}
+            (Some(s), false, _) => {
+                out.push((s, i));
+                cur = None;
+            }
+            (None, true, _) => cur = Some(i),
+            (None, false, _) => {}
+        }
+    }
+    if let Some(s) = cur {
+        out.push((s, labels.len()));
+    }
+    out
+}
+
+/// Counts for one role.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RoleCounts {
+    pub gold: usize,
+    pub pred: usize,
+    pub exact: usize,
+    pub begin: usize,
+    /// Sum over gold spans of their best Jaccard overlap with a predicted span.
+    pub jac_gold: f64,
+    /// Sum over predicted spans of their best Jaccard overlap with a gold span.
+    pub jac_pred: f64,
+}
+
+fn prf(tp_p: f64, tp_r: f64, pred: usize, gold: usize) -> (f64, f64, f64) {
+    let p = if pred == 0 { 0.0 } else { tp_p / pred as f64 };
+    let r = if gold == 0 { 0.0 } else { tp_r / gold as f64 };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
+    (p, r, f)
+}
+
+impl RoleCounts {
+    pub fn exact_prf(&self) -> (f64, f64, f64) {
+        prf(self.exact as f64, self.exact as f64, self.pred, self.gold)
+    }
+    pub fn begin_prf(&self) -> (f64, f64, f64) {
+        prf(self.begin as f64, self.begin as f64, self.pred, self.gold)
+    }
+    pub fn jaccard_prf(&self) -> (f64, f64, f64) {
+        prf(self.jac_pred, self.jac_gold, self.pred, self.gold)
+    }
+}
+
+fn jaccard(a: (usize, usize), b: (usize, usize)) -> f64 {
+    let inter = a.1.min(b.1).saturating_sub(a.0.max(b.0));
+    let union = a.1.max(b.1) - a.0.min(b.0);
+    if union == 0 {
+        0.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
+/// The three roles' counts over a split.
+#[derive(Debug, Clone, Default)]
+pub struct Scores {
+    pub roles: [RoleCounts; 3],
+    pub paragraphs: usize,
+    pub tokens: usize,
+}
+
+impl Scores {
+    /// Adds one paragraph (gold and predicted labels over the same tokens).
+    pub fn add(&mut self, gold: &[String], pred: &[String]) {
+        self.paragraphs += 1;
+        self.tokens += gold.len();
+        for (k, role) in ROLES.iter().enumerate() {
+            let g = role_spans(gold, role);
+            let p = role_spans(pred, role);
+            let Some(c) = self.roles.get_mut(k) else {
+                continue;
+            };
+            c.gold += g.len();
+            c.pred += p.len();
+            c.exact += p.iter().filter(|x| g.contains(x)).count();
+            c.begin += p.iter().filter(|x| g.iter().any(|y| y.0 == x.0)).count();
+            for x in &g {
+                c.jac_gold += p.iter().map(|y| jaccard(*x, *y)).fold(0.0, f64::max);
+            }
+            for x in &p {
+                c.jac_pred += g.iter().map(|y| jaccard(*x, *y)).fold(0.0, f64::max);
+            }
+        }
+    }
+
+    /// A table: role, P/R/F1 exact, F1 begin, F1 Jaccard.
+    pub fn report(&self) -> String {
+        let mut s = String::from(
+            "role     exact P   exact R   exact F1 | begin F1 | jaccard F1 | gold  pred\n",
+        );
+        for (k, role) in ROLES.iter().enumerate() {
+            if let Some(c) = self.roles.get(k) {
+                let (p, r, f) = c.exact_prf();
+                s.push_str(&format!(
+                    "{role:<8} {:>7.3}   {:>7.3}   {:>8.3} | {:>8.3} | {:>10.3} | {:>5} {:>5}\n",
+                    p,
+                    r,
+                    f,
+                    c.begin_prf().2,
+                    c.jaccard_prf().2,
+                    c.gold,
+                    c.pred
+                ));
+            }
+        }
+        s
+    }
+}
+
+/// Projects character-level role spans (byte ranges in `text`) onto tokens given by byte
+/// ranges: BIO labels, a token taking the role of the first span it overlaps.
+pub fn project(spans: &[(usize, usize, usize)], offs: &[(usize, usize)]) -> Vec<String> {
+    let mut labels = vec!["O".to_string(); offs.len()];
+    let mut owner: Vec<Option<usize>> = vec![None; offs.len()];
+    for (si, &(s, e, role)) in spans.iter().enumerate() {
+        let Some(rname) = ROLES.get(role) else {
+            continue;
+        };
+        let mut first = true;
+        for (ti, &(ts, te)) in offs.iter().enumerate() {
+            if ts < e && s < te && owner.get(ti).is_some_and(|o| o.is_none()) {
+                if let Some(l) = labels.get_mut(ti) {
+                    *l = format!("{}-{rname}", if first { "B" } else { "I" });
+                }
+                if let Some(o) = owner.get_mut(ti) {
+                    *o = Some(si);
+                }
+                first = false;
+            }
+        }
+    }
+    labels
+}
+
+/// One PolNeAR attribution: char ranges (code points) per role.
+#[derive(Debug, Clone, Default)]
+pub struct AnnAttribution {
+    pub source: Vec<(usize, usize)>,
+    pub cue: Vec<(usize, usize)>,
+    pub content: Vec<(usize, usize)>,
+}
+
+/// A PolNeAR article: text and the attributions of one annotation file.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub name: String,
+    pub text: String,
+    pub attributions: Vec<AnnAttribution>,
+}
+
+/// Parses a brat `.ann` file (text-bound spans and E records; notes and flags ignored).
+pub fn parse_ann(ann: &str) -> Vec<AnnAttribution> {
+    use std::collections::HashMap;
+    let mut spans: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut events = Vec::new();
+    for line in ann.lines() {
+        let mut f = line.splitn(3, '\t');
+        let (Some(id), Some(body)) = (f.next(), f.next()) else {
+            continue;
+        };
+        if id.starts_with('T') {
+            let mut parts = body.splitn(2, ' ');
+            let _label = parts.next();
+            let ranges = parts.next().unwrap_or("");
+            let mut rs = Vec::new();
+            for r in ranges.split(';') {
+                let mut n = r.split_whitespace().filter_map(|x| x.parse::<usize>().ok());
+                if let (Some(a), Some(b)) = (n.next(), n.next())
+                    && a <= b
+                {
+                    rs.push((a, b));
+                }
+            }
+            spans.insert(id, rs);
+        } else if id.starts_with('E') {
+            events.push(body);
+        }
+    }
+    let mut out = Vec::new();
+    for body in events {
+        let mut a = AnnAttribution::default();
+        for item in body.split(' ').filter(|x| !x.is_empty()) {
+            let Some((role, t)) = item.split_once(':') else {
+                continue;
+            };
+            let rs = spans.get(t).cloned().unwrap_or_default();
+            match role {
+                "Source" => a.source.extend(rs),
+                "Cue" => a.cue.extend(rs),
+                "Content" | "Content2" => a.content.extend(rs),
+                _ => {}
+            }
+        }
+        out.push(a);
+    }
+    out
+}
+
+/// Reads a PolNeAR compartment (`train`, `dev`…): each article with its alphabetically first
+/// annotation file.
+pub fn read_polnear(dir: &Path) -> Result<Vec<Article>, String> {
+    let tdir = dir.join("text");
+    let adir = dir.join("attributions");
+    let mut names: Vec<String> = std::fs::read_dir(&tdir)
+        .map_err(|e| format!("{}: {e}", tdir.display()))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    let mut anns: Vec<String> = std::fs::read_dir(&adir)
+        .map_err(|e| format!("{}: {e}", adir.display()))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".ann"))
+        .collect();
+    anns.sort();
+    let mut out = Vec::new();
+    for n in names {
+        let stem = n.trim_end_matches(".txt");
+        let prefix = format!("{stem}_");
+        let Some(ann) = anns.iter().find(|a| {
+            a.strip_prefix(&prefix)
+                .is_some_and(|rest| rest.len() == 8 && rest.ends_with(".ann"))
+        }) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(tdir.join(&n)).map_err(|e| format!("{n}: {e}"))?;
+        let a = std::fs::read_to_string(adir.join(ann)).map_err(|e| format!("{ann}: {e}"))?;
+        out.push(Article {
+            name: stem.to_owned(),
+            text,
+            attributions: parse_ann(&a),
+        });
+    }
+    Ok(out)
+}
+
+/// Char (code point) offset → byte offset table for a text (length + 1 entries).
+pub fn char_to_byte(text: &str) -> Vec<usize> {
+    let mut v: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    v.push(text.len());
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn metric() {
+        let gold = l("B-source I-source B-cue B-content I-content I-content O");
+        let pred = l("B-source I-source B-cue B-content I-content O O");
+        let mut s = Scores::default();
+        s.add(&gold, &pred);
+        assert_eq!(s.roles[0].exact, 1);
+        assert_eq!(s.roles[2].exact, 0);
+        assert_eq!(s.roles[2].begin, 1);
+        assert!((s.roles[2].jac_gold - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(
+            role_spans(&l("I-cue I-cue O B-cue"), "cue"),
+            vec![(0, 2), (3, 4)]
+        );
+    }
+
+    #[test]
+    fn ann() {
+        let a = parse_ann(
+            "T1\tSource 0 9\tThe mayor\nT2\tCue 10 14\tsaid\nT3\tContent 15 20;22 31\tx\nT4\tAttribution 10 14\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1 \n#1\tAnnotatorNotes T1\tx",
+        );
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].content, vec![(15, 20), (22, 31)]);
+        assert_eq!(a[0].source, vec![(0, 9)]);
+    }
+
+    #[test]
+    fn projection() {
+        let (text, offs) = detok(&l("`` Yes '' , he said ."));
+        assert!(text.starts_with("\" Yes \""));
+        let labels = project(
+            &[(offs[4].0, offs[4].1, 0), (offs[5].0, offs[5].1, 1)],
+            &offs,
+        );
+        assert_eq!(labels[4], "B-source");
+        assert_eq!(labels[5], "B-cue");
+    }
+}
+
+/// Role spans (byte ranges; 0 source, 1 cue, 2 content) predicted for a text: by the tagger
+/// when given, else by the rules.
+pub fn predict_spans(
+    att: &crate::Attributor,
+    model: Option<&crate::tagger::Model>,
+    text: &str,
+    lang: &'static str,
+) -> Vec<(usize, usize, usize)> {
+    let an = att.analyse(text, lang);
+    if let Some(m) = model {
+        return m.predict(att, &an, text);
+    }
+    let mut out = Vec::new();
+    let sp = |r: (usize, usize)| -> Option<(usize, usize)> {
+        let s = an.toks.get(r.0)?.start;
+        let e = an.toks.get(r.1.checked_sub(1)?)?.end;
+        (s < e).then_some((s, e))
+    };
+    for c in &an.cands {
+        if let Some(s) = c.source.and_then(sp) {
+            out.push((s.0, s.1, 0));
+        }
+        if let Some(s) = sp(c.cue) {
+            out.push((s.0, s.1, 1));
+        }
+        if c.parent.is_none()
+            && let Some(s) = sp(c.content)
+        {
+            out.push((s.0, s.1, 2));
+        }
+    }
+    out
+}
+
+/// Scores a system on CofeNet paragraphs: each paragraph is detokenised, annotated, and the
+/// predicted spans projected back onto its tokens.
+pub fn eval_cofenet(
+    att: &crate::Attributor,
+    model: Option<&crate::tagger::Model>,
+    paras: &[Para],
+) -> Scores {
+    let mut s = Scores::default();
+    for p in paras {
+        let (text, offs) = detok(&p.tokens);
+        let spans = predict_spans(att, model, &text, "en");
+        let pred = project(&spans, &offs);
+        s.add(&p.labels, &pred);
+    }
+    s
+}
+
+/// Training units from a PolNeAR compartment: one per paragraph (line), with the gold role
+/// spans as byte ranges into the paragraph.
+pub fn units_from_polnear(arts: &[Article]) -> Vec<(String, Vec<(usize, usize, usize)>)> {
+    let mut out = Vec::new();
+    for a in arts {
+        let c2b = char_to_byte(&a.text);
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+        for at in &a.attributions {
+            for (role, rs) in [(0, &at.source), (1, &at.cue), (2, &at.content)] {
+                for &(s, e) in rs {
+                    if let (Some(&bs), Some(&be)) = (c2b.get(s), c2b.get(e)) {
+                        spans.push((bs, be, role));
+                    }
+                }
+            }
+        }
+        let mut start = 0;
+        for line in a.text.split('\n') {
+            let end = start + line.len();
+            if !line.trim().is_empty() {
+                let sp: Vec<(usize, usize, usize)> = spans
+                    .iter()
+                    .filter(|(s, e, _)| *s < end && *e > start)
+                    .map(|&(s, e, r)| (s.max(start) - start, e.min(end) - start, r))
+                    .collect();
+                out.push((line.to_owned(), sp));
+            }
+            start = end + 1;
+        }
+    }
+    out
+}

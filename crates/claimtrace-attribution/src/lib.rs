@@ -15,6 +15,7 @@ pub mod eval;
 pub mod lexicon;
 pub mod print;
 pub mod rules;
+pub mod tagger;
 pub mod tokens;
 pub mod words;
 
@@ -121,7 +122,7 @@ impl Attributor {
         }
     }
 
-    fn lexicon(&self, lang: &str) -> Option<&Lexicon> {
+    pub fn lexicon(&self, lang: &str) -> Option<&Lexicon> {
         self.lexicons.get(lang).or_else(|| self.lexicons.get("en"))
     }
 

@@ -263,4 +263,3 @@ fn robust_inputs() {
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].ckind, "direct");
 }
-

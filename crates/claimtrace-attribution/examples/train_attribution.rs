@@ -1,0 +1,56 @@
+//! Trains the attribution tagger on PolNeAR train and scores it on CofeNet's dev paragraphs.
+//! `cargo run --release -p claimtrace-attribution --example train_attribution -- \
+//!    [--data ../shared/data/attribution/polnear] [--epochs 8] [--out models/attribution-en.bin]`
+
+use claimtrace_attribution::{Attributor, eval, tagger::Model};
+use std::path::PathBuf;
+
+fn main() {
+    let mut data = PathBuf::from("../shared/data/attribution/polnear");
+    let mut epochs = 8usize;
+    let mut out = PathBuf::from("models/attribution-en.bin");
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--data" => data = args.next().map(PathBuf::from).unwrap_or(data),
+            "--epochs" => epochs = args.next().and_then(|x| x.parse().ok()).unwrap_or(epochs),
+            "--out" => out = args.next().map(PathBuf::from).unwrap_or(out),
+            _ => {}
+        }
+    }
+    let att = Attributor::new();
+    if let Ok(paras) = eval::read_cofenet(&data.join("cofenet-paragraphs/valid.txt")) {
+        let t = std::time::Instant::now();
+        let s = eval::eval_cofenet(&att, None, &paras);
+        println!(
+            "rules on cofenet valid ({:.1}s):\n{}",
+            t.elapsed().as_secs_f64(),
+            s.report()
+        );
+    }
+    let arts = match eval::read_polnear(&data.join("train")) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let units = eval::units_from_polnear(&arts);
+    eprintln!("{} articles, {} paragraphs", arts.len(), units.len());
+    let t = std::time::Instant::now();
+    let model = Model::train(&att, &units, epochs, &mut |ep, acc| {
+        eprintln!(
+            "epoch {ep}: token accuracy {acc:.4} ({:.0}s)",
+            t.elapsed().as_secs_f64()
+        );
+    });
+    if let Err(e) = model.save(&out) {
+        eprintln!("{e}");
+        std::process::exit(2);
+    }
+    eprintln!("saved {}", out.display());
+    if let Ok(paras) = eval::read_cofenet(&data.join("cofenet-paragraphs/valid.txt")) {
+        let s = eval::eval_cofenet(&att, Some(&model), &paras);
+        println!("tagger on cofenet valid:\n{}", s.report());
+    }
+}
