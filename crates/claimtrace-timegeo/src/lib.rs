@@ -6,6 +6,10 @@
 //! [`annotate_times`], and `doc.places` + `doc.focus_countries` (GeoNames records) via
 //! [`annotate_places`] with a [`Gazetteer`].
 
+pub mod gazetteer;
+pub mod places;
 pub mod time;
 
+pub use gazetteer::{Gazetteer, haversine_km};
+pub use places::{annotate_places, find_places};
 pub use time::{annotate_times, find_times, parse_dct};
