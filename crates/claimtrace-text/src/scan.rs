@@ -191,7 +191,7 @@ impl<'d> Scanner<'d> {
                 break;
             }
         }
-        if j == k || self.ch(j) != Some('@') || !is_word(self.buf[j - 1].1) {
+        if j == k || self.ch(j) != Some('@') {
             return None;
         }
         let mut e = j + 1;

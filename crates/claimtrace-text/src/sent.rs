@@ -1,6 +1,6 @@
 //! Sentence splitting over surface tokens.
 
-use crate::chars::{is_closing, is_lower, is_opening, is_terminal};
+use crate::chars::{is_closing, is_lower, is_terminal};
 use crate::data::{AbbrevKind, Lang, LangData};
 use claimtrace_core::Span;
 
@@ -154,7 +154,7 @@ fn starts_sentence(
         End::Terminal | End::Ellipsis => true,
         End::Abbrev { lower_first } => {
             if lower_first {
-                upper_like || first.is_numeric() || is_opening(first)
+                upper_like
             } else if upper_like {
                 lower.clear();
                 lower.extend(tok.chars().flat_map(char::to_lowercase));
