@@ -154,44 +154,64 @@ pub(crate) fn f3(t: u64, a: u64, b: u64, c: u64) -> u64 {
 
 
 
-/// Tag-independent UPOS features of word `p` (an index into the padded array).
-pub(crate) fn upos_static(w: &[WordInfo], p: usize, out: &mut Vec<u64>) {
+/// Number of roles a word plays in the UPOS features of its neighbourhood: itself, the
+/// previous word, the word before that, the next word, the word after that.
+pub(crate) const ROLES: usize = 5;
+
+/// The UPOS features that depend on one word only, in one role (see [`ROLES`]). Their sums can
+/// be cached per word type.
+pub(crate) fn upos_role(c: &WordInfo, role: usize, out: &mut Vec<u64>) {
+    let amb = c.amb as u64;
+    match role {
+        0 => out.extend_from_slice(&[
+            f1(100, 1),
+            f1(101, c.lower),
+            f1(102, c.form),
+            f1(103, c.pre[0]),
+            f1(104, c.pre[1]),
+            f1(105, c.pre[2]),
+            f1(106, c.suf[0]),
+            f1(107, c.suf[1]),
+            f1(108, c.suf[2]),
+            f1(109, c.suf[3]),
+            f1(110, c.suf[4]),
+            f1(111, c.shape),
+            f1(112, c.flags),
+            f1(113, amb),
+        ]),
+        1 => out.extend_from_slice(&[f1(114, c.lower), f1(118, c.suf[2]), f1(124, c.shape)]),
+        2 => out.push(f1(115, c.lower)),
+        3 => out.extend_from_slice(&[f1(116, c.lower), f1(119, c.suf[2]), f1(120, amb), f1(123, c.shape)]),
+        _ => out.extend_from_slice(&[f1(117, c.lower), f1(121, amb)]),
+    }
+}
+
+/// Offsets of the word playing each role, relative to the tagged word.
+pub(crate) const ROLE_OFFSET: [isize; ROLES] = [0, -1, -2, 1, 2];
+
+/// UPOS features over pairs of words (not cacheable per word).
+pub(crate) fn upos_pairs(w: &[WordInfo], p: usize, out: &mut Vec<u64>) {
     let g = |d: isize| -> WordInfo {
         let i = p as isize + d;
         w.get(i.max(0) as usize).copied().unwrap_or_default()
     };
-    let (m2, m1, c, p1, p2) = (g(-2), g(-1), g(0), g(1), g(2));
-    let amb = |x: &WordInfo| x.amb as u64;
+    let (m1, c, p1) = (g(-1), g(0), g(1));
     out.extend_from_slice(&[
-        f1(100, 1),
-        f1(101, c.lower),
-        f1(102, c.form),
-        f1(103, c.pre[0]),
-        f1(104, c.pre[1]),
-        f1(105, c.pre[2]),
-        f1(106, c.suf[0]),
-        f1(107, c.suf[1]),
-        f1(108, c.suf[2]),
-        f1(109, c.suf[3]),
-        f1(110, c.suf[4]),
-        f1(111, c.shape),
-        f1(112, c.flags),
-        f1(113, amb(&c)),
-        f1(114, m1.lower),
-        f1(115, m2.lower),
-        f1(116, p1.lower),
-        f1(117, p2.lower),
-        f1(118, m1.suf[2]),
-        f1(119, p1.suf[2]),
-        f1(120, amb(&p1)),
-        f1(121, amb(&p2)),
-        f2(122, amb(&c), amb(&p1)),
-        f1(123, p1.shape),
-        f1(124, m1.shape),
+        f2(122, c.amb as u64, p1.amb as u64),
         f2(125, c.lower, p1.lower),
         f2(126, m1.lower, c.lower),
         f2(127, c.flags, (p == PAD) as u64),
     ]);
+}
+
+/// All tag-independent UPOS features of word `p` (an index into the padded array).
+pub(crate) fn upos_static(w: &[WordInfo], p: usize, out: &mut Vec<u64>) {
+    for (role, d) in ROLE_OFFSET.iter().enumerate() {
+        let i = (p as isize + d).max(0) as usize;
+        let c = w.get(i).copied().unwrap_or_default();
+        upos_role(&c, role, out);
+    }
+    upos_pairs(w, p, out);
 }
 
 /// Features that depend on the two previous tags.
@@ -219,16 +239,17 @@ pub(crate) fn upos_lookahead(c: &WordInfo, n1: u64, n2: u64, t1: u64, out: &mut 
     ]);
 }
 
-/// Morphology features of word `p` given the UPOS tags `u` (padded like `w`).
+/// Morphology features of word `p` given the UPOS tags `u` (padded like `w`): the features
+/// of the word and its own tag (cacheable per (form, tag)), then the context ones.
 pub(crate) fn feats_features(w: &[WordInfo], u: &[u64], p: usize, out: &mut Vec<u64>) {
-    let g = |d: isize| -> (WordInfo, u64) {
-        let i = (p as isize + d).max(0) as usize;
-        (
-            w.get(i).copied().unwrap_or_default(),
-            u.get(i).copied().unwrap_or(99),
-        )
-    };
-    let ((m2, um2), (m1, um1), (c, uc), (p1, up1), (p2, up2)) = (g(-2), g(-1), g(0), g(1), g(2));
+    let c = w.get(p).copied().unwrap_or_default();
+    let uc = u.get(p).copied().unwrap_or(99);
+    feats_self(&c, uc, out);
+    feats_context(w, u, p, out);
+}
+
+/// The morphology features of a word and its tag alone.
+pub(crate) fn feats_self(c: &WordInfo, uc: u64, out: &mut Vec<u64>) {
     out.extend_from_slice(&[
         f1(200, uc),
         f2(201, uc, c.lower),
@@ -239,6 +260,24 @@ pub(crate) fn feats_features(w: &[WordInfo], u: &[u64], p: usize, out: &mut Vec<
         f2(206, uc, c.suf[4]),
         f2(207, uc, c.shape),
         f2(208, uc, c.flags),
+        f1(218, c.lower),
+        f2(220, uc, c.amb as u64),
+        f2(222, uc, c.pre[1]),
+        f2(223, c.form, uc),
+    ]);
+}
+
+/// The morphology features that look at the neighbours.
+pub(crate) fn feats_context(w: &[WordInfo], u: &[u64], p: usize, out: &mut Vec<u64>) {
+    let g = |d: isize| -> (WordInfo, u64) {
+        let i = (p as isize + d).max(0) as usize;
+        (
+            w.get(i).copied().unwrap_or_default(),
+            u.get(i).copied().unwrap_or(99),
+        )
+    };
+    let ((m2, um2), (m1, um1), (_, uc), (p1, up1), (p2, up2)) = (g(-2), g(-1), g(0), g(1), g(2));
+    out.extend_from_slice(&[
         f2(209, uc, um1),
         f2(210, uc, up1),
         f3(211, um1, uc, up1),
@@ -248,12 +287,8 @@ pub(crate) fn feats_features(w: &[WordInfo], u: &[u64], p: usize, out: &mut Vec<
         f2(215, uc, p2.lower),
         f3(216, uc, m1.suf[1], um1),
         f3(217, uc, p1.suf[1], up1),
-        f1(218, c.lower),
         f3(219, um2, um1, uc),
-        f2(220, uc, c.amb as u64),
         f3(221, uc, um2, up2),
-        f2(222, uc, c.pre[1]),
-        f2(223, c.form, uc),
     ]);
 }
 

