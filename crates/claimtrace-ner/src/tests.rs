@@ -1,0 +1,206 @@
+use super::*;
+use claimtrace_core::Token;
+
+fn sent(words: &[&str], tags: &[&str]) -> iob2::Sentence {
+    iob2::Sentence {
+        comments: vec![],
+        words: words.iter().map(|s| s.to_string()).collect(),
+        tags: tags.iter().map(|s| s.to_string()).collect(),
+        line: 0,
+    }
+}
+
+fn tiny_resources() -> Resources {
+    Resources {
+        lists: vec![
+            (Cat::Place, "Paris\nNew York\nLyon\n".into()),
+            (Cat::First, "Marie\nJohn\n".into()),
+            (Cat::OrgSuffix, "Inc.\nBank\n".into()),
+        ],
+        stats: String::new(),
+    }
+}
+
+fn tiny_data() -> Vec<iob2::Sentence> {
+    vec![
+        sent(
+            &["Marie", "Dubois", "lives", "in", "Paris", "."],
+            &["B-PER", "I-PER", "O", "O", "B-LOC", "O"],
+        ),
+        sent(
+            &["John", "Smith", "works", "for", "Acme", "Inc.", "."],
+            &["B-PER", "I-PER", "O", "O", "B-ORG", "I-ORG", "O"],
+        ),
+        sent(
+            &["He", "moved", "to", "New", "York", "."],
+            &["O", "O", "O", "B-LOC", "I-LOC", "O"],
+        ),
+        sent(
+            &["The", "Central", "Bank", "said", "so", "."],
+            &["O", "B-ORG", "I-ORG", "O", "O", "O"],
+        ),
+        sent(
+            &["Marie", "Curie", "visited", "Lyon", "."],
+            &["B-PER", "I-PER", "O", "B-LOC", "O"],
+        ),
+    ]
+}
+
+fn tiny_model() -> Ner {
+    let opts = TrainOptions {
+        epochs: 8,
+        bucket_bits: 14,
+        ..TrainOptions::default()
+    };
+    Ner::train("en", &tiny_data(), None, tiny_resources(), &opts).unwrap()
+}
+
+#[test]
+fn tiny_training_learns_and_roundtrips() {
+    let ner = tiny_model();
+    let data = tiny_data();
+    let sc = ner.evaluate(&data);
+    assert!(sc.overall().2 > 0.9, "{}", sc.report());
+    let dir = tempdir();
+    let p = dir.join("ner-test.bin");
+    ner.save(&p).unwrap();
+    let back = Ner::load(&p).unwrap();
+    for s in &data {
+        let w: Vec<&str> = s.words.iter().map(String::as_str).collect();
+        assert_eq!(back.tag_words(&w), ner.tag_words(&w));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(Ner::from_bytes(b"not a model").is_err());
+    assert!(Ner::from_bytes(&[]).is_err());
+}
+
+fn tempdir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("claimtrace-ner-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&d);
+    d
+}
+
+#[test]
+fn no_panic_on_odd_input() {
+    let ner = tiny_model();
+    assert!(ner.tag_words(&[]).is_empty());
+    assert_eq!(ner.tag_words(&["😀", "", "🇫🇷", "\u{0}"]).len(), 4);
+    let huge: Vec<String> = (0..3000)
+        .map(|i| {
+            if i % 7 == 0 {
+                "Paris".into()
+            } else {
+                format!("w{i}")
+            }
+        })
+        .collect();
+    let h: Vec<&str> = huge.iter().map(String::as_str).collect();
+    let tags = ner.tag_words(&h);
+    assert_eq!(tags.len(), 3000);
+    // Valid IOB2 everywhere.
+    for (i, t) in tags.iter().enumerate() {
+        if let Some(l) = t.strip_prefix("I-") {
+            let p = &tags[i - 1];
+            assert!(p.ends_with(l), "{p} -> {t}");
+        }
+    }
+    let mut doc = Doc::from_text("x", "");
+    ner.annotate(&mut doc);
+    assert!(doc.entities.is_empty());
+}
+
+#[test]
+fn annotate_fills_entities_with_token_ranges() {
+    let ner = tiny_model();
+    let text = "Marie Dubois lives in Paris.";
+    let mut doc = Doc::from_text("d", text);
+    let mut pos = 0;
+    for w in ["Marie", "Dubois", "lives", "in", "Paris", "."] {
+        let s = text[pos..].find(w).unwrap() + pos;
+        doc.tokens.push(Token::new(Span::new(s, s + w.len())));
+        pos = s + w.len();
+    }
+    // A sentence layer pointing past the tokens is ignored, never a panic.
+    doc.sentences.push(claimtrace_core::Sentence {
+        span: Span::new(0, text.len()),
+        token_start: 0,
+        token_end: 99,
+    });
+    ner.annotate(&mut doc);
+    assert!(doc.entities.is_empty());
+    doc.sentences[0].token_end = 6;
+    ner.annotate(&mut doc);
+    let got: Vec<(&str, &str, u32, u32)> = doc
+        .entities
+        .iter()
+        .map(|e| {
+            (
+                doc.span_text(e.span),
+                e.label.as_str(),
+                e.token_start,
+                e.token_end,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![("Marie Dubois", "PER", 0, 2), ("Paris", "LOC", 4, 5)]
+    );
+}
+
+#[test]
+fn doc_pass_tags_repeated_names() {
+    let s1 = vec!["Jane", "Doe", "spoke", "."];
+    let s2 = vec!["Later", "Jane", "Doe", "left", "."];
+    let mut tags = vec![vec![1, 2, 0, 0], vec![0, 0, 0, 0, 0]];
+    doc_pass(&[s1, s2], &mut tags);
+    assert_eq!(tags[1], vec![0, 1, 2, 0, 0]);
+}
+
+#[test]
+fn scores_count_exact_spans() {
+    let mut sc = Scores::default();
+    sc.add(
+        &["B-PER", "I-PER", "O", "B-LOC"],
+        &["B-PER", "O", "O", "B-LOC"],
+    );
+    assert_eq!(sc.label("LOC"), (1.0, 1.0, 1.0));
+    assert_eq!(sc.label("PER").2, 0.0);
+    let (p, r, _) = sc.overall();
+    assert_eq!((p, r), (0.5, 0.5));
+}
+
+#[test]
+fn rules_recognise_french_names() {
+    let res = Resources {
+        lists: vec![
+            (Cat::Place, "Lyon\nParis\n".into()),
+            (Cat::First, "Marie\n".into()),
+            (Cat::OrgSuffix, "Ministère\n".into()),
+        ],
+        stats: "selon\t0\t0\t2\n".into(),
+    };
+    let ner = Ner::rules("fr", res);
+    let w = [
+        "Selon",
+        "Marie",
+        "Lefèvre",
+        ",",
+        "le",
+        "Ministère",
+        "de",
+        "la",
+        "Santé",
+        "a",
+        "ouvert",
+        "un",
+        "bureau",
+        "à",
+        "Lyon",
+        ".",
+    ];
+    let t = ner.tag_words(&w);
+    assert_eq!(t[1..3], ["B-PER", "I-PER"]);
+    assert_eq!(t[5..9], ["B-ORG", "I-ORG", "I-ORG", "I-ORG"]);
+    assert_eq!(t[14], "B-LOC");
+}
