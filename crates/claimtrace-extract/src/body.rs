@@ -1,0 +1,356 @@
+//! Main-text extraction on the flat DOM.
+//!
+//! 1. Aggregate text and link-text lengths per subtree (one reverse pass).
+//! 2. Prune boilerplate subtrees (tags such as `nav`/`aside`/`footer`, class/id hints, hidden
+//!    elements), unless a subtree holds most of the page's paragraph text.
+//! 3. Cut the rest into paragraphs at block boundaries; score each paragraph (length, link
+//!    density, punctuation) and add the score to every ancestor of its block.
+//! 4. The container with the best total (with bonuses for explicit body markers) is the
+//!    article; its paragraphs that pass a per-paragraph filter are the text.
+
+use crate::dom::*;
+
+/// A paragraph: text run between block boundaries.
+#[derive(Debug, Clone)]
+pub struct Para {
+    pub text: String,
+    pub chars: usize,
+    pub link_chars: usize,
+    /// Innermost block element holding it.
+    pub owner: u32,
+    pub tag: Tag,
+    /// Flags of the nearest ancestors (F_META / F_NEG within kept regions).
+    pub flags: u16,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    pub penalty: f32,
+    pub link_weight: f32,
+    pub pos_bonus: f32,
+    pub min_keep_chars: usize,
+    pub max_link_density: f32,
+    pub debug: bool,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            penalty: 25.0,
+            link_weight: 1.0,
+            pos_bonus: 1.2,
+            min_keep_chars: 1,
+            max_link_density: 0.5,
+            debug: false,
+        }
+    }
+}
+
+fn drop_tag(t: Tag) -> bool {
+    matches!(
+        t,
+        Tag::Nav
+            | Tag::Aside
+            | Tag::Footer
+            | Tag::Header
+            | Tag::Form
+            | Tag::Button
+            | Tag::Input
+            | Tag::Head
+            | Tag::Title
+            | Tag::Meta
+            | Tag::Link
+            | Tag::Menu
+            | Tag::Dialog
+            | Tag::Media
+            | Tag::Label
+            | Tag::Figcaption
+    )
+}
+
+pub struct BodyResult {
+    pub paras: Vec<Para>,
+    /// All paragraphs before container choice (for debugging).
+    pub all: Vec<Para>,
+    pub container: u32,
+}
+
+pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
+    let nodes = &dom.nodes;
+    let n = nodes.len();
+    if n == 0 {
+        return BodyResult {
+            paras: Vec::new(),
+            all: Vec::new(),
+            container: 0,
+        };
+    }
+    // 1. Per-subtree chars inside <p>.
+    let mut p_chars = vec![0u32; n];
+    {
+        // chars of text nodes whose nearest block is a <p> (approximation: parent chain up to a block)
+        for i in 0..n {
+            let Some(node) = nodes.get(i) else { continue };
+            if node.tag != Tag::Text {
+                continue;
+            }
+            let len = dom.text_of(i).len() as u32;
+            let mut a = node.parent as usize;
+            let mut in_p = false;
+            let mut hops = 0;
+            while let Some(an) = nodes.get(a) {
+                if an.tag.is_block() {
+                    in_p = matches!(an.tag, Tag::P | Tag::Blockquote | Tag::Pre);
+                    break;
+                }
+                a = an.parent as usize;
+                hops += 1;
+                if hops > 8 {
+                    break;
+                }
+            }
+            if in_p && let Some(x) = p_chars.get_mut(i) {
+                *x = len;
+            }
+        }
+        for i in (1..n).rev() {
+            let v = p_chars.get(i).copied().unwrap_or(0);
+            if v == 0 {
+                continue;
+            }
+            let par = nodes.get(i).map_or(u32::MAX, |x| x.parent) as usize;
+            if let Some(x) = p_chars.get_mut(par) {
+                *x += v;
+            }
+        }
+    }
+    let total_p = p_chars.first().copied().unwrap_or(0).max(1) as f32;
+
+    // 2+3. Walk, pruning, collecting paragraphs.
+    let mut paras: Vec<Para> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_link = 0usize;
+    let mut cur_owner = 0u32;
+    let mut cur_flags = 0u16;
+    // stack of open block elements: (end, index)
+    let mut blocks: Vec<(u32, u32)> = vec![(n as u32, 0)];
+    // stack of kept-but-flagged regions: (end, flags)
+    let mut regions: Vec<(u32, u16)> = Vec::new();
+    let mut i = 0usize;
+    let flush =
+        |paras: &mut Vec<Para>, cur: &mut String, cur_link: &mut usize, owner: u32, flags: u16| {
+            let t = cur.trim();
+            if !t.is_empty() {
+                let chars = t.chars().count();
+                let tag = nodes.get(owner as usize).map_or(Tag::Other, |x| x.tag);
+                paras.push(Para {
+                    text: t.to_string(),
+                    chars,
+                    link_chars: (*cur_link).min(chars),
+                    owner,
+                    tag,
+                    flags,
+                });
+            }
+            cur.clear();
+            *cur_link = 0;
+        };
+    while i < n {
+        // close finished blocks
+        while let Some(&(end, _)) = blocks.last() {
+            if (i as u32) >= end && blocks.len() > 1 {
+                flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
+                blocks.pop();
+                cur_owner = blocks.last().map_or(0, |b| b.1);
+            } else {
+                break;
+            }
+        }
+        while let Some(&(end, _)) = regions.last() {
+            if (i as u32) >= end {
+                regions.pop();
+            } else {
+                break;
+            }
+        }
+        cur_flags = regions.iter().fold(0, |a, r| a | r.1);
+        let Some(node) = nodes.get(i) else { break };
+        match node.tag {
+            Tag::Text => {
+                let t = dom.text_of(i);
+                if node.flags & F_IN_LINK != 0 {
+                    cur_link += t.trim().chars().count();
+                }
+                cur.push_str(t);
+                i += 1;
+            }
+            Tag::Br => {
+                // A double <br> separates paragraphs; one is a line break inside one.
+                let next_is_br = nodes.get(i + 1).is_some_and(|x| x.tag == Tag::Br)
+                    || (nodes.get(i + 1).is_some_and(|x| {
+                        x.tag == Tag::Text && dom.text_of(i + 1).trim().is_empty()
+                    }) && nodes.get(i + 2).is_some_and(|x| x.tag == Tag::Br));
+                if next_is_br || cur.trim().chars().count() > 0 {
+                    flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
+                }
+                i += 1;
+            }
+            tag => {
+                let share = p_chars.get(i).copied().unwrap_or(0) as f32 / total_p;
+                let protected = share > 0.5 && total_p > 400.0;
+                let strong = node.flags & F_STRONG_NEG != 0;
+                let dropping = (drop_tag(tag)
+                    || node.flags & F_HIDDEN != 0
+                    || (node.flags & F_NEG != 0 && node.flags & (F_POS | F_BODY) == 0)
+                    || strong)
+                    && !(protected
+                        && !matches!(
+                            tag,
+                            Tag::Head | Tag::Title | Tag::Meta | Tag::Link | Tag::Media
+                        ));
+                if dropping {
+                    if tag.is_block() || matches!(tag, Tag::Button | Tag::Input | Tag::Label) {
+                        flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
+                    }
+                    i = (node.end as usize).max(i + 1);
+                    continue;
+                }
+                if node.flags & (F_NEG | F_META) != 0 {
+                    regions.push((node.end, node.flags & (F_NEG | F_META)));
+                }
+                if tag.is_block() {
+                    flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
+                    blocks.push((node.end, i as u32));
+                    cur_owner = i as u32;
+                }
+                i += 1;
+            }
+        }
+    }
+    flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
+
+    // 3. Scores per container.
+    let mut score = vec![0f32; n];
+    for para in &paras {
+        let w = para_weight(para, p);
+        let mut a = para.owner as usize;
+        let mut guard = 0;
+        while let Some(x) = score.get_mut(a) {
+            *x += w;
+            a = nodes.get(a).map_or(u32::MAX, |nn| nn.parent) as usize;
+            guard += 1;
+            if guard > 10_000 {
+                break;
+            }
+        }
+    }
+    let mut best = 0usize;
+    let mut best_score = f32::MIN;
+    for (i, node) in nodes.iter().enumerate() {
+        if node.tag == Tag::Text {
+            continue;
+        }
+        let mut s = score.get(i).copied().unwrap_or(0.0);
+        if s <= 0.0 {
+            continue;
+        }
+        if node.flags & (F_POS | F_BODY) != 0 || node.tag == Tag::Article {
+            s *= p.pos_bonus;
+        }
+        if s >= best_score {
+            best_score = s;
+            best = i;
+        }
+    }
+    let (lo, hi) = match nodes.get(best) {
+        Some(b) => (best as u32, b.end),
+        None => (0, n as u32),
+    };
+
+    // 4. Filter paragraphs inside the container.
+    let title_norm = title.map(norm);
+    let all = if p.debug { paras.clone() } else { Vec::new() };
+    let out: Vec<Para> = paras
+        .into_iter()
+        .filter(|para| para.owner >= lo && para.owner < hi)
+        .filter(|para| keep_para(para, p, title_norm.as_deref()))
+        .collect();
+    BodyResult {
+        paras: out,
+        all,
+        container: best as u32,
+    }
+}
+
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+fn para_weight(para: &Para, p: &Params) -> f32 {
+    let chars = para.chars as f32;
+    let link = para.link_chars as f32;
+    let mut w = (chars - link) - p.link_weight * link - p.penalty;
+    if matches!(para.tag, Tag::P) && w > 0.0 {
+        w *= 1.5;
+    }
+    w
+}
+
+fn keep_para(para: &Para, p: &Params, title: Option<&str>) -> bool {
+    if para.chars < p.min_keep_chars {
+        return false;
+    }
+    let ld = para.link_chars as f32 / para.chars.max(1) as f32;
+    if ld > p.max_link_density {
+        return false;
+    }
+    if let Some(t) = title
+        && matches!(para.tag, Tag::H1 | Tag::H)
+        && norm(&para.text) == t
+    {
+        return false;
+    }
+    if para.chars < 60 && is_boiler_phrase(&para.text) {
+        return false;
+    }
+    true
+}
+
+fn is_boiler_phrase(s: &str) -> bool {
+    let l = s.to_lowercase();
+    let l = l.trim_matches(|c: char| !c.is_alphanumeric());
+    const EXACT: &[&str] = &[
+        "advertisement",
+        "advertising",
+        "ad",
+        "share",
+        "share this",
+        "share this article",
+        "share on facebook",
+        "share on twitter",
+        "tweet",
+        "email",
+        "print",
+        "comments",
+        "read more",
+        "continue reading",
+        "related",
+        "related articles",
+        "related stories",
+        "sponsored",
+        "subscribe",
+        "sign up",
+        "story continues below advertisement",
+        "click to share",
+        "skip to content",
+        "loading",
+        "anzeige",
+        "publicité",
+        "publicidad",
+        "werbung",
+    ];
+    EXACT.contains(&l)
+}
