@@ -10,7 +10,13 @@ fn main() {
         let w: Vec<String> = doc
             .sentence_tokens(s)
             .iter()
-            .map(|t| format!("{}{}", t.form(&doc.text), if t.form.is_some() { "*" } else { "" }))
+            .map(|t| {
+                format!(
+                    "{}{}",
+                    t.form(&doc.text),
+                    if t.form.is_some() { "*" } else { "" }
+                )
+            })
             .collect();
         println!("{}", w.join(" | "));
     }

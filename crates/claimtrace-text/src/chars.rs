@@ -63,29 +63,6 @@ pub fn is_closing(c: char) -> bool {
     )
 }
 
-/// Quotes and brackets that open (and the Spanish inverted marks).
-#[inline]
-pub fn is_opening(c: char) -> bool {
-    matches!(
-        c,
-        '(' | '['
-            | '{'
-            | '«'
-            | '‹'
-            | '“'
-            | '„'
-            | '‘'
-            | '"'
-            | '\''
-            | '¿'
-            | '¡'
-            | '「'
-            | '『'
-            | '〈'
-            | '《'
-    )
-}
-
 /// A letter with a case distinction in lower case.
 #[inline]
 pub fn is_lower(c: char) -> bool {

@@ -182,8 +182,12 @@ impl<'d> Scanner<'d> {
             return Some(j);
         }
         // E-mail: [word . _ % + -]+ @ [word . -]+ ending in a word character.
+        if !self.buf[k..].iter().take(66).any(|x| x.1 == '@') {
+            return None;
+        }
         let mut j = k;
-        while j < n {
+        // (a local part is at most 64 characters)
+        while j < n && j < k + 65 {
             let c = self.buf[j].1;
             if is_word(c) || matches!(c, '.' | '_' | '%' | '+' | '-') {
                 j += 1;
@@ -196,7 +200,7 @@ impl<'d> Scanner<'d> {
         }
         let mut e = j + 1;
         let mut last_word = e;
-        while e < n {
+        while e < n && e < j + 256 {
             let c = self.buf[e].1;
             if is_word(c) {
                 e += 1;
@@ -353,7 +357,11 @@ impl<'d> Scanner<'d> {
     /// (then a final "s'" closes it rather than marking a possessive).
     fn quote_open_before(&self, text: &str, k: usize) -> bool {
         let at = self.buf.get(k).map_or(0, |x| x.0);
-        let before = text.get(..at).unwrap_or("");
+        let mut from = at.saturating_sub(600);
+        while from > 0 && !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let before = text.get(from..at).unwrap_or("");
         let line = before.rsplit('\n').next().unwrap_or("");
         let mut open = false;
         let mut prev = ' ';
@@ -407,8 +415,7 @@ impl<'d> Scanner<'d> {
             e += 1;
         }
         self.lower_range(text, k, e);
-        let whole = self.lower.clone();
-        !self.d.no_elision.contains(whole.as_str())
+        !self.d.no_elision.contains(self.lower.as_str())
     }
 
     /// Does the hyphen at `j` stay inside the word that started at `k`?

@@ -109,3 +109,29 @@ fn very_long_sentence() {
     let long_word = "a".repeat(100_000);
     check(&long_word, "fr");
 }
+
+#[test]
+fn pathological_inputs_stay_linear() {
+    let inputs = [
+        "a-".repeat(50_000),
+        "a.".repeat(50_000),
+        "l'".repeat(50_000),
+        "x@".repeat(50_000),
+        "ab's' ".repeat(20_000),
+        "1 000 ".repeat(20_000),
+        "-t-il".repeat(20_000),
+        "www.".repeat(20_000),
+        "(s)".repeat(30_000),
+    ];
+    for text in &inputs {
+        for l in ["en", "fr", "es"] {
+            let t0 = std::time::Instant::now();
+            check(text, l);
+            assert!(
+                t0.elapsed().as_secs_f64() < 5.0,
+                "slow on {:?}",
+                &text[..20]
+            );
+        }
+    }
+}
