@@ -44,7 +44,9 @@ fn collect(p: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let out = args.next().ok_or("usage: make_warc OUT.warc.gz [--plain] [--repeat N] FILE_OR_DIR...")?;
+    let out = args
+        .next()
+        .ok_or("usage: make_warc OUT.warc.gz [--plain] [--repeat N] FILE_OR_DIR...")?;
     let (mut gzip, mut repeat, mut files) = (true, 1usize, Vec::new());
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -63,7 +65,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         } else {
             raw
         };
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let url = canonical(&html).unwrap_or_else(|| format!("https://example.invalid/{name}"));
         let charset = claimtrace_ingest::charset::meta_charset(&html).map(|e| e.name().to_owned());
         pages.push((url, html, charset));
@@ -71,7 +76,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = std::fs::File::create(&out)?;
     let mut w = WarcWriter::new(BufWriter::with_capacity(1 << 20, file), gzip);
     let date = "2026-05-01T12:00:00Z";
-    w.warcinfo(date, "software: claimtrace make_warc\r\nformat: WARC File Format 1.0\r\n")?;
+    w.warcinfo(
+        date,
+        "software: claimtrace make_warc\r\nformat: WARC File Format 1.0\r\n",
+    )?;
     let mut n = 0u64;
     for copy in 0..repeat {
         for (url, html, charset) in &pages {

@@ -199,9 +199,20 @@ mod tests {
         let page = b"\xEF\xBB\xBF<meta charset=windows-1252><p>\xc3\xa9</p>";
         assert!(decode_html(page, Some("iso-8859-2"), None).contains("<p>é</p>"));
         // Shift-JIS declared in meta.
-        let (enc, how) = html_encoding(b"<meta charset=shift_jis><p>\x93\xfa\x96\x7b</p>", None, None);
+        let (enc, how) = html_encoding(
+            b"<meta charset=shift_jis><p>\x93\xfa\x96\x7b</p>",
+            None,
+            None,
+        );
         assert_eq!((enc, how), (encoding_rs::SHIFT_JIS, "meta"));
-        assert!(decode_html(b"<meta charset=shift_jis><p>\x93\xfa\x96\x7b</p>", None, None).contains("日本"));
+        assert!(
+            decode_html(
+                b"<meta charset=shift_jis><p>\x93\xfa\x96\x7b</p>",
+                None,
+                None
+            )
+            .contains("日本")
+        );
     }
 
     proptest::proptest! {

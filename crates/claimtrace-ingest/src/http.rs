@@ -140,7 +140,7 @@ fn decode_content(body: &[u8], enc: &str, max: u64) -> Result<Vec<u8>, HttpError
         Err(LimitError::Io(e)) => Err(HttpError::Encoding(e.to_string())),
     };
     let looks_decoded = || {
-        let t = body.iter().take(64).skip_while(|b| b.is_ascii_whitespace()).next();
+        let t = body.iter().take(64).find(|b| !b.is_ascii_whitespace());
         t == Some(&b'<')
     };
     let res = if enc.contains("gzip") {
@@ -187,8 +187,9 @@ mod tests {
         gz.write_all(b"<html><p>compressed</p></html>").ok();
         let z = gz.finish().unwrap_or_default();
         let (a, b) = z.split_at(10);
-        let mut p = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"
-            .to_vec();
+        let mut p =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"
+                .to_vec();
         p.extend_from_slice(format!("{:x}\r\n", a.len()).as_bytes());
         p.extend_from_slice(a);
         p.extend_from_slice(format!("\r\n{:x};ext=1\r\n", b.len()).as_bytes());

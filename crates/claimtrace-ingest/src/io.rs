@@ -205,10 +205,19 @@ mod tests {
         let mut buf = Vec::new();
         assert_eq!(read_line_limited(&mut r, &mut buf, 3).ok(), Some((7, true)));
         assert_eq!(buf, b"abc");
-        assert_eq!(read_line_limited(&mut r, &mut buf, 3).ok(), Some((3, false)));
+        assert_eq!(
+            read_line_limited(&mut r, &mut buf, 3).ok(),
+            Some((3, false))
+        );
         assert_eq!(buf, b"xy\n");
-        assert_eq!(read_line_limited(&mut r, &mut buf, 3).ok(), Some((1, false)));
-        assert_eq!(read_line_limited(&mut r, &mut buf, 3).ok(), Some((0, false)));
+        assert_eq!(
+            read_line_limited(&mut r, &mut buf, 3).ok(),
+            Some((1, false))
+        );
+        assert_eq!(
+            read_line_limited(&mut r, &mut buf, 3).ok(),
+            Some((0, false))
+        );
     }
 
     #[test]

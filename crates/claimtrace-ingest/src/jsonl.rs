@@ -42,7 +42,11 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                 Ok(x) => x,
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(InputError::new(&self.input, format!("read error: {e}")).at(loc)));
+                    return Some(Err(InputError::new(
+                        &self.input,
+                        format!("read error: {e}"),
+                    )
+                    .at(loc)));
                 }
             };
             if n == 0 {
@@ -66,7 +70,11 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             let v: Value = match serde_json::from_slice(line) {
                 Ok(v) => v,
                 Err(e) => {
-                    return Some(Err(InputError::new(&self.input, format!("invalid JSON: {e}")).at(loc)));
+                    return Some(Err(InputError::new(
+                        &self.input,
+                        format!("invalid JSON: {e}"),
+                    )
+                    .at(loc)));
                 }
             };
             return Some(from_value(&v, &self.input, loc));
@@ -94,7 +102,10 @@ pub fn from_value(v: &Value, input: &str, location: String) -> Result<RawDoc, In
     let authors = match v.get("authors").or_else(|| v.get("author")) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_owned))
+            .collect(),
         Some(_) => return Err(err("field `authors` should be an array of strings".into())),
     };
     let body = match (f("text")?, f("html")?) {
@@ -131,14 +142,19 @@ mod tests {
         assert_eq!(r.len(), 5);
         assert!(matches!(&r[0], Ok(d) if d.id.as_deref() == Some("a") && d.authors == ["X"]));
         assert!(matches!(&r[1], Err(e) if e.location == "line 3"));
-        assert!(matches!(&r[2], Ok(d) if d.id.as_deref() == Some("7") && matches!(d.body, Body::Html{..})));
+        assert!(
+            matches!(&r[2], Ok(d) if d.id.as_deref() == Some("7") && matches!(d.body, Body::Html{..}))
+        );
         assert!(matches!(&r[3], Err(e) if e.location == "line 5"));
         assert!(matches!(&r[4], Err(e) if e.reason.contains("no `text`")));
     }
 
     #[test]
     fn long_line() {
-        let data = format!("{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n", "x".repeat(500));
+        let data = format!(
+            "{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n",
+            "x".repeat(500)
+        );
         let r: Vec<_> = JsonlReader::new("f", data.as_bytes(), 100).collect();
         assert!(matches!(&r[0], Err(e) if e.reason.contains("size limit")));
         assert!(r[1].is_ok());

@@ -222,7 +222,8 @@ fn too_big(name: &str, max: u64) -> InputError {
 
 /// Articles from one stream (a file's content or stdin), sniffing its format.
 pub fn read_stream(name: &str, reader: Box<dyn Read + Send>, opts: &Options) -> DocIter {
-    let mut src = Src::new(BufReader::with_capacity(256 * 1024, reader)).with_progress(opts.progress.clone());
+    let mut src =
+        Src::new(BufReader::with_capacity(256 * 1024, reader)).with_progress(opts.progress.clone());
     let head = match src.fill_buf() {
         Ok(h) => h.to_vec(),
         Err(e) => return one(Err(InputError::new(name, format!("cannot read: {e}")))),
@@ -230,7 +231,9 @@ pub fn read_stream(name: &str, reader: Box<dyn Read + Send>, opts: &Options) -> 
     if head.starts_with(&[0x1f, 0x8b]) {
         // Peek at the decompressed start to know what is inside.
         let mut dhead = Vec::new();
-        let _ = flate2::read::GzDecoder::new(&head[..]).take(8192).read_to_end(&mut dhead);
+        let _ = flate2::read::GzDecoder::new(&head[..])
+            .take(8192)
+            .read_to_end(&mut dhead);
         let fmt = sniff::sniff(&dhead, name);
         if fmt == Format::Warc {
             return Box::new(warc::WarcReader::new(name, src, opts.max_size));
@@ -256,7 +259,9 @@ fn read_format(
     let read_all = |r: Box<dyn BufRead + Send>| -> Result<Vec<u8>, InputError> {
         read_limited(r, max).map_err(|e| match e {
             LimitError::TooBig => too_big(name, max),
-            LimitError::Io(e) if gz => InputError::new(name, format!("truncated or corrupt gzip data ({e})")),
+            LimitError::Io(e) if gz => {
+                InputError::new(name, format!("truncated or corrupt gzip data ({e})"))
+            }
             LimitError::Io(e) => InputError::new(name, format!("read error: {e}")),
         })
     };
@@ -280,7 +285,12 @@ fn read_format(
             name,
             "binary data: not HTML, WARC, JSONL or text",
         ))),
-        Format::Html => one(read_all(reader).map(|bytes| raw(Body::Html { bytes, charset: None }))),
+        Format::Html => one(read_all(reader).map(|bytes| {
+            raw(Body::Html {
+                bytes,
+                charset: None,
+            })
+        })),
         Format::Text => one(read_all(reader).map(|bytes| {
             let (title, body) = text::split_title(&charset::decode_text(&bytes));
             RawDoc {
@@ -297,11 +307,16 @@ fn read_format(
             match serde_json::from_slice::<Vec<serde_json::Value>>(&bytes) {
                 Ok(items) => {
                     let name = name.to_owned();
-                    Box::new(items.into_iter().enumerate().map(move |(i, v)| {
-                        jsonl::from_value(&v, &name, format!("item {}", i + 1))
-                    }))
+                    Box::new(
+                        items.into_iter().enumerate().map(move |(i, v)| {
+                            jsonl::from_value(&v, &name, format!("item {}", i + 1))
+                        }),
+                    )
                 }
-                Err(e) => one(Err(InputError::new(name, format!("invalid JSON array: {e}")))),
+                Err(e) => one(Err(InputError::new(
+                    name,
+                    format!("invalid JSON array: {e}"),
+                ))),
             }
         }
         Format::Warc => one(Err(InputError::new(name, "WARC inside a non-WARC stream"))),
@@ -357,7 +372,10 @@ impl Inputs {
                     }
                     None
                 }
-                Err(e) => Some(one(Err(InputError::new(name, format!("cannot list directory: {e}"))))),
+                Err(e) => Some(one(Err(InputError::new(
+                    name,
+                    format!("cannot list directory: {e}"),
+                )))),
             }
         } else {
             let _ = explicit;
@@ -443,7 +461,11 @@ mod tests {
         )
         .collect();
         assert_eq!(r.len(), 1);
-        let doc = r.into_iter().next().and_then(|r| r.ok()).and_then(|r| r.into_doc(&opts).ok());
+        let doc = r
+            .into_iter()
+            .next()
+            .and_then(|r| r.ok())
+            .and_then(|r| r.into_doc(&opts).ok());
         let doc = doc.unwrap_or_default();
         assert_eq!(doc.title.as_deref(), Some("Headline here"));
         assert_eq!(doc.text, "Body one.\n\nBody two.");

@@ -89,13 +89,21 @@ pub fn sniff(head: &[u8], name: &str) -> Format {
     if body.starts_with(b"{") {
         return Format::Jsonl;
     }
-    if body.starts_with(b"[") && (name.ends_with(".json") || body.get(1..).map(skip_ws).is_some_and(|r| r.starts_with(b"{") || r.starts_with(b"]"))) {
+    if body.starts_with(b"[")
+        && (name.ends_with(".json")
+            || body
+                .get(1..)
+                .map(skip_ws)
+                .is_some_and(|r| r.starts_with(b"{") || r.starts_with(b"]")))
+    {
         return Format::JsonArray;
     }
     if looks_like_html(body) {
         return Format::Html;
     }
-    if body.starts_with(b"<") && (name.ends_with(".html") || name.ends_with(".htm") || name.ends_with(".xhtml")) {
+    if body.starts_with(b"<")
+        && (name.ends_with(".html") || name.ends_with(".htm") || name.ends_with(".xhtml"))
+    {
         return Format::Html;
     }
     Format::Text
@@ -109,8 +117,8 @@ pub fn wanted_in_dir(name: &str) -> bool {
     }
     let n = n.strip_suffix(".gz").unwrap_or(&n);
     [
-        ".html", ".htm", ".xhtml", ".shtml", ".warc", ".arc", ".jsonl", ".ndjson", ".json",
-        ".txt", ".text",
+        ".html", ".htm", ".xhtml", ".shtml", ".warc", ".arc", ".jsonl", ".ndjson", ".json", ".txt",
+        ".text",
     ]
     .iter()
     .any(|e| n.ends_with(e))
@@ -129,9 +137,14 @@ mod tests {
         assert_eq!(sniff(b"[{\"text\":\"x\"}]", "a"), Format::JsonArray);
         assert_eq!(sniff(b"[Breaking] News", "a.txt"), Format::Text);
         assert_eq!(sniff(b"Title\n\nBody.", "a.html"), Format::Text);
-        assert_eq!(sniff(b"\x7fELF\x02\x01\x01\0\0\0", "a.html"), Format::Binary);
+        assert_eq!(
+            sniff(b"\x7fELF\x02\x01\x01\0\0\0", "a.html"),
+            Format::Binary
+        );
         assert_eq!(sniff(b"", "a.html"), Format::Empty);
         assert_eq!(sniff(b" \n ", "a.html"), Format::Empty);
-        assert!(wanted_in_dir("a.warc.gz") && wanted_in_dir("b.HTML") && !wanted_in_dir("README.md"));
+        assert!(
+            wanted_in_dir("a.warc.gz") && wanted_in_dir("b.HTML") && !wanted_in_dir("README.md")
+        );
     }
 }

@@ -35,7 +35,7 @@ enum State<R: BufRead> {
     Plain(Src<R>),
     Between(Src<R>),
     Member {
-        src: Member<R>,
+        src: Box<Member<R>>,
         start: u64,
         nrec: u32,
     },
@@ -130,7 +130,7 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                     Ok(Some(rec)) => {
                         self.state = State::Plain(src);
                         let loc = format!("record at byte {}", rec.offset);
-                        if let Some(item) = self.to_doc(rec, loc) {
+                        if let Some(item) = self.record_doc(rec, loc) {
                             return Some(item);
                         }
                     }
@@ -156,7 +156,9 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                     }
                     Err(RecErr::Io(e)) => {
                         let at = src.pos();
-                        return Some(Err(self.err(format!("byte {at}"), format!("read error: {e}"))));
+                        return Some(Err(
+                            self.err(format!("byte {at}"), format!("read error: {e}"))
+                        ));
                     }
                 },
                 State::Between(mut src) => {
@@ -188,7 +190,7 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                     if magic {
                         let dec = BufReader::with_capacity(64 * 1024, GzDecoder::new(src));
                         self.state = State::Member {
-                            src: Src::new(dec),
+                            src: Box::new(Src::new(dec)),
                             start,
                             nrec: 0,
                         };
@@ -209,7 +211,7 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                     nrec,
                 } => match read_record(&mut src, self.max) {
                     Ok(None) => {
-                        self.state = State::Between(src.into_inner().into_inner().into_inner());
+                        self.state = State::Between((*src).into_inner().into_inner().into_inner());
                     }
                     Ok(Some(rec)) => {
                         let loc = member_location(start, nrec, rec.offset);
@@ -218,7 +220,7 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                             start,
                             nrec: nrec + 1,
                         };
-                        if let Some(item) = self.to_doc(rec, loc) {
+                        if let Some(item) = self.record_doc(rec, loc) {
                             return Some(item);
                         }
                     }
@@ -235,7 +237,8 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                         let mut abandon = oversize.is_some() && nrec == 0;
                         if !abandon {
                             if let Some(n) = oversize {
-                                abandon = io::copy(&mut (&mut src).take(n), &mut io::sink()).is_err()
+                                abandon = io::copy(&mut (&mut src).take(n), &mut io::sink())
+                                    .is_err()
                                     || !end_of_record(&mut src).unwrap_or(false);
                             }
                             if resync || abandon {
@@ -243,7 +246,7 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                             }
                         }
                         if abandon {
-                            let mut raw = src.into_inner().into_inner().into_inner();
+                            let mut raw = (*src).into_inner().into_inner().into_inner();
                             if resync_gzip(&mut raw) {
                                 self.state = State::Between(raw);
                             }
@@ -258,7 +261,7 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                     }
                     Err(RecErr::Io(e)) => {
                         let loc = member_location(start, nrec, src.pos());
-                        let mut raw = src.into_inner().into_inner().into_inner();
+                        let mut raw = (*src).into_inner().into_inner().into_inner();
                         let at_eof = matches!(raw.fill_buf(), Ok([]));
                         let reason = if e.kind() == io::ErrorKind::UnexpectedEof || at_eof {
                             format!("truncated gzip data ({e})")
@@ -278,7 +281,7 @@ impl<R: BufRead> Iterator for WarcReader<R> {
 
 impl<R: BufRead> WarcReader<R> {
     /// The document of a record, `None` for records that are not HTML pages.
-    fn to_doc(&mut self, rec: Record, location: String) -> Option<Result<RawDoc, InputError>> {
+    fn record_doc(&mut self, rec: Record, location: String) -> Option<Result<RawDoc, InputError>> {
         self.records += 1;
         let h = |name: &str| {
             rec.headers
@@ -289,7 +292,12 @@ impl<R: BufRead> WarcReader<R> {
         let wtype = h("WARC-Type").unwrap_or("").to_ascii_lowercase();
         let ctype = h("Content-Type").unwrap_or("").to_ascii_lowercase();
         let url = h("WARC-Target-URI")
-            .map(|u| u.trim().trim_start_matches('<').trim_end_matches('>').to_owned())
+            .map(|u| {
+                u.trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_owned()
+            })
             .filter(|u| !u.is_empty());
         let fetched = h("WARC-Date").map(str::to_owned);
         let (body, charset) = match wtype.as_str() {
@@ -326,7 +334,9 @@ impl<R: BufRead> WarcReader<R> {
                     }
                 }
             }
-            "response" | "resource" if is_html(&ctype, &rec.payload) && !ctype.contains("application/http") => {
+            "response" | "resource"
+                if is_html(&ctype, &rec.payload) && !ctype.contains("application/http") =>
+            {
                 let cs = crate::charset::charset_param(&ctype).map(str::to_owned);
                 (rec.payload, cs)
             }
@@ -566,7 +576,10 @@ fn resync_lines<B: BufRead>(src: &mut Src<B>, cap: u64) -> io::Result<()> {
         if scanned > cap {
             return Err(io::Error::other("no record found"));
         }
-        carry = hay.get(hay.len().saturating_sub(6)..).unwrap_or(&[]).to_vec();
+        carry = hay
+            .get(hay.len().saturating_sub(6)..)
+            .unwrap_or(&[])
+            .to_vec();
     }
 }
 
@@ -594,7 +607,10 @@ fn resync_gzip<B: BufRead>(src: &mut Src<B>) -> bool {
             }
             return true;
         }
-        carry = hay.get(hay.len().saturating_sub(2)..).unwrap_or(&[]).to_vec();
+        carry = hay
+            .get(hay.len().saturating_sub(2)..)
+            .unwrap_or(&[])
+            .to_vec();
     }
 }
 
@@ -630,7 +646,8 @@ impl<W: Write> WarcWriter<W> {
         rec.extend_from_slice(payload);
         rec.extend_from_slice(b"\r\n\r\n");
         if self.gzip {
-            let mut gz = flate2::write::GzEncoder::new(&mut self.out, flate2::Compression::default());
+            let mut gz =
+                flate2::write::GzEncoder::new(&mut self.out, flate2::Compression::default());
             gz.write_all(&rec)?;
             gz.finish()?;
         } else {
@@ -640,7 +657,13 @@ impl<W: Write> WarcWriter<W> {
     }
 
     /// A `response` record holding an HTTP 200 response with an HTML body.
-    pub fn html_response(&mut self, url: &str, date: &str, html: &[u8], charset: Option<&str>) -> io::Result<()> {
+    pub fn html_response(
+        &mut self,
+        url: &str,
+        date: &str,
+        html: &[u8],
+        charset: Option<&str>,
+    ) -> io::Result<()> {
         let ct = match charset {
             Some(c) => format!("text/html; charset={c}"),
             None => "text/html".to_owned(),

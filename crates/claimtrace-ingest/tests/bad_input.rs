@@ -1,9 +1,9 @@
 //! Bad input never crashes a batch: each case gives a clear error naming the input (and the
 //! record or line), and the other inputs go on. Nasty inputs are generated here, not committed.
 
+use claimtrace_core::InputError;
 use claimtrace_ingest::warc::WarcWriter;
 use claimtrace_ingest::{Body, Options, RawDoc, read_inputs, read_path, read_stream};
-use claimtrace_core::InputError;
 use std::io::Write;
 use std::path::Path;
 
@@ -30,10 +30,14 @@ fn page(i: usize) -> String {
 /// A WARC with `n` HTML responses plus warcinfo and request records.
 fn warc(n: usize, gzip: bool) -> Vec<u8> {
     let mut w = WarcWriter::new(Vec::new(), gzip);
-    w.warcinfo("2026-05-01T00:00:00Z", "software: test\r\n").ok();
+    w.warcinfo("2026-05-01T00:00:00Z", "software: test\r\n")
+        .ok();
     for i in 0..n {
         w.record(
-            &[("WARC-Type", "request"), ("WARC-Target-URI", "https://news.example/")],
+            &[
+                ("WARC-Type", "request"),
+                ("WARC-Target-URI", "https://news.example/"),
+            ],
             b"GET / HTTP/1.1\r\nHost: news.example\r\n\r\n",
         )
         .ok();
@@ -69,14 +73,28 @@ fn html_of(d: &RawDoc) -> String {
 fn warc_plain_and_gzip() {
     for gzip in [false, true] {
         let data = warc(5, gzip);
-        let items: Vec<Item> = read_stream("t.warc", Box::new(std::io::Cursor::new(data)), &Options::default()).collect();
+        let items: Vec<Item> = read_stream(
+            "t.warc",
+            Box::new(std::io::Cursor::new(data)),
+            &Options::default(),
+        )
+        .collect();
         assert_eq!(items.len(), 5, "gzip={gzip}: {items:?}");
         let first = items[0].as_ref().ok();
-        assert_eq!(first.and_then(|d| d.url.as_deref()), Some("https://news.example/story/0"));
-        assert_eq!(first.and_then(|d| d.fetched.as_deref()), Some("2026-05-01T00:00:00Z"));
+        assert_eq!(
+            first.and_then(|d| d.url.as_deref()),
+            Some("https://news.example/story/0")
+        );
+        assert_eq!(
+            first.and_then(|d| d.fetched.as_deref()),
+            Some("2026-05-01T00:00:00Z")
+        );
         assert!(first.is_some_and(|d| html_of(d).starts_with("<!DOCTYPE html>")));
         // Locations are byte offsets of records.
-        assert!(items.iter().all(|r| r.as_ref().is_ok_and(|d| d.location.starts_with("record at byte "))));
+        assert!(items.iter().all(|r| {
+            r.as_ref()
+                .is_ok_and(|d| d.location.starts_with("record at byte "))
+        }));
     }
 }
 
@@ -85,7 +103,12 @@ fn truncated_warc_record() {
     for gzip in [false, true] {
         let mut data = warc(3, gzip);
         data.truncate(data.len() - 60);
-        let items: Vec<Item> = read_stream("cut.warc", Box::new(std::io::Cursor::new(data)), &Options::default()).collect();
+        let items: Vec<Item> = read_stream(
+            "cut.warc",
+            Box::new(std::io::Cursor::new(data)),
+            &Options::default(),
+        )
+        .collect();
         assert_eq!(oks(&items), 2, "gzip={gzip}: {items:?}");
         let e = errs(&items);
         assert_eq!(e.len(), 1, "{e:?}");
@@ -109,7 +132,10 @@ fn lying_record(claimed: usize, payload: &[u8]) -> Vec<u8> {
 
 #[test]
 fn lying_content_length() {
-    let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{}", page(99));
+    let http = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{}",
+        page(99)
+    );
     for (claimed, gzip) in [
         (http.len() - 40, false),
         (http.len() + 300, false),
@@ -125,11 +151,20 @@ fn lying_content_length() {
         } else {
             [good, bad, after].concat()
         };
-        let items: Vec<Item> = read_stream("liar.warc", Box::new(std::io::Cursor::new(data)), &Options::default()).collect();
+        let items: Vec<Item> = read_stream(
+            "liar.warc",
+            Box::new(std::io::Cursor::new(data)),
+            &Options::default(),
+        )
+        .collect();
         assert_eq!(oks(&items), 4, "claimed={claimed} gzip={gzip}: {items:?}");
         let e = errs(&items);
         assert_eq!(e.len(), 1, "claimed={claimed} gzip={gzip}: {e:?}");
-        assert!(e[0].reason.contains("Content-Length") || e[0].reason.contains("truncated"), "{}", e[0]);
+        assert!(
+            e[0].reason.contains("Content-Length") || e[0].reason.contains("truncated"),
+            "{}",
+            e[0]
+        );
     }
 }
 
@@ -137,7 +172,10 @@ fn lying_content_length() {
 fn corrupt_member_and_garbage_between_members() {
     let mut members: Vec<Vec<u8>> = (0..4)
         .map(|i| {
-            let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{}", page(i));
+            let http = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{}",
+                page(i)
+            );
             gz(&lying_record(http.len(), http.as_bytes()))
         })
         .collect();
@@ -148,7 +186,12 @@ fn corrupt_member_and_garbage_between_members() {
     }
     members[3].splice(0..0, b"garbage!".iter().copied());
     let data = members.concat();
-    let items: Vec<Item> = read_stream("bad.warc.gz", Box::new(std::io::Cursor::new(data)), &Options::default()).collect();
+    let items: Vec<Item> = read_stream(
+        "bad.warc.gz",
+        Box::new(std::io::Cursor::new(data)),
+        &Options::default(),
+    )
+    .collect();
     assert_eq!(oks(&items), 3, "{items:?}");
     assert_eq!(errs(&items).len(), 2, "{items:?}");
     for e in errs(&items) {
@@ -170,17 +213,25 @@ fn gzip_bomb_is_bounded() {
     let bomb = e.finish().unwrap_or_default();
     let p = dir.path().join("bomb.html.gz");
     std::fs::write(&p, &bomb).ok();
-    let opts = Options { max_size: 16 << 20, ..Options::default() };
+    let opts = Options {
+        max_size: 16 << 20,
+        ..Options::default()
+    };
     let items = read(&p, &opts);
     assert_eq!(items.len(), 1);
     let e = errs(&items);
-    assert!(e[0].reason.contains("size limit of 16 MiB") && e[0].reason.contains("--max-size"), "{}", e[0]);
+    assert!(
+        e[0].reason.contains("size limit of 16 MiB") && e[0].reason.contains("--max-size"),
+        "{}",
+        e[0]
+    );
 
     // In a WARC: the oversized record is skipped without decompressing it, the next one is read.
     let mut rec = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: application/http; msgtype=response\r\nWARC-Target-URI: https://bomb.example/\r\nContent-Length: 209715200\r\n\r\nHTTP/1.1 200 OK\r\n\r\n".to_vec();
     rec.extend(std::iter::repeat_n(b'a', 4 << 20));
     let data = [gz(&rec), gz(&warc(1, false))].concat();
-    let items: Vec<Item> = read_stream("bomb.warc.gz", Box::new(std::io::Cursor::new(data)), &opts).collect();
+    let items: Vec<Item> =
+        read_stream("bomb.warc.gz", Box::new(std::io::Cursor::new(data)), &opts).collect();
     assert_eq!(oks(&items), 1, "{items:?}");
     assert!(errs(&items)[0].reason.contains("size limit"), "{items:?}");
 }
@@ -199,8 +250,16 @@ fn raised_limit_reads_big_page() {
     let p = dir.path().join("big.html");
     std::fs::write(&p, &html).ok();
     let items = read(&p, &Options::default());
-    assert!(errs(&items)[0].reason.contains("over the size limit of 64 MiB"), "{items:?}");
-    let opts = Options { max_size: 128 << 20, ..Options::default() };
+    assert!(
+        errs(&items)[0]
+            .reason
+            .contains("over the size limit of 64 MiB"),
+        "{items:?}"
+    );
+    let opts = Options {
+        max_size: 128 << 20,
+        ..Options::default()
+    };
     let items = read(&p, &opts);
     assert_eq!(oks(&items), 1);
     assert!(items[0].as_ref().is_ok_and(|d| d.size() == html.len()));
@@ -211,23 +270,45 @@ fn files_of_every_kind_in_a_directory() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let d = dir.path();
     let w = |name: &str, data: &[u8]| std::fs::write(d.join(name), data).ok();
-    w("a-binary.html", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00garbage\x00\x01\x02");
+    w(
+        "a-binary.html",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00garbage\x00\x01\x02",
+    );
     w("b-empty.txt", b"");
-    w("c-latin1.txt", b"Le pr\xe9sident d\xe9ment\n\nIl a d\xe9clar\xe9 \xabnon\xbb \xe0 la presse.");
+    w(
+        "c-latin1.txt",
+        b"Le pr\xe9sident d\xe9ment\n\nIl a d\xe9clar\xe9 \xabnon\xbb \xe0 la presse.",
+    );
     w("d-truncated.html.gz", &gz(page(1).as_bytes())[..40]);
     w("e-ok.html.gz", &gz(page(2).as_bytes()));
-    w("f.jsonl", b"{\"id\":\"x1\",\"text\":\"Body.\"}\n{oops\n{\"id\":\"x2\",\"html\":\"<p>hi</p>\"}\n");
+    w(
+        "f.jsonl",
+        b"{\"id\":\"x1\",\"text\":\"Body.\"}\n{oops\n{\"id\":\"x2\",\"html\":\"<p>hi</p>\"}\n",
+    );
     w("g-cp1252.html", b"<html><head><meta charset=windows-1252></head><body><p>\x93Quoted,\x94 she said \x96 twice.</p></body></html>");
     w("README.md", b"not an input");
     std::fs::create_dir(d.join("sub")).ok();
     std::fs::write(d.join("sub/h.warc"), warc(2, false)).ok();
     let opts = Options::default();
-    let items: Vec<Item> = read_inputs(&[d.display().to_string(), "/nonexistent/x.html".into()], &opts).collect();
+    let items: Vec<Item> = read_inputs(
+        &[d.display().to_string(), "/nonexistent/x.html".into()],
+        &opts,
+    )
+    .collect();
     let names: Vec<String> = items
         .iter()
         .map(|r| match r {
-            Ok(d) => Path::new(&d.input).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            Err(e) => format!("ERR {}", Path::new(&e.input).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
+            Ok(d) => Path::new(&d.input)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            Err(e) => format!(
+                "ERR {}",
+                Path::new(&e.input)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
         })
         .collect();
     assert_eq!(
@@ -247,11 +328,25 @@ fn files_of_every_kind_in_a_directory() {
             "ERR x.html",
         ]
     );
-    let reason = |i: usize| items[i].as_ref().err().map(|e| e.to_string()).unwrap_or_default();
+    let reason = |i: usize| {
+        items[i]
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
     assert!(reason(0).contains("binary"), "{}", reason(0));
     assert!(reason(1).contains("empty file"), "{}", reason(1));
-    assert!(reason(3).contains("truncated or corrupt gzip"), "{}", reason(3));
-    assert!(reason(6).contains("line 2") && reason(6).contains("invalid JSON"), "{}", reason(6));
+    assert!(
+        reason(3).contains("truncated or corrupt gzip"),
+        "{}",
+        reason(3)
+    );
+    assert!(
+        reason(6).contains("line 2") && reason(6).contains("invalid JSON"),
+        "{}",
+        reason(6)
+    );
     assert!(reason(11).contains("cannot open"), "{}", reason(11));
     // Invalid UTF-8 (Latin-1) text is decoded by guessing.
     let latin = items[2].clone().and_then(|r| r.into_doc(&opts));
@@ -260,7 +355,10 @@ fn files_of_every_kind_in_a_directory() {
     assert_eq!(latin.text, "Il a déclaré «non» à la presse.");
     // windows-1252 from <meta>.
     let cp = items[8].as_ref().map(html_of).unwrap_or_default();
-    assert!(cp.contains("\u{201c}Quoted,\u{201d} she said \u{2013} twice."), "{cp}");
+    assert!(
+        cp.contains("\u{201c}Quoted,\u{201d} she said \u{2013} twice."),
+        "{cp}"
+    );
 }
 
 #[test]
@@ -274,20 +372,50 @@ fn warc_http_charset_and_encodings() {
     http.extend_from_slice(b"\r\n0\r\n\r\n");
     let mut w = WarcWriter::new(Vec::new(), true);
     w.record(
-        &[("WARC-Type", "response"), ("WARC-Target-URI", "<https://news.example.jp/a>"), ("Content-Type", "application/http; msgtype=response")],
+        &[
+            ("WARC-Type", "response"),
+            ("WARC-Target-URI", "<https://news.example.jp/a>"),
+            ("Content-Type", "application/http; msgtype=response"),
+        ],
         &http,
     )
     .ok();
     // Not HTML: ignored silently. A redirect: ignored silently.
-    w.record(&[("WARC-Type", "response"), ("WARC-Target-URI", "https://x/img.png"), ("Content-Type", "application/http; msgtype=response")], b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n")
-        .ok();
-    w.record(&[("WARC-Type", "response"), ("WARC-Target-URI", "https://x/r"), ("Content-Type", "application/http; msgtype=response")], b"HTTP/1.1 301 Moved\r\nLocation: /y\r\n\r\n")
-        .ok();
-    let items: Vec<Item> = read_stream("jp.warc.gz", Box::new(std::io::Cursor::new(w.into_inner())), &Options::default()).collect();
+    w.record(
+        &[
+            ("WARC-Type", "response"),
+            ("WARC-Target-URI", "https://x/img.png"),
+            ("Content-Type", "application/http; msgtype=response"),
+        ],
+        b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n",
+    )
+    .ok();
+    w.record(
+        &[
+            ("WARC-Type", "response"),
+            ("WARC-Target-URI", "https://x/r"),
+            ("Content-Type", "application/http; msgtype=response"),
+        ],
+        b"HTTP/1.1 301 Moved\r\nLocation: /y\r\n\r\n",
+    )
+    .ok();
+    let items: Vec<Item> = read_stream(
+        "jp.warc.gz",
+        Box::new(std::io::Cursor::new(w.into_inner())),
+        &Options::default(),
+    )
+    .collect();
     assert_eq!(items.len(), 1, "{items:?}");
     let d = items[0].as_ref().ok();
-    assert_eq!(d.and_then(|d| d.url.as_deref()), Some("https://news.example.jp/a"));
-    assert!(d.is_some_and(|d| html_of(d).contains("日本のニュース")), "{:?}", d.map(html_of));
+    assert_eq!(
+        d.and_then(|d| d.url.as_deref()),
+        Some("https://news.example.jp/a")
+    );
+    assert!(
+        d.is_some_and(|d| html_of(d).contains("日本のニュース")),
+        "{:?}",
+        d.map(html_of)
+    );
 }
 
 #[test]
@@ -297,16 +425,33 @@ fn deep_nesting_and_no_article_do_not_crash() {
         html.push_str("<div>");
     }
     html.push_str("deep");
-    let raw = RawDoc { input: "deep.html".into(), body: Body::Html { bytes: html.into_bytes(), charset: None }, ..RawDoc::default() };
+    let raw = RawDoc {
+        input: "deep.html".into(),
+        body: Body::Html {
+            bytes: html.into_bytes(),
+            charset: None,
+        },
+        ..RawDoc::default()
+    };
     // The CLI extracts on threads with large stacks; do the same here.
     let res = std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || raw.into_doc(&Options::default()))
         .map(|h| h.join());
-    assert!(matches!(res, Ok(Ok(_))), "extraction crashed on deep nesting");
+    assert!(
+        matches!(res, Ok(Ok(_))),
+        "extraction crashed on deep nesting"
+    );
 
     let nav = "<html><body><nav><a href=/>Home</a> <a href=/news>News</a></nav><footer>© 2026</footer></body></html>";
-    let raw = RawDoc { input: "nav.html".into(), body: Body::Html { bytes: nav.into(), charset: None }, ..RawDoc::default() };
+    let raw = RawDoc {
+        input: "nav.html".into(),
+        body: Body::Html {
+            bytes: nav.into(),
+            charset: None,
+        },
+        ..RawDoc::default()
+    };
     let e = raw.into_doc(&Options::default()).err();
     assert!(e.is_some_and(|e| e.to_string() == "nav.html: no article text found in the page"));
 }

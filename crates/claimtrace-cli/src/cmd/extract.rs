@@ -1,10 +1,412 @@
-//! (not yet built: the issue that owns this command fills it in)
+//! `claimtrace extract [PATH...]`: read articles (HTML, WARC, JSONL, text; files, directories
+//! or `-`), run the pipeline on each, and write one JSON object per article.
+//!
+//! Work runs on a rayon pool in bounded chunks (a reader thread fills the next chunk while the
+//! pool processes the current one), and output keeps the input order. Inputs that cannot be
+//! read are reported on stderr with the file, record offset or line, and reason; the batch
+//! goes on and the exit code is 1.
 
+use anyhow::{Context, bail};
+use claimtrace_core::json::JsonOptions;
+use claimtrace_core::{Doc, InputError};
+use claimtrace_ingest::{Options, RawDoc, read_inputs};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// A pretty-printed JSON array.
+    Json,
+    /// Title and text, for reading.
+    Txt,
+}
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Files or directories to read (directories recursively); `-` or nothing reads stdin.
+    /// Formats are sniffed from content: WARC (.warc, .warc.gz), HTML (.html, .htm, .gz),
+    /// JSONL, JSON arrays, plain text.
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// Write to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Include the `tokens` layer in the output.
+    #[arg(long)]
+    pub tokens: bool,
+    /// Publication date (YYYY-MM-DD or RFC 3339) for articles whose input carries none.
+    #[arg(long, value_name = "DATE")]
+    pub published: Option<String>,
+    /// Largest decompressed page, WARC record, JSONL line or text file (e.g. 64M, 1G).
+    /// Bigger inputs are skipped with an error, which also defuses gzip bombs.
+    #[arg(long, value_name = "SIZE", default_value = "64M")]
+    pub max_size: String,
+    /// No progress bar and no summary on stderr (errors are still reported).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("this command is not built yet")
+/// `64M`, `1G`, `512k`, `1.5GiB`, `1000` (bytes).
+pub fn parse_size(s: &str) -> anyhow::Result<u64> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .with_context(|| format!("invalid size `{s}` (examples: 64M, 1G, 500000)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => bail!("invalid size unit in `{s}` (use K, M, G or T)"),
+    };
+    let v = n * mult as f64;
+    if !(v >= 1.0 && v < 1.8e19) {
+        bail!("invalid size `{s}`");
+    }
+    Ok(v as u64)
+}
+
+/// A date `YYYY-MM-DD`, optionally followed by `T` and a time.
+pub fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if !(digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10))
+    {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok()).unwrap_or(0);
+    let (m, d) = (num(5..7), num(8..10));
+    (1..=12).contains(&m) && (1..=31).contains(&d) && (b.len() == 10 || b.get(10) == Some(&b'T'))
+}
+
+/// Groups reasons that differ only by numbers ("record of 80 MiB…", "record of 90 MiB…").
+fn category(e: &InputError) -> String {
+    let r = e.reason.split(['(', ':']).next().unwrap_or("").trim();
+    let mut out = String::new();
+    let mut prev_digit = false;
+    for c in r.chars() {
+        if c.is_ascii_digit() {
+            if !prev_digit {
+                out.push('#');
+            }
+            prev_digit = true;
+        } else {
+            prev_digit = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_owned()
+    }
+}
+
+struct Work<'a> {
+    opts: &'a Options,
+    pipeline: &'a claimtrace::Pipeline,
+    json: JsonOptions,
+    format: Format,
+}
+
+impl Work<'_> {
+    /// One input item to its output text.
+    fn process(&self, item: Result<RawDoc, InputError>) -> Result<String, InputError> {
+        let raw = item?;
+        let (input, location) = (raw.input.clone(), raw.location.clone());
+        let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut doc = raw.into_doc(self.opts)?;
+            self.pipeline.annotate(&mut doc);
+            Ok(self.render(&doc))
+        }));
+        match res {
+            Ok(r) => r,
+            Err(p) => Err(InputError::new(
+                input,
+                format!(
+                    "internal error while processing this article (please report it): {}",
+                    panic_message(&*p)
+                ),
+            )
+            .at(location)),
+        }
+    }
+
+    fn render(&self, doc: &Doc) -> String {
+        match self.format {
+            Format::Jsonl => doc.to_json_line(self.json),
+            Format::Json => serde_json::to_string_pretty(&doc.json(self.json))
+                .map(|s| s.replace('\n', "\n  "))
+                .unwrap_or_else(|_| doc.to_json_line(self.json)),
+            Format::Txt => match &doc.title {
+                Some(t) => format!("# {t}\n\n{}\n", doc.text),
+                None => format!("{}\n", doc.text),
+            },
+        }
+    }
+}
+
+/// Sum of the sizes of the files to read (None when reading stdin).
+fn total_size(paths: &[String]) -> Option<u64> {
+    let mut total = 0u64;
+    for p in paths {
+        if p == "-" {
+            return None;
+        }
+        let path = std::path::Path::new(p);
+        if path.is_dir() {
+            for f in claimtrace_ingest::walk(path).unwrap_or_default() {
+                total += std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+            }
+        } else {
+            total += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        }
+    }
+    Some(total)
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let start = Instant::now();
+    let max_size = parse_size(&args.max_size)?;
+    if let Some(d) = &args.published
+        && !valid_date(d)
+    {
+        bail!("--published: `{d}` is not a date (use YYYY-MM-DD or RFC 3339)");
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let paths = if args.paths.is_empty() {
+        vec!["-".to_owned()]
+    } else {
+        args.paths.clone()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        // Deeply nested pages can recurse deep in the HTML tree code.
+        .stack_size(256 << 20)
+        .build()
+        .context("cannot start worker threads")?;
+    let out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = BufWriter::with_capacity(1 << 20, out);
+
+    let read_bytes = Arc::new(AtomicU64::new(0));
+    let opts = Options {
+        max_size,
+        default_published: args.published.clone(),
+        progress: Some(read_bytes.clone()),
+    };
+    let pipeline = claimtrace::Pipeline::new();
+    let work = Work {
+        opts: &opts,
+        pipeline: &pipeline,
+        json: JsonOptions {
+            tokens: args.tokens,
+            ..JsonOptions::default()
+        },
+        format: args.format,
+    };
+
+    // Progress bar: only on a terminal, and only once the work has lasted a moment.
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let total = total_size(&paths);
+    let pb = match total {
+        Some(t) => ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::hidden()),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()),
+    };
+    let style = if total.is_some() {
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta}) {msg}",
+        )
+    } else {
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bytes} ({bytes_per_sec}) {msg}",
+        )
+    };
+    if let Ok(s) = style {
+        pb.set_style(s);
+    }
+    let mut shown = false;
+
+    // Reader thread: fills bounded chunks while the pool processes the previous one.
+    let chunk_docs = (jobs * 32).max(64);
+    const CHUNK_BYTES: usize = 64 << 20;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<RawDoc, InputError>>>(1);
+    let ropts = opts.clone();
+    let rpaths = paths.clone();
+    let reader = std::thread::Builder::new()
+        .name("claimtrace-reader".into())
+        .spawn(move || {
+            let mut inputs = read_inputs(&rpaths, &ropts);
+            let mut chunk = Vec::with_capacity(chunk_docs);
+            let mut bytes = 0usize;
+            for item in inputs.by_ref() {
+                bytes += item.as_ref().map_or(0, RawDoc::size);
+                chunk.push(item);
+                if chunk.len() >= chunk_docs || bytes >= CHUNK_BYTES {
+                    if tx.send(std::mem::take(&mut chunk)).is_err() {
+                        return inputs.files;
+                    }
+                    bytes = 0;
+                }
+            }
+            if !chunk.is_empty() {
+                let _ = tx.send(chunk);
+            }
+            inputs.files
+        })
+        .context("cannot start the reader thread")?;
+
+    let (mut ok, mut skipped) = (0u64, 0u64);
+    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+    let mut first = true;
+    let mut write_err: Option<std::io::Error> = None;
+    if args.format == Format::Json {
+        write_err = out.write_all(b"[").err();
+    }
+    for chunk in rx.iter() {
+        if write_err.is_some() {
+            break;
+        }
+        let results: Vec<Result<String, InputError>> = pool.install(|| {
+            chunk
+                .into_par_iter()
+                .map(|item| work.process(item))
+                .collect()
+        });
+        for r in results {
+            match r {
+                Ok(s) => {
+                    ok += 1;
+                    let res = match args.format {
+                        Format::Jsonl => out
+                            .write_all(s.as_bytes())
+                            .and_then(|_| out.write_all(b"\n")),
+                        Format::Json => out
+                            .write_all(if first { b"\n  " } else { b",\n  " })
+                            .and_then(|_| out.write_all(s.as_bytes())),
+                        Format::Txt => {
+                            let sep: &[u8] = if first { b"" } else { b"\n" };
+                            out.write_all(sep).and_then(|_| out.write_all(s.as_bytes()))
+                        }
+                    };
+                    first = false;
+                    if let Err(e) = res {
+                        write_err = Some(e);
+                        break;
+                    }
+                }
+                Err(e) => {
+                    skipped += 1;
+                    *reasons.entry(category(&e)).or_default() += 1;
+                    pb.suspend(|| eprintln!("claimtrace: skipped {e}"));
+                }
+            }
+        }
+        pb.set_position(read_bytes.load(Ordering::Relaxed));
+        pb.set_message(format!("{ok} articles"));
+        if show_progress && !shown && start.elapsed() > Duration::from_millis(800) {
+            pb.set_draw_target(ProgressDrawTarget::stderr());
+            shown = true;
+        }
+    }
+    drop(rx);
+    let files = reader.join().unwrap_or(0);
+    pb.finish_and_clear();
+    if write_err.is_none() && args.format == Format::Json {
+        write_err = out.write_all(if first { b"]\n" } else { b"\n]\n" }).err();
+    }
+    if write_err.is_none() {
+        write_err = out.flush().err();
+    }
+    if let Some(e) = write_err {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(ExitCode::SUCCESS);
+        }
+        return Err(anyhow::Error::new(e).context("cannot write the output"));
+    }
+
+    if !args.quiet {
+        let secs = start.elapsed().as_secs_f64();
+        let bytes = read_bytes.load(Ordering::Relaxed);
+        let mut msg = format!(
+            "claimtrace extract: {ok} article{} from {files} file{}",
+            if ok == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" }
+        );
+        if skipped > 0 {
+            let why: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            msg.push_str(&format!(", {skipped} skipped ({})", why.join("; ")));
+        }
+        msg.push_str(&format!(
+            ", {secs:.2} s ({:.1} MB/s, {:.0} articles/s, {jobs} thread{})",
+            bytes as f64 / 1e6 / secs.max(1e-9),
+            ok as f64 / secs.max(1e-9),
+            if jobs == 1 { "" } else { "s" }
+        ));
+        eprintln!("{msg}");
+    }
+    Ok(if skipped > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64M").ok(), Some(64 << 20));
+        assert_eq!(parse_size("1.5g").ok(), Some(3 << 29));
+        assert_eq!(parse_size("1000").ok(), Some(1000));
+        assert!(
+            parse_size("lots").is_err() && parse_size("3X").is_err() && parse_size("0").is_err()
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert!(valid_date("2026-03-17") && valid_date("2026-03-17T10:00:00+01:00"));
+        assert!(
+            !valid_date("17/03/2026") && !valid_date("2026-13-01") && !valid_date("2026-03-17x")
+        );
+    }
 }
