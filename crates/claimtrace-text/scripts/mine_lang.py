@@ -8,6 +8,8 @@ Writes, per language (en: EWT train; fr: Sequoia train + GSD dev; es: GSD dev):
   lang/xx/mwt.tsv      lowercased surface, parts, count as multi-word token, count as plain token
   lang/xx/mwt_ctx.tsv  for ambiguous surfaces: surface, side (P = previous word, N = next word), word, mwt, plain
   lang/en/hyphen.tsv   lowercased first part of a hyphenated word, count kept whole, count split
+  lang/en/boundary.tsv features of "no final punctuation, next token capitalised" positions
+                       (previous/next word, shapes), count at a sentence end, count inside
 Test files are never read.
 """
 import collections, os, re, sys
@@ -128,4 +130,67 @@ def main():
                     o.write(f"{w}\t{hyph[(w, 'K')]}\t{hyph[(w, 'S')]}\n")
 
 
+def shape(w):
+    if w.isupper() and len(w) > 1:
+        return 'UP'
+    if w[0].isupper():
+        return 'Cap'
+    if w[0].islower():
+        return 'low'
+    if w[0].isdigit():
+        return 'dig'
+    return w[:2]
+
+
+def boundary_features(a, b):
+    return ['P=' + a.lower(), 'N=' + b.lower(), 'PS=' + shape(a), 'NS=' + shape(b),
+            'PN=' + shape(a) + '_' + b.lower()]
+
+
+def mine_boundaries(path, out):
+    """Paragraph-level token streams; candidates are positions after a token that does not end
+    in . ! ? ... and before a capitalised token."""
+    paras, cur, toks = [], [], None
+    for line in open(path, encoding='utf8'):
+        line = line.rstrip('\n')
+        if line.startswith('# newpar') or line.startswith('# newdoc'):
+            if cur:
+                paras.append(cur)
+            cur = []
+        elif line.startswith('#'):
+            continue
+        elif not line:
+            if toks:
+                sf = surface(toks)
+                for i, t in enumerate(sf):
+                    cur.append((t[0], i == len(sf) - 1))
+            toks = None
+        else:
+            c = line.split('\t')
+            if '.' in c[0]:
+                continue
+            toks = (toks or []) + [c]
+    if cur:
+        paras.append(cur)
+    cnt = collections.Counter()
+    tot = collections.Counter()
+    for p in paras:
+        for i in range(len(p) - 1):
+            a, end = p[i]
+            b = p[i + 1][0]
+            if a[-1] in '.!?…' or not b[0].isupper():
+                continue
+            tot[end] += 1
+            for f in boundary_features(a, b):
+                cnt[(f, end)] += 1
+    with open(out, 'w', encoding='utf8') as o:
+        o.write('# feature\tat_end\tinside   (mined; see lang/NOTICE)\n')
+        o.write(f'__total__\t{tot[True]}\t{tot[False]}\n')
+        for f in sorted({f for (f, _) in cnt}):
+            t, n = cnt[(f, True)], cnt[(f, False)]
+            if t + n >= 3:
+                o.write(f'{f}\t{t}\t{n}\n')
+
+
 main()
+mine_boundaries(os.path.join(UD, SRC['en'][0]), os.path.join('lang', 'en', 'boundary.tsv'))

@@ -70,6 +70,10 @@ pub struct LangData {
     /// es: enclitic pronouns, and words that only look like verb + clitic.
     pub clitics: Vec<String>,
     pub clitic_exceptions: FxHashSet<String>,
+    /// en: naive-Bayes counts for sentence ends without final punctuation before a capitalised
+    /// token: feature -> (at a sentence end, inside a sentence); `boundary_total` = totals.
+    pub boundary: FxHashMap<String, (u32, u32)>,
+    pub boundary_total: (u32, u32),
     /// Lowercased words that commonly start a sentence (after an abbreviation that may end one).
     pub starters: FxHashSet<String>,
 }
@@ -96,6 +100,7 @@ struct Files {
     clitics: &'static str,
     clitic_exceptions: &'static str,
     starters: &'static str,
+    boundary: &'static str,
 }
 
 const EMPTY: Files = Files {
@@ -110,6 +115,7 @@ const EMPTY: Files = Files {
     clitics: "",
     clitic_exceptions: "",
     starters: "",
+    boundary: "",
 };
 
 fn files(lang: Lang) -> Files {
@@ -121,6 +127,7 @@ fn files(lang: Lang) -> Files {
             mwt_ctx: include_str!("../../../lang/en/mwt_ctx.tsv"),
             hyphen: include_str!("../../../lang/en/hyphen.tsv"),
             starters: include_str!("../../../lang/en/starters.txt"),
+            boundary: include_str!("../../../lang/en/boundary.tsv"),
             ..EMPTY
         },
         Lang::Fr => Files {
@@ -244,6 +251,17 @@ fn parse(lang: Lang) -> LangData {
     d.clitics.sort_by_key(|c| std::cmp::Reverse(c.len()));
     d.clitic_exceptions = lines(f.clitic_exceptions).map(str::to_string).collect();
     d.starters = lines(f.starters).map(str::to_string).collect();
+    for l in lines(f.boundary) {
+        let mut c = l.split('\t');
+        let feat = c.next().unwrap_or("");
+        let t = num(c.next());
+        let n = num(c.next());
+        if feat == "__total__" {
+            d.boundary_total = (t, n);
+        } else {
+            d.boundary.insert(feat.to_string(), (t, n));
+        }
+    }
     d
 }
 
