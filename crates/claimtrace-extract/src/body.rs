@@ -85,46 +85,52 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
             container: 0,
         };
     }
-    // 1. Per-subtree chars inside <p>.
+    // 1. Per-subtree text outside links (bytes).
     let mut p_chars = vec![0u32; n];
-    {
-        // chars of text nodes whose nearest block is a <p> (approximation: parent chain up to a block)
-        for i in 0..n {
-            let Some(node) = nodes.get(i) else { continue };
-            if node.tag != Tag::Text {
-                continue;
-            }
-            let len = dom.text_of(i).len() as u32;
-            let mut a = node.parent as usize;
-            let mut in_p = false;
-            let mut hops = 0;
-            while let Some(an) = nodes.get(a) {
-                if an.tag.is_block() {
-                    in_p = matches!(an.tag, Tag::P | Tag::Blockquote | Tag::Pre);
-                    break;
-                }
-                a = an.parent as usize;
-                hops += 1;
-                if hops > 8 {
-                    break;
-                }
-            }
-            if in_p && let Some(x) = p_chars.get_mut(i) {
-                *x = len;
-            }
+    for i in (1..n).rev() {
+        let Some(node) = nodes.get(i) else { continue };
+        let own = if node.tag == Tag::Text && node.flags & F_IN_LINK == 0 {
+            let l = node.end_text.saturating_sub(node.start_text);
+            if l >= 60 { l } else { 0 }
+        } else {
+            0
+        };
+        let v = p_chars.get(i).copied().unwrap_or(0) + own;
+        if let Some(x) = p_chars.get_mut(i) {
+            *x = v;
         }
-        for i in (1..n).rev() {
-            let v = p_chars.get(i).copied().unwrap_or(0);
-            if v == 0 {
-                continue;
-            }
-            let par = nodes.get(i).map_or(u32::MAX, |x| x.parent) as usize;
-            if let Some(x) = p_chars.get_mut(par) {
-                *x += v;
-            }
+        if let Some(x) = p_chars.get_mut(node.parent as usize) {
+            *x += v;
         }
     }
     let total_p = p_chars.first().copied().unwrap_or(0).max(1) as f32;
+    // The chain from the root down to the smallest element holding most of the prose: these
+    // elements are never pruned by weak hints (a wrapper class such as "has-sidebar").
+    let mut on_chain = vec![false; n];
+    {
+        let mut cur = 0usize;
+        let mut steps = 0;
+        loop {
+            if let Some(x) = on_chain.get_mut(cur) {
+                *x = true;
+            }
+            let end = nodes.get(cur).map_or(0, |x| x.end as usize);
+            let mut j = cur + 1;
+            let mut next = None;
+            while j < end {
+                if p_chars.get(j).copied().unwrap_or(0) as f32 >= 0.5 * total_p {
+                    next = Some(j);
+                    break;
+                }
+                j = nodes.get(j).map_or(end, |x| (x.end as usize).max(j + 1));
+            }
+            steps += 1;
+            match next {
+                Some(c) if steps < 100_000 => cur = c,
+                _ => break,
+            }
+        }
+    }
 
     // 2+3. Walk, pruning, collecting paragraphs.
     let mut paras: Vec<Para> = Vec::new();
@@ -197,17 +203,24 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
             }
             tag => {
                 let share = p_chars.get(i).copied().unwrap_or(0) as f32 / total_p;
-                let protected = share > 0.5 && total_p > 400.0;
                 let strong = node.flags & F_STRONG_NEG != 0;
+                let protected = total_p > 400.0
+                    && on_chain.get(i).copied().unwrap_or(false)
+                    && (share > 0.85 || !strong);
                 let dropping = (drop_tag(tag)
                     || node.flags & F_HIDDEN != 0
-                    || (node.flags & F_NEG != 0 && node.flags & (F_POS | F_BODY) == 0)
+                    || (node.flags & F_NEG != 0
+                        && node.flags & (F_POS | F_BODY) == 0
+                        && !matches!(tag, Tag::Article | Tag::Main | Tag::Body | Tag::Html))
                     || strong)
                     && !(protected
                         && !matches!(
                             tag,
                             Tag::Head | Tag::Title | Tag::Meta | Tag::Link | Tag::Media
                         ));
+                if p.debug && std::env::var("TRACE").is_ok() {
+                    eprintln!("{i} {tag:?} share {share:.2} drop {dropping}");
+                }
                 if dropping {
                     if tag.is_block() || matches!(tag, Tag::Button | Tag::Input | Tag::Label) {
                         flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);

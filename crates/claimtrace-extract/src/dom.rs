@@ -212,10 +212,10 @@ static NEG_STRONG: LazyLock<Regex> = LazyLock::new(|| {
         r"most-?popular|most-?read|more-?stories|read-?more|also-?read|read-?next|widget|banner|",
         r"(^|[\s_-])ads?([\s_-]|$)|adslot|ad-slot|ad-container|ad-wrapper|dfp|teaser|jump-?link|",
         r"skip-?link|pagination|pager|toolbar|print-?only|visually-?hidden|sr-only|screen-?reader|",
-        r"(^|[\s_-])tags?([\s_-]|$)|tag-?list|topics|keywords|rating|login|register|masthead|",
+        r"(^|[\s_-])tags([\s_-]|$)|(^|\s)tag(\s|$)|tag-?(list|cloud|links)|(^|\s)topics|keywords|rating|login|register|masthead|",
         r"(^|[\s_-])hidden([\s_-]|$)|carousel|slideshow|gallery|follow|donate|newsletter|",
         r"author-?bio|about-?the-?author|bio-?box|signature|more-from|partner|feedback|survey|",
-        r"(^|[\s_-])header([\s_-]|$)|site-header|page-header|top-?bar|mod-|module|flyout|dropdown|",
+        r"(^|[\s_-])header([\s_-]|$)|site-header|page-header|top-?bar|flyout|dropdown|",
         r"(^|[\s_-])byline|dateline|timestamp|(^|[\s_-])date([\s_-]|$)|(^|[\s_-])meta([\s_-]|$)|article-?meta|post-?meta|entry-?meta|",
         r"caption|credit|(^|[\s_-])wp-caption|inline-?media|video|player|embed"
     ))
