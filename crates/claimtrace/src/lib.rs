@@ -26,6 +26,14 @@ pub struct Options {
     pub tag: bool,
     pub parse: bool,
     pub ner: bool,
+    /// Temporal expressions (`times`).
+    pub times: bool,
+    /// Places (`places`, `focus_countries`).
+    pub places: bool,
+    /// Attributions (`attributions`, `sources`).
+    pub attribution: bool,
+    /// Also list claims in the article's own voice (source `self`).
+    pub include_self: bool,
     /// Language used when a document has none.
     pub default_lang: &'static str,
 }
@@ -37,6 +45,10 @@ impl Default for Options {
             tag: true,
             parse: true,
             ner: true,
+            times: true,
+            places: true,
+            attribution: true,
+            include_self: false,
             default_lang: "en",
         }
     }
@@ -48,12 +60,15 @@ const LANGS: [&str; 4] = ["en", "fr", "es", "ar"];
 #[derive(Default)]
 struct LangModels {
     tagger: Option<claimtrace_tag::Tagger>,
+    parser: Option<claimtrace_parse::Parser>,
+    ner: Option<claimtrace_ner::Ner>,
 }
 
 /// The per-article stages, loaded once and shared by all threads.
 pub struct Pipeline {
     opts: Options,
     langs: [OnceLock<LangModels>; 4],
+    gazetteer: OnceLock<Option<claimtrace_timegeo::Gazetteer>>,
     /// Errors met while loading bundled models (reported once, then the stage is skipped).
     load_errors: std::sync::Mutex<Vec<String>>,
 }
@@ -72,11 +87,18 @@ impl std::fmt::Debug for Pipeline {
     }
 }
 
-fn bundled_tagger(lang: &str) -> Option<&'static [u8]> {
-    match lang {
-        "en" => bundled::TAGGER_EN,
-        "fr" => bundled::TAGGER_FR,
-        "es" => bundled::TAGGER_ES,
+fn bundled_model(kind: &str, lang: &str) -> Option<&'static [u8]> {
+    use bundled::*;
+    match (kind, lang) {
+        ("tagger", "en") => TAGGER_EN,
+        ("tagger", "fr") => TAGGER_FR,
+        ("tagger", "es") => TAGGER_ES,
+        ("parser", "en") => PARSER_EN,
+        ("parser", "fr") => PARSER_FR,
+        ("parser", "es") => PARSER_ES,
+        ("ner", "en") => NER_EN,
+        ("ner", "fr") => NER_FR,
+        ("ner", "es") => NER_ES,
         _ => None,
     }
 }
@@ -91,6 +113,7 @@ impl Pipeline {
         Pipeline {
             opts,
             langs: Default::default(),
+            gazetteer: OnceLock::new(),
             load_errors: Default::default(),
         }
     }
@@ -115,15 +138,32 @@ impl Pipeline {
 
     fn load(&self, lang: &str) -> LangModels {
         let mut m = LangModels::default();
-        if self.opts.tag
-            && let Some(b) = bundled_tagger(lang)
-        {
-            match claimtrace_tag::Tagger::from_bytes(b) {
-                Ok(t) => m.tagger = Some(t),
-                Err(e) => self.note(format!("bundled tagger-{lang}: {e}")),
-            }
+        let get = |kind: &str, on: bool| if on { bundled_model(kind, lang) } else { None };
+        if let Some(b) = get("tagger", self.opts.tag) {
+            m.tagger = self.loaded("tagger", lang, claimtrace_tag::Tagger::from_bytes(b));
+        }
+        if let Some(b) = get("parser", self.opts.parse) {
+            m.parser = self.loaded("parser", lang, claimtrace_parse::Parser::from_bytes(b));
+        }
+        if let Some(b) = get("ner", self.opts.ner) {
+            m.ner = self.loaded("ner", lang, claimtrace_ner::Ner::from_bytes(b));
         }
         m
+    }
+
+    fn loaded<T>(&self, kind: &str, lang: &str, r: Result<T, String>) -> Option<T> {
+        r.map_err(|e| self.note(format!("bundled {kind}-{lang}: {e}")))
+            .ok()
+    }
+
+    fn gazetteer(&self) -> Option<&claimtrace_timegeo::Gazetteer> {
+        self.gazetteer
+            .get_or_init(|| {
+                claimtrace_timegeo::Gazetteer::load()
+                    .map_err(|e| self.note(format!("bundled gazetteer: {e}")))
+                    .ok()
+            })
+            .as_ref()
     }
 
     fn note(&self, e: String) {
@@ -155,11 +195,30 @@ impl Pipeline {
     /// already set (gold tokens from CoNLL-U, say).
     pub fn annotate_pretokenized(&self, doc: &mut Doc) {
         let lang = self.lang_of(doc).to_ascii_lowercase();
-        let Some(models) = self.models(&lang) else {
-            return;
-        };
-        if let Some(t) = &models.tagger {
-            t.tag(doc);
+        if let Some(models) = self.models(&lang) {
+            if let Some(t) = &models.tagger {
+                t.tag(doc);
+            }
+            if let Some(p) = &models.parser {
+                p.parse(doc);
+            }
+            if let Some(n) = &models.ner {
+                n.annotate(doc);
+            }
+        }
+        if self.opts.times {
+            claimtrace_timegeo::annotate_times(doc);
+        }
+        if self.opts.places
+            && let Some(g) = self.gazetteer()
+        {
+            claimtrace_timegeo::annotate_places(doc, g);
+        }
+        if self.opts.attribution {
+            let o = claimtrace_attribution::Options {
+                include_self: self.opts.include_self,
+            };
+            claimtrace_attribution::annotate(doc, &o);
         }
     }
 }

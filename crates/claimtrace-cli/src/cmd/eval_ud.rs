@@ -20,7 +20,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sents = claimtrace_ml::conllu::read_file(&args.test)
         .map_err(anyhow::Error::msg)
         .with_context(|| "reading the test file")?;
-    let pipeline = Pipeline::new();
+    let pipeline = Pipeline::with_options(claimtrace::Options {
+        times: false,
+        places: false,
+        attribution: false,
+        ..Default::default()
+    });
     // Load the models before timing.
     let mut warm = claimtrace_core::Doc::from_text("warm", "x");
     warm.lang = Some(args.lang.clone());

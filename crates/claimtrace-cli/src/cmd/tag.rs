@@ -52,7 +52,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         } else {
             InputFormat::Text
         });
-    let pipeline = Pipeline::new();
+    let pipeline = Pipeline::with_options(claimtrace::Options {
+        times: false,
+        places: false,
+        attribution: false,
+        ..Default::default()
+    });
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?,
