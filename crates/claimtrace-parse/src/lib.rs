@@ -1,1 +1,619 @@
 //! Transition-based dependency parser trained on UD.
+//!
+//! In: a [`Doc`] whose sentences and tokens are set and tagged (form, UPOS, features, lemma;
+//! missing tags are tolerated), or CoNLL-U sentences with gold tokens.
+//! Out: `head` and `deprel` of every token (UD relations, subtypes included).
+//!
+//! Greedy arc-hybrid parser ([`state`]) with a factored averaged perceptron: a 3-way move model
+//! (shift / left / right) and a label model scored once per arc. Trained with the dynamic
+//! oracle and exploration of Goldberg & Nivre (2013); features in the style of Zhang & Nivre
+//! (2011) over words, UPOS, lemmas, suffixes, selected morphological features, distance,
+//! valency and the labels of the left/right-most children. Trees are projective (non-projective
+//! training trees are learnt as well as the oracle's least-cost moves allow).
+
+mod model;
+mod state;
+
+use claimtrace_core::{Doc, Token};
+use claimtrace_ml::conllu;
+use compact_str::CompactString;
+use model::{Table, TrainTable};
+use state::{Atom, Gold, N_MOVES, NO_LABEL, RIGHT, SHIFT};
+pub use state::{TokenIn, Workspace};
+use std::path::Path;
+use std::time::Instant;
+
+const MAGIC: &[u8; 8] = b"CTPARSE\0";
+const VERSION: u32 = 1;
+const ROOT_LABEL: u16 = 0;
+
+/// A trained parser (immutable; share it between threads).
+#[derive(Debug, Clone)]
+pub struct Parser {
+    /// Language code the model was trained for (informative).
+    pub lang: String,
+    labels: Vec<CompactString>,
+    moves: Table,
+    label_model: Table,
+}
+
+/// Attachment scores (CoNLL 2018 definitions: every word counts, punctuation included).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Scores {
+    pub words: usize,
+    pub sentences: usize,
+    /// Unlabelled attachment score.
+    pub uas: f64,
+    /// Labelled attachment score on universal relations (the part before `:`).
+    pub las: f64,
+    /// Labelled attachment score on full labels (`obl:tmod` ≠ `obl`).
+    pub las_full: f64,
+    /// Parsing speed (feature hashing included, reading excluded), one thread, wall clock.
+    pub tokens_per_s: f64,
+    /// Words per second of on-CPU time of the evaluating thread (Linux; 0 elsewhere): the
+    /// speed on an idle core, unaffected by other processes sharing the machine.
+    pub tokens_per_cpu_s: f64,
+}
+
+/// On-CPU nanoseconds of the calling thread (Linux `/proc/thread-self/schedstat`).
+fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+/// Training settings.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    pub epochs: usize,
+    pub seed: u64,
+    /// log2 of the move model's rows.
+    pub move_bits: u32,
+    /// log2 of the label model's rows.
+    pub label_bits: u32,
+    /// First epoch (0-based) that follows the model's own wrong moves.
+    pub explore_from: usize,
+    /// Probability of following a wrong predicted move from then on.
+    pub explore_p: f64,
+    /// Drop rows whose largest quantised weight is below this (model size vs accuracy).
+    pub prune: i16,
+    pub lang: String,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            epochs: 15,
+            seed: 1,
+            move_bits: 20,
+            label_bits: 16,
+            explore_from: 1,
+            explore_p: 0.9,
+            prune: 0,
+            lang: String::new(),
+        }
+    }
+}
+
+/// What the training loop reports after each epoch.
+#[derive(Debug, Clone)]
+pub struct EpochReport {
+    pub epoch: usize,
+    pub train_seconds: f64,
+    /// Fraction of moves the model got right (optimal under the oracle) during the epoch.
+    pub train_move_acc: f64,
+    pub dev: Option<Scores>,
+}
+
+fn universal(l: &str) -> &str {
+    l.split(':').next().unwrap_or(l)
+}
+
+fn conllu_tokens(s: &conllu::Sentence) -> impl Iterator<Item = TokenIn<'_>> {
+    s.words.iter().map(|w| TokenIn {
+        form: &w.form,
+        upos: if w.upos == "_" { "" } else { &w.upos },
+        feats: if w.feats == "_" { "" } else { &w.feats },
+        lemma: if w.lemma == "_" { "" } else { &w.lemma },
+    })
+}
+
+impl Parser {
+    /// Reads a model written by [`Parser::save`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Parser, String> {
+        let mut r = claimtrace_ml::modelfile::open_bytes(bytes, MAGIC, VERSION)
+            .map_err(|e| format!("parser model: {e}"))?;
+        let rd = |r: &mut dyn std::io::Read| -> std::io::Result<Parser> {
+            let mut r = r;
+            let lang = claimtrace_ml::modelfile::read_str(&mut r)?;
+            let n = model::read_u32(&mut r)? as usize;
+            if n == 0 || n > 4096 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "label count is corrupt",
+                ));
+            }
+            let mut labels = Vec::with_capacity(n);
+            for _ in 0..n {
+                labels.push(CompactString::from(claimtrace_ml::modelfile::read_str(
+                    &mut r,
+                )?));
+            }
+            let moves = Table::read_from(&mut r)?;
+            let label_model = Table::read_from(&mut r)?;
+            if moves.n_classes() != N_MOVES || label_model.n_classes() != n {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "model tables do not match",
+                ));
+            }
+            Ok(Parser {
+                lang,
+                labels,
+                moves,
+                label_model,
+            })
+        };
+        rd(&mut r).map_err(|e| format!("parser model: {e}"))
+    }
+
+    /// Reads a model file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Parser, String> {
+        let p = path.as_ref();
+        let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        Parser::from_bytes(&bytes).map_err(|e| format!("{}: {e}", p.display()))
+    }
+
+    /// Writes the model (gzip'd, quantised, only non-zero rows).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), String> {
+        let p = path.as_ref();
+        claimtrace_ml::modelfile::save(p, MAGIC, VERSION, |w| {
+            claimtrace_ml::modelfile::write_str(w, &self.lang)?;
+            w.write_all(&(self.labels.len() as u32).to_le_bytes())?;
+            for l in &self.labels {
+                claimtrace_ml::modelfile::write_str(w, l)?;
+            }
+            self.moves.write_to(w)?;
+            self.label_model.write_to(w)
+        })
+        .map_err(|e| format!("{}: {e}", p.display()))
+    }
+
+    /// The relation labels the model can predict.
+    pub fn labels(&self) -> &[CompactString] {
+        &self.labels
+    }
+
+    /// Non-zero rows of the move and label tables (model size).
+    pub fn size(&self) -> (usize, usize) {
+        (self.moves.nonzero_rows(), self.label_model.nonzero_rows())
+    }
+
+    /// Parses one sentence: `heads[i]` is the 0-based index of word `i`'s head within the
+    /// sentence or `None` for the root, `labels[i]` its relation. Outputs are cleared first.
+    pub fn parse_words<'a>(
+        &self,
+        words: impl Iterator<Item = TokenIn<'a>>,
+        ws: &mut Workspace,
+        heads: &mut Vec<Option<u32>>,
+        labels: &mut Vec<CompactString>,
+    ) {
+        ws.load(words);
+        self.run(ws);
+        heads.clear();
+        labels.clear();
+        for i in 1..=ws.n as usize {
+            let h = ws.heads.get(i).copied().unwrap_or(0);
+            heads.push(if h == 0 || h > ws.n {
+                None
+            } else {
+                Some(h - 1)
+            });
+            let l = ws.labels.get(i).copied().unwrap_or(ROOT_LABEL);
+            labels.push(self.labels.get(l as usize).cloned().unwrap_or_default());
+        }
+    }
+
+    /// Runs the greedy parse of the sentence loaded in `ws`.
+    fn run(&self, ws: &mut Workspace) {
+        let mut ms = [0i32; N_MOVES];
+        let nl = self.labels.len();
+        while !ws.done() {
+            let valid = ws.valid();
+            let mv = if valid == [true, false, false] {
+                SHIFT
+            } else if valid == [false, false, true] {
+                RIGHT
+            } else {
+                ws.features();
+                self.moves.score_range(&ws.feats, 0, N_MOVES, &mut ms);
+                best_valid(&ms, &valid)
+            };
+            let label = if mv == SHIFT {
+                0
+            } else {
+                let (d, h) = ws.arc(mv);
+                if h == 0 {
+                    ROOT_LABEL
+                } else {
+                    ws.label_features(d, h);
+                    ws.lscores.resize(nl, 0);
+                    self.label_model
+                        .score_range(&ws.lfeats, 0, nl, &mut ws.lscores);
+                    best_label(&ws.lscores)
+                }
+            };
+            ws.apply(mv, label);
+        }
+    }
+
+    /// Parses every sentence of `doc` (tokens as the tokenizer and tagger left them), filling
+    /// `head` (doc-level index, [`Token::ROOT`] for the root) and `deprel`. A document with tokens
+    /// but no sentences is parsed as one sentence. Never panics.
+    pub fn parse(&self, doc: &mut Doc) {
+        let mut ws = Workspace::default();
+        let ranges: Vec<(usize, usize)> = if doc.sentences.is_empty() {
+            vec![(0, doc.tokens.len())]
+        } else {
+            doc.sentences
+                .iter()
+                .map(|s| (s.token_start as usize, s.token_end as usize))
+                .collect()
+        };
+        for (start, end) in ranges {
+            if start >= end || end > doc.tokens.len() {
+                continue;
+            }
+            let Some(toks) = doc.tokens.get(start..end) else {
+                continue;
+            };
+            let text = &doc.text;
+            ws.load(toks.iter().map(|t| TokenIn {
+                form: t.form(text),
+                upos: &t.upos,
+                feats: &t.feats,
+                lemma: &t.lemma,
+            }));
+            self.run(&mut ws);
+            for (i, tok) in doc.tokens[start..end].iter_mut().enumerate() {
+                let h = ws.heads.get(i + 1).copied().unwrap_or(0);
+                tok.head = if h == 0 || h > ws.n {
+                    Token::ROOT
+                } else {
+                    (start + h as usize - 1) as u32
+                };
+                let l = ws.labels.get(i + 1).copied().unwrap_or(ROOT_LABEL);
+                tok.deprel = self.labels.get(l as usize).cloned().unwrap_or_default();
+            }
+        }
+    }
+
+    /// Parses a CoNLL-U sentence in place (gold tokens; its UPOS/FEATS/LEMMA columns are read,
+    /// HEAD and DEPREL overwritten).
+    pub fn parse_conllu(&self, sent: &mut conllu::Sentence, ws: &mut Workspace) {
+        ws.load(conllu_tokens(sent));
+        self.run(ws);
+        for (i, w) in sent.words.iter_mut().enumerate() {
+            w.head = Some(ws.heads.get(i + 1).copied().unwrap_or(0));
+            let l = ws.labels.get(i + 1).copied().unwrap_or(ROOT_LABEL);
+            w.deprel = self
+                .labels
+                .get(l as usize)
+                .map(|l| l.to_string())
+                .unwrap_or_default();
+        }
+    }
+
+    /// Scores the parser against gold trees (sentences are parsed from their own UPOS, FEATS
+    /// and LEMMA columns: replace them by predicted tags to score a pipeline).
+    pub fn evaluate(&self, sents: &[conllu::Sentence]) -> Scores {
+        let mut ws = Workspace::default();
+        let mut words = 0usize;
+        let (mut ua, mut la, mut lf) = (0usize, 0usize, 0usize);
+        let mut secs = 0f64;
+        let cpu0 = thread_cpu_ns();
+        for s in sents {
+            let t = Instant::now();
+            ws.load(conllu_tokens(s));
+            self.run(&mut ws);
+            secs += t.elapsed().as_secs_f64();
+            for (i, w) in s.words.iter().enumerate() {
+                words += 1;
+                let h = ws.heads.get(i + 1).copied().unwrap_or(u32::MAX);
+                if Some(h) != w.head {
+                    continue;
+                }
+                ua += 1;
+                let l = ws.labels.get(i + 1).copied().unwrap_or(NO_LABEL);
+                let pl = self
+                    .labels
+                    .get(l as usize)
+                    .map(|l| l.as_str())
+                    .unwrap_or("");
+                if pl == w.deprel {
+                    lf += 1;
+                }
+                if universal(pl) == universal(&w.deprel) {
+                    la += 1;
+                }
+            }
+        }
+        let d = words.max(1) as f64;
+        let cpu = match (cpu0, thread_cpu_ns()) {
+            (Some(a), Some(b)) if b > a => (b - a) as f64 / 1e9,
+            _ => 0.0,
+        };
+        Scores {
+            tokens_per_cpu_s: if cpu > 0.0 { words as f64 / cpu } else { 0.0 },
+            words,
+            sentences: sents.len(),
+            uas: ua as f64 / d,
+            las: la as f64 / d,
+            las_full: lf as f64 / d,
+            tokens_per_s: if secs > 0.0 { words as f64 / secs } else { 0.0 },
+        }
+    }
+
+    /// Trains a parser. `dev`, when given, is scored after every epoch and the best epoch (by
+    /// LAS) is kept; otherwise the last. `on_epoch` sees each epoch's report.
+    pub fn train(
+        train: &[conllu::Sentence],
+        dev: Option<&[conllu::Sentence]>,
+        cfg: &TrainConfig,
+        mut on_epoch: impl FnMut(&EpochReport),
+    ) -> Result<Parser, String> {
+        // Label set: root first, then by frequency.
+        let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+        for s in train {
+            for w in &s.words {
+                if w.deprel != "root" && w.deprel != "_" && !w.deprel.is_empty() {
+                    *counts.entry(w.deprel.as_str()).or_default() += 1;
+                }
+            }
+        }
+        let mut lab: Vec<(&str, usize)> = counts.into_iter().collect();
+        lab.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut labels: Vec<CompactString> = vec!["root".into()];
+        labels.extend(lab.iter().map(|(l, _)| CompactString::from(*l)));
+        let index: std::collections::HashMap<&str, u16> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.as_str(), i as u16))
+            .collect();
+
+        // Pre-hash every sentence once.
+        let mut ws = Workspace::default();
+        let mut data: Vec<(Vec<Atom>, Gold)> = Vec::new();
+        for s in train {
+            let n = s.words.len();
+            if n == 0 || n > 1000 {
+                continue;
+            }
+            let ok =
+                s.words.iter().enumerate().all(|(i, w)| {
+                    w.id as usize == i + 1 && w.head.is_some_and(|h| h as usize <= n)
+                });
+            if !ok {
+                continue;
+            }
+            ws.load(conllu_tokens(s));
+            let mut heads = vec![0u32];
+            let mut gl = vec![NO_LABEL];
+            for w in &s.words {
+                heads.push(w.head.unwrap_or(0));
+                gl.push(index.get(w.deprel.as_str()).copied().unwrap_or(ROOT_LABEL));
+            }
+            data.push((ws.atoms.clone(), Gold::new(heads, gl)));
+        }
+        if data.is_empty() {
+            return Err("no usable training sentences".into());
+        }
+
+        let nl = labels.len();
+        let mut moves = TrainTable::new(N_MOVES, cfg.move_bits);
+        let mut lmodel = TrainTable::new(nl, cfg.label_bits);
+        let mut rng = SplitMix(cfg.seed);
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let mut best: Option<(f64, Parser)> = None;
+        let mut on_stack: Vec<bool> = Vec::new();
+        let mut ms = [0i64; N_MOVES];
+        let mut ls = vec![0i64; nl];
+        for epoch in 0..cfg.epochs {
+            let t0 = Instant::now();
+            // Fisher-Yates with the seeded generator.
+            for i in (1..order.len()).rev() {
+                let j = (rng.next() % (i as u64 + 1)) as usize;
+                order.swap(i, j);
+            }
+            let explore = epoch >= cfg.explore_from;
+            let (mut right, mut total) = (0usize, 0usize);
+            for &si in &order {
+                let Some((atoms, gold)) = data.get(si) else {
+                    continue;
+                };
+                ws.load_atoms(atoms);
+                on_stack.clear();
+                on_stack.resize(ws.n as usize + 2, false);
+                on_stack[0] = true;
+                while !ws.done() {
+                    let valid = ws.valid();
+                    if valid == [true, false, false] {
+                        if let Some(x) = on_stack.get_mut(ws.b as usize) {
+                            *x = true;
+                        }
+                        ws.apply(SHIFT, 0);
+                        continue;
+                    }
+                    let costs = gold.costs(&ws, &on_stack);
+                    let min = costs.iter().copied().min().unwrap_or(0);
+                    ws.features();
+                    moves.score(&ws.feats, &mut ms);
+                    let pred = best_valid64(&ms, &valid);
+                    let zero = [costs[0] == min, costs[1] == min, costs[2] == min];
+                    let gold_mv = best_valid64(&ms, &zero);
+                    moves.tick();
+                    let pred_ok = costs[pred] == min;
+                    total += 1;
+                    if pred_ok {
+                        right += 1;
+                    } else {
+                        moves.update(&ws.feats, gold_mv, pred);
+                    }
+                    let mv = if pred_ok || (explore && rng.unit() < cfg.explore_p) {
+                        pred
+                    } else {
+                        gold_mv
+                    };
+                    let mut label = 0u16;
+                    if mv != SHIFT {
+                        let (d, h) = ws.arc(mv);
+                        if h == 0 {
+                            label = ROOT_LABEL;
+                        } else {
+                            ws.label_features(d, h);
+                            lmodel.score(&ws.lfeats, &mut ls);
+                            let pl = best_label64(&ls);
+                            let g = gold.heads.get(d as usize).copied().unwrap_or(u32::MAX);
+                            let gl = gold.labels.get(d as usize).copied().unwrap_or(NO_LABEL);
+                            if g == h && gl != ROOT_LABEL && (gl as usize) < nl {
+                                lmodel.tick();
+                                // Margin update: a tie with the gold label counts as an error.
+                                let rival = best_label_except64(&ls, gl as usize);
+                                let gs = ls.get(gl as usize).copied().unwrap_or(0);
+                                if ls.get(rival).copied().unwrap_or(i64::MIN) >= gs {
+                                    lmodel.update(&ws.lfeats, gl as usize, rival);
+                                }
+                            }
+                            label = pl as u16;
+                        }
+                        if let Some(x) = on_stack.get_mut(d as usize) {
+                            *x = false;
+                        }
+                    } else if let Some(x) = on_stack.get_mut(ws.b as usize) {
+                        *x = true;
+                    }
+                    ws.apply(mv, label);
+                }
+            }
+            let train_seconds = t0.elapsed().as_secs_f64();
+            let want_model = dev.is_some() || epoch + 1 == cfg.epochs;
+            let mut report = EpochReport {
+                epoch: epoch + 1,
+                train_seconds,
+                train_move_acc: right as f64 / total.max(1) as f64,
+                dev: None,
+            };
+            if want_model {
+                let mut p = Parser {
+                    lang: cfg.lang.clone(),
+                    labels: labels.clone(),
+                    moves: moves.averaged(),
+                    label_model: lmodel.averaged(),
+                };
+                if cfg.prune > 0 {
+                    p.moves.prune(cfg.prune);
+                    p.label_model.prune(cfg.prune);
+                }
+                let key = match dev {
+                    Some(d) => {
+                        let s = p.evaluate(d);
+                        report.dev = Some(s);
+                        s.las
+                    }
+                    None => epoch as f64,
+                };
+                if best.as_ref().is_none_or(|(b, _)| key > *b) {
+                    best = Some((key, p));
+                }
+            }
+            on_epoch(&report);
+        }
+        best.map(|(_, p)| p)
+            .ok_or_else(|| "no epochs were run".to_string())
+    }
+}
+
+#[inline]
+fn best_valid(s: &[i32; N_MOVES], valid: &[bool; N_MOVES]) -> usize {
+    let mut best = usize::MAX;
+    let mut bv = i32::MIN;
+    for i in 0..N_MOVES {
+        if valid[i] && (best == usize::MAX || s[i] > bv) {
+            best = i;
+            bv = s[i];
+        }
+    }
+    if best == usize::MAX { SHIFT } else { best }
+}
+
+#[inline]
+fn best_valid64(s: &[i64; N_MOVES], valid: &[bool; N_MOVES]) -> usize {
+    let mut best = usize::MAX;
+    let mut bv = i64::MIN;
+    for i in 0..N_MOVES {
+        if valid[i] && (best == usize::MAX || s[i] > bv) {
+            best = i;
+            bv = s[i];
+        }
+    }
+    if best == usize::MAX { SHIFT } else { best }
+}
+
+/// Best label other than root (root is only ever given to the root's single dependent).
+#[inline]
+fn best_label(s: &[i32]) -> u16 {
+    let mut best = 1usize;
+    let mut bv = i32::MIN;
+    for (i, &v) in s.iter().enumerate().skip(1) {
+        if v > bv {
+            bv = v;
+            best = i;
+        }
+    }
+    best.min(s.len().saturating_sub(1)) as u16
+}
+
+#[inline]
+fn best_label64(s: &[i64]) -> usize {
+    let mut best = 1usize;
+    let mut bv = i64::MIN;
+    for (i, &v) in s.iter().enumerate().skip(1) {
+        if v > bv {
+            bv = v;
+            best = i;
+        }
+    }
+    best.min(s.len().saturating_sub(1))
+}
+
+/// Best label other than root and `except`.
+#[inline]
+fn best_label_except64(s: &[i64], except: usize) -> usize {
+    let mut best = usize::MAX;
+    let mut bv = i64::MIN;
+    for (i, &v) in s.iter().enumerate().skip(1) {
+        if i != except && (best == usize::MAX || v > bv) {
+            bv = v;
+            best = i;
+        }
+    }
+    best
+}
+
+/// Seeded generator (SplitMix64) for shuffling and exploration.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests;
