@@ -28,7 +28,13 @@ fn main() {
     let r = body::extract_body(&d, title.as_deref(), &p);
     let c = r.container as usize;
     let cend = d.nodes.get(c).map_or(0, |n| n.end);
-    if std::env::var("NODES").is_ok() { for (i, n) in d.nodes.iter().enumerate().take(80) { if n.tag != dom::Tag::Text { println!("{i} {:?} p{} e{} f{}", n.tag, n.parent, n.end, n.flags); } } }
+    if std::env::var("NODES").is_ok() {
+        for (i, n) in d.nodes.iter().enumerate().take(80) {
+            if n.tag != dom::Tag::Text {
+                println!("{i} {:?} p{} e{} f{}", n.tag, n.parent, n.end, n.flags);
+            }
+        }
+    }
     println!("container {c}..{cend} {:?}", d.nodes.get(c).map(|n| n.tag));
     for para in &r.all {
         let inside = para.owner as usize >= c && para.owner < cend;

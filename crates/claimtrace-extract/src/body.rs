@@ -288,6 +288,14 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
         .filter(|para| para.owner >= lo && para.owner < hi)
         .filter(|para| keep_para(para, p, title_norm.as_deref()))
         .collect();
+    // No article: only headings or scraps left.
+    let total: usize = out.iter().map(|x| x.chars).sum();
+    let longest = out.iter().map(|x| x.chars).max().unwrap_or(0);
+    let out = if total < 120 && longest < 60 {
+        Vec::new()
+    } else {
+        out
+    };
     BodyResult {
         paras: out,
         all,

@@ -227,7 +227,7 @@ static POS: LazyLock<Regex> = LazyLock::new(|| {
         r"article-?body|articlebody|article__body|story-?body|post-?body|entry-?content|post-?content|",
         r"article-?content|story-?content|content-?body|main-?content|article-?text|body-?text|",
         r"story-?text|post-?text|rich-?text|article__content|articletext|storytext|field-?body|",
-        r"text-?body|article-?main|(^|[\s_-])prose([\s_-]|$)|entry-?body|blog-?post|single-?post|paywall"
+        r"text-?body|article-?main|(^|[\s_-])prose([\s_-]|$)|entry-?body|blog-?post|single-?post"
     ))
     .expect("static regex")
 });

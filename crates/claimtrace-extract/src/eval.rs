@@ -204,3 +204,65 @@ mod tests {
         assert!((sum.f1 - 0.4).abs() < 1e-12);
     }
 }
+
+/// CPU time of the calling thread in seconds, from `/proc/thread-self/schedstat` (Linux);
+/// `None` elsewhere.
+pub fn thread_cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
+}
+
+/// Result of a timed benchmark run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub summary: Summary,
+    pub predictions: Vec<crate::Extracted>,
+    pub wall_seconds: f64,
+    /// CPU seconds of the extracting thread (single-thread runs only).
+    pub cpu_seconds: Option<f64>,
+    pub bytes: usize,
+}
+
+/// Extracts every page on the calling thread, timing only the extraction, and scores it.
+/// `rounds` > 1 repeats the timed pass (the predictions of the last pass are kept) so short
+/// runs on a busy machine average out.
+pub fn run_single(pages: &[Page], rounds: usize) -> Run {
+    let rounds = rounds.max(1);
+    let mut predictions = Vec::new();
+    let c0 = thread_cpu_seconds();
+    let t0 = std::time::Instant::now();
+    for _ in 0..rounds {
+        predictions = pages
+            .iter()
+            .map(|p| crate::extract(&p.html, Some(&p.url)))
+            .collect();
+    }
+    let wall_seconds = t0.elapsed().as_secs_f64() / rounds as f64;
+    let cpu_seconds = match (c0, thread_cpu_seconds()) {
+        (Some(a), Some(b)) => Some((b - a) / rounds as f64),
+        _ => None,
+    };
+    finish(pages, predictions, wall_seconds, cpu_seconds)
+}
+
+/// Scores predictions made elsewhere (e.g. in parallel).
+pub fn finish(
+    pages: &[Page],
+    predictions: Vec<crate::Extracted>,
+    wall_seconds: f64,
+    cpu_seconds: Option<f64>,
+) -> Run {
+    let scores: Vec<PageScore> = pages
+        .iter()
+        .zip(&predictions)
+        .map(|(p, e)| score_page(&p.truth, &e.text))
+        .collect();
+    Run {
+        summary: summarize(&scores, 1000),
+        predictions,
+        wall_seconds,
+        cpu_seconds,
+        bytes: pages.iter().map(|p| p.html.len()).sum(),
+    }
+}
