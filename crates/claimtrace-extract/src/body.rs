@@ -31,6 +31,7 @@ pub struct Params {
     pub min_keep_chars: usize,
     pub max_link_density: f32,
     pub debug: bool,
+    pub div_mult: f32,
 }
 
 impl Default for Params {
@@ -42,6 +43,7 @@ impl Default for Params {
             min_keep_chars: 1,
             max_link_density: 0.5,
             debug: false,
+            div_mult: 1.0,
         }
     }
 }
@@ -242,10 +244,51 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
     }
     flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
 
+    // Teaser cards: a heading that is all link, with the few paragraphs around it in a small
+    // enclosing element ("headline + summary + byline" of another story).
+    let mut card = vec![false; paras.len()];
+    for (k, para) in paras.iter().enumerate() {
+        if !(matches!(para.tag, Tag::H1 | Tag::H) && para.link_chars * 10 >= para.chars * 8) {
+            continue;
+        }
+        let mut c = para.owner as usize;
+        for _ in 0..4 {
+            let Some(up) = nodes.get(c).map(|x| x.parent as usize) else {
+                break;
+            };
+            let Some(upn) = nodes.get(up) else { break };
+            let (lo, hi) = (up as u32, upn.end);
+            let inside = |q: &Para| q.owner >= lo && q.owner < hi;
+            let mut a = k;
+            while a > 0 && paras.get(a - 1).is_some_and(inside) {
+                a -= 1;
+            }
+            let mut b = k + 1;
+            while paras.get(b).is_some_and(inside) {
+                b += 1;
+            }
+            let total: usize = paras
+                .get(a..b)
+                .map_or(0, |s| s.iter().map(|q| q.chars).sum());
+            if total > 700 {
+                break;
+            }
+            c = up;
+            if b - a > 1 {
+                for x in card.get_mut(a..b).into_iter().flatten() {
+                    *x = true;
+                }
+            }
+        }
+    }
+
     // 3. Scores per container.
     let mut score = vec![0f32; n];
-    for para in &paras {
-        let w = para_weight(para, p);
+    for (k, para) in paras.iter().enumerate() {
+        let mut w = para_weight(para, p);
+        if card.get(k).copied().unwrap_or(false) {
+            w = -(para.chars as f32) * 0.5 - p.penalty;
+        }
         let mut a = para.owner as usize;
         let mut guard = 0;
         while let Some(x) = score.get_mut(a) {
@@ -270,6 +313,9 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
         if node.flags & (F_POS | F_BODY) != 0 || node.tag == Tag::Article {
             s *= p.pos_bonus;
         }
+        if p.debug && std::env::var("TRACE").is_ok() && s > 500.0 {
+            eprintln!("cand {i} {:?} {s:.0}", node.tag);
+        }
         if s >= best_score {
             best_score = s;
             best = i;
@@ -285,6 +331,9 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
     let all = if p.debug { paras.clone() } else { Vec::new() };
     let out: Vec<Para> = paras
         .into_iter()
+        .zip(card)
+        .filter(|(_, c)| !c)
+        .map(|(para, _)| para)
         .filter(|para| para.owner >= lo && para.owner < hi)
         .filter(|para| keep_para(para, p, title_norm.as_deref()))
         .collect();
@@ -314,8 +363,12 @@ fn para_weight(para: &Para, p: &Params) -> f32 {
     let chars = para.chars as f32;
     let link = para.link_chars as f32;
     let mut w = (chars - link) - p.link_weight * link - p.penalty;
-    if matches!(para.tag, Tag::P) && w > 0.0 {
-        w *= 1.5;
+    if w > 0.0 {
+        w *= match para.tag {
+            Tag::P | Tag::Blockquote | Tag::Pre => 1.5,
+            Tag::H1 | Tag::H | Tag::Li | Tag::Dd | Tag::Cell => 1.0,
+            _ => p.div_mult,
+        };
     }
     w
 }
@@ -332,6 +385,9 @@ fn keep_para(para: &Para, p: &Params, title: Option<&str>) -> bool {
         && matches!(para.tag, Tag::H1 | Tag::H)
         && norm(&para.text) == t
     {
+        return false;
+    }
+    if para.text.starts_with('<') && para.text.contains('>') {
         return false;
     }
     if para.chars < 60 && is_boiler_phrase(&para.text) {
