@@ -72,8 +72,11 @@ pub struct LangData {
     pub clitic_exceptions: FxHashSet<String>,
     /// en: naive-Bayes counts for sentence ends without final punctuation before a capitalised
     /// token: feature -> (at a sentence end, inside a sentence); `boundary_total` = totals.
-    pub boundary: FxHashMap<String, (u32, u32)>,
+    pub boundary: FxHashMap<String, f64>,
     pub boundary_total: (u32, u32),
+    /// The log-odds term of a feature never seen, and the prior log-odds.
+    pub boundary_unseen: f64,
+    pub boundary_prior: f64,
     /// Lowercased words that commonly start a sentence (after an abbreviation that may end one).
     pub starters: FxHashSet<String>,
 }
@@ -251,6 +254,7 @@ fn parse(lang: Lang) -> LangData {
     d.clitics.sort_by_key(|c| std::cmp::Reverse(c.len()));
     d.clitic_exceptions = lines(f.clitic_exceptions).map(str::to_string).collect();
     d.starters = lines(f.starters).map(str::to_string).collect();
+    let mut counts = Vec::new();
     for l in lines(f.boundary) {
         let mut c = l.split('\t');
         let feat = c.next().unwrap_or("");
@@ -259,8 +263,20 @@ fn parse(lang: Lang) -> LangData {
         if feat == "__total__" {
             d.boundary_total = (t, n);
         } else {
-            d.boundary.insert(feat.to_string(), (t, n));
+            counts.push((feat.to_string(), t, n));
         }
+    }
+    // Naive-Bayes log-odds terms, smoothed (+0.1), computed once.
+    let (tt, tn) = (f64::from(d.boundary_total.0), f64::from(d.boundary_total.1));
+    let term = |t: f64, n: f64| ((t + 0.1) / (tt + 1.0)).ln() - ((n + 0.1) / (tn + 1.0)).ln();
+    d.boundary_unseen = term(0.0, 0.0);
+    d.boundary_prior = if tt > 0.0 && tn > 0.0 {
+        (tt / tn).ln()
+    } else {
+        0.0
+    };
+    for (feat, t, n) in counts {
+        d.boundary.insert(feat, term(f64::from(t), f64::from(n)));
     }
     d
 }

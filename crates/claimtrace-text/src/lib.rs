@@ -52,6 +52,9 @@ pub struct Tokenizer {
     scanner: scan::Scanner<'static>,
     expander: mwt::Expander,
     lower: String,
+    /// Reused by [`Tokenizer::tokenize_doc`].
+    scratch: Tokenized,
+    parts: Vec<CompactString>,
 }
 
 impl Tokenizer {
@@ -68,6 +71,8 @@ impl Tokenizer {
             scanner: scan::Scanner::new(lang, d),
             expander: mwt::Expander::default(),
             lower: String::new(),
+            scratch: Tokenized::default(),
+            parts: Vec::new(),
         }
     }
 
@@ -121,12 +126,12 @@ impl Tokenizer {
     /// Fills `doc.sentences` and `doc.tokens` (replacing them): one [`Token`] per syntactic
     /// word; the parts of a multi-word token share its span and carry `form: Some(part)`.
     pub fn tokenize_doc(&mut self, doc: &mut Doc) {
-        let mut t = Tokenized::default();
+        let mut t = std::mem::take(&mut self.scratch);
+        let mut parts = std::mem::take(&mut self.parts);
         self.tokenize_into(&doc.text, &mut t);
         doc.tokens.clear();
         doc.sentences.clear();
         doc.tokens.reserve(t.tokens.len() + t.tokens.len() / 16);
-        let mut parts = Vec::new();
         for &(a, b) in &t.sentences {
             let first = doc.tokens.len();
             for i in a as usize..b as usize {
@@ -152,6 +157,8 @@ impl Tokenizer {
                 token_end: doc.tokens.len() as u32,
             });
         }
+        self.scratch = t;
+        self.parts = parts;
     }
 }
 

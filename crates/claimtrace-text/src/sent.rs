@@ -205,9 +205,7 @@ fn shape(w: &str) -> &str {
 
 /// Naive-Bayes log-odds that a sentence ends between `a` and `b` (see lang/en/boundary.tsv).
 fn boundary_score(a: &str, b: &str, d: &LangData, key: &mut String) -> f64 {
-    let (tt, tn) = d.boundary_total;
-    let (tt, tn) = (f64::from(tt), f64::from(tn));
-    let mut s = (tt / tn.max(1.0)).ln();
+    let mut s = d.boundary_prior;
     let sa = shape(a);
     let sb = shape(b);
     for f in 0..5 {
@@ -236,8 +234,11 @@ fn boundary_score(a: &str, b: &str, d: &LangData, key: &mut String) -> f64 {
                 key.extend(b.chars().flat_map(char::to_lowercase));
             }
         }
-        let (ct, cn) = d.boundary.get(key.as_str()).copied().unwrap_or((0, 0));
-        s += ((f64::from(ct) + 0.1) / (tt + 1.0)).ln() - ((f64::from(cn) + 0.1) / (tn + 1.0)).ln();
+        s += d
+            .boundary
+            .get(key.as_str())
+            .copied()
+            .unwrap_or(d.boundary_unseen);
     }
     s
 }
