@@ -38,9 +38,10 @@ fn main() {
     let units = eval::units_from_polnear(&arts);
     eprintln!("{} articles, {} paragraphs", arts.len(), units.len());
     let t = std::time::Instant::now();
-    let model = Model::train(&att, &units, epochs, &mut |ep, acc| {
+    let stacked = !std::env::args().any(|a| a == "--single");
+    let model = Model::train(&att, &units, epochs, stacked, &mut |pass, ep, acc| {
         eprintln!(
-            "epoch {ep}: token accuracy {acc:.4} ({:.0}s)",
+            "{pass} epoch {ep}: token accuracy {acc:.4} ({:.0}s)",
             t.elapsed().as_secs_f64()
         );
     });

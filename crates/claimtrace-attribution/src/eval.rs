@@ -1,6 +1,8 @@
 //! PolNeAR (brat standoff) and CofeNet paragraph readers, and the CofeNet span metric
 //! (exact, begin and Jaccard match per role), restated from the paper's description.
 
+#![allow(clippy::needless_range_loop)]
+
 use std::path::Path;
 
 pub const ROLES: [&str; 3] = ["source", "cue", "content"];
@@ -340,51 +342,123 @@ pub fn char_to_byte(text: &str) -> Vec<usize> {
     v
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn l(s: &str) -> Vec<String> {
-        s.split_whitespace().map(str::to_owned).collect()
+/// Per-language span F1 (exact / overlap) of the rules on claimtrace's own stand-off gold:
+/// JSONL files of `{id, lang, para: [start, end], attributions: [{source, cue, content}]}`
+/// with character offsets into the corpus article `id` (text read from `corpus`).
+pub fn eval_own_gold(
+    att: &crate::Attributor,
+    gold_dir: &Path,
+    corpus_path: &Path,
+) -> Result<String, String> {
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+    let mut rep = String::new();
+    let rd = std::fs::read_dir(gold_dir).map_err(|e| format!("{}: {e}", gold_dir.display()))?;
+    let corpus = std::fs::read_to_string(corpus_path)
+        .map_err(|e| format!("{}: {e}", corpus_path.display()))?;
+    let mut texts: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for line in corpus.lines() {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+            let g = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
+            texts.insert(g("id"), (g("text"), g("lang")));
+        }
     }
-
-    #[test]
-    fn metric() {
-        let gold = l("B-source I-source B-cue B-content I-content I-content O");
-        let pred = l("B-source I-source B-cue B-content I-content O O");
-        let mut s = Scores::default();
-        s.add(&gold, &pred);
-        assert_eq!(s.roles[0].exact, 1);
-        assert_eq!(s.roles[2].exact, 0);
-        assert_eq!(s.roles[2].begin, 1);
-        assert!((s.roles[2].jac_gold - 2.0 / 3.0).abs() < 1e-9);
-        assert_eq!(
-            role_spans(&l("I-cue I-cue O B-cue"), "cue"),
-            vec![(0, 2), (3, 4)]
-        );
+    let mut by_lang: BTreeMap<String, [[f64; 3]; 6]> = BTreeMap::new();
+    let mut files: Vec<std::path::PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    for f in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+    {
+        let s = std::fs::read_to_string(f).map_err(|e| e.to_string())?;
+        for line in s.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value =
+                serde_json::from_str(line).map_err(|e| format!("{}: {e}", f.display()))?;
+            let id = v.get("id").and_then(|x| x.as_str()).unwrap_or("");
+            let Some((text, lang)) = texts.get(id) else {
+                let _ = writeln!(rep, "gold article {id} not in the corpus");
+                continue;
+            };
+            let c2b = char_to_byte(text);
+            let range = |x: &serde_json::Value| -> Option<(usize, usize)> {
+                let a = x.get(0)?.as_u64()? as usize;
+                let b = x.get(1)?.as_u64()? as usize;
+                Some((*c2b.get(a)?, *c2b.get(b)?))
+            };
+            let Some((ps, pe)) = v.get("para").and_then(range) else {
+                continue;
+            };
+            let para = text.get(ps..pe).unwrap_or("");
+            let mut gold: Vec<(usize, usize, usize)> = Vec::new();
+            if let Some(a) = v.get("attributions").and_then(|x| x.as_array()) {
+                for at in a {
+                    for (r, k) in ["source", "cue", "content"].iter().enumerate() {
+                        if let Some((s, e)) = at.get(k).and_then(range) {
+                            gold.push((s.saturating_sub(ps), e.saturating_sub(ps), r));
+                        }
+                    }
+                }
+            }
+            let lang = crate::pick_lang(Some(lang.as_str()), para);
+            let pred = predict_spans(att, None, para, lang);
+            let e = by_lang.entry(lang.to_owned()).or_default();
+            for r in 0..3 {
+                let g: Vec<_> = gold.iter().filter(|x| x.2 == r).collect();
+                let p: Vec<_> = pred.iter().filter(|x| x.2 == r).collect();
+                let exact = p
+                    .iter()
+                    .filter(|x| g.iter().any(|y| y.0 == x.0 && y.1 == x.1))
+                    .count();
+                let ov_p = p
+                    .iter()
+                    .filter(|x| g.iter().any(|y| y.0 < x.1 && x.0 < y.1))
+                    .count();
+                let ov_g = g
+                    .iter()
+                    .filter(|y| p.iter().any(|x| y.0 < x.1 && x.0 < y.1))
+                    .count();
+                e[0][r] += g.len() as f64;
+                e[1][r] += p.len() as f64;
+                e[2][r] += exact as f64;
+                e[3][r] += ov_p as f64;
+                e[4][r] += ov_g as f64;
+                e[5][r] += 0.0;
+            }
+        }
     }
-
-    #[test]
-    fn ann() {
-        let a = parse_ann(
-            "T1\tSource 0 9\tThe mayor\nT2\tCue 10 14\tsaid\nT3\tContent 15 20;22 31\tx\nT4\tAttribution 10 14\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1 \n#1\tAnnotatorNotes T1\tx",
-        );
-        assert_eq!(a.len(), 1);
-        assert_eq!(a[0].content, vec![(15, 20), (22, 31)]);
-        assert_eq!(a[0].source, vec![(0, 9)]);
+    if by_lang.is_empty() {
+        return Ok(rep);
     }
-
-    #[test]
-    fn projection() {
-        let (text, offs) = detok(&l("`` Yes '' , he said ."));
-        assert!(text.starts_with("\" Yes \""));
-        let labels = project(
-            &[(offs[4].0, offs[4].1, 0), (offs[5].0, offs[5].1, 1)],
-            &offs,
-        );
-        assert_eq!(labels[4], "B-source");
-        assert_eq!(labels[5], "B-cue");
+    let _ = writeln!(
+        rep,
+        "\nclaimtrace gold (rules), span F1 per language: exact / overlap"
+    );
+    let _ = writeln!(
+        rep,
+        "lang  source          cue             content         (gold spans s/c/c)"
+    );
+    let f = |tp_p: f64, tp_r: f64, p: f64, g: f64| {
+        let pr = if p > 0.0 { tp_p / p } else { 0.0 };
+        let rc = if g > 0.0 { tp_r / g } else { 0.0 };
+        if pr + rc > 0.0 {
+            2.0 * pr * rc / (pr + rc)
+        } else {
+            0.0
+        }
+    };
+    for (l, e) in &by_lang {
+        let mut line = format!("{l:<5}");
+        for r in 0..3 {
+            line.push_str(&format!(
+                " {:.3} / {:.3}  ",
+                f(e[2][r], e[2][r], e[1][r], e[0][r]),
+                f(e[3][r], e[4][r], e[1][r], e[0][r])
+            ));
+        }
+        line.push_str(&format!("({}/{}/{})", e[0][0], e[0][1], e[0][2]));
+        let _ = writeln!(rep, "{line}");
     }
+    Ok(rep)
 }
 
 /// Role spans (byte ranges; 0 source, 1 cue, 2 content) predicted for a text: by the tagger
@@ -440,7 +514,7 @@ pub fn eval_cofenet(
 
 /// Training units from a PolNeAR compartment: one per paragraph (line), with the gold role
 /// spans as byte ranges into the paragraph.
-pub fn units_from_polnear(arts: &[Article]) -> Vec<(String, Vec<(usize, usize, usize)>)> {
+pub fn units_from_polnear(arts: &[Article]) -> Vec<crate::tagger::Unit> {
     let mut out = Vec::new();
     for a in arts {
         let c2b = char_to_byte(&a.text);
@@ -469,4 +543,51 @@ pub fn units_from_polnear(arts: &[Article]) -> Vec<(String, Vec<(usize, usize, u
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn metric() {
+        let gold = l("B-source I-source B-cue B-content I-content I-content O");
+        let pred = l("B-source I-source B-cue B-content I-content O O");
+        let mut s = Scores::default();
+        s.add(&gold, &pred);
+        assert_eq!(s.roles[0].exact, 1);
+        assert_eq!(s.roles[2].exact, 0);
+        assert_eq!(s.roles[2].begin, 1);
+        assert!((s.roles[2].jac_gold - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(
+            role_spans(&l("I-cue I-cue O B-cue"), "cue"),
+            vec![(0, 2), (3, 4)]
+        );
+    }
+
+    #[test]
+    fn ann() {
+        let a = parse_ann(
+            "T1\tSource 0 9\tThe mayor\nT2\tCue 10 14\tsaid\nT3\tContent 15 20;22 31\tx\nT4\tAttribution 10 14\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1 \n#1\tAnnotatorNotes T1\tx",
+        );
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].content, vec![(15, 20), (22, 31)]);
+        assert_eq!(a[0].source, vec![(0, 9)]);
+    }
+
+    #[test]
+    fn projection() {
+        let (text, offs) = detok(&l("`` Yes '' , he said ."));
+        assert!(text.starts_with("\" Yes \""));
+        let labels = project(
+            &[(offs[4].0, offs[4].1, 0), (offs[5].0, offs[5].1, 1)],
+            &offs,
+        );
+        assert_eq!(labels[4], "B-source");
+        assert_eq!(labels[5], "B-cue");
+    }
 }

@@ -525,6 +525,20 @@ impl Attributor {
         for &k in &order {
             let Some(c) = cands.get(k) else { continue };
             let Some(sr) = c.source else {
+                // dropped subject ("وأكد أن …", "Afirmó que …"): the last top-level source
+                if c.frame == Frame::Verb
+                    && let Some(&(si, _, _)) = history.iter().rev().find(|h| h.2)
+                {
+                    if let Some(x) = src_of.get_mut(k) {
+                        *x = Some(si);
+                    }
+                    if let Some(x) = type_of.get_mut(k) {
+                        *x = sources
+                            .get(si)
+                            .map(|s| s.kind.to_string())
+                            .unwrap_or_default();
+                    }
+                }
                 continue;
             };
             let d = self.describe(doc, an, sr);

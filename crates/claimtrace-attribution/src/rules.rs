@@ -121,7 +121,7 @@ impl Ctx<'_> {
                 }
                 break;
             }
-            if is_stop_left(w) || self.lex.cues.contains_key(w) && n > 0 {
+            if is_stop_left(w) || (n > 0 && self.cue_at(i - 1).is_some()) {
                 break;
             }
             if w.chars().all(|c| c.is_ascii_digit()) && n == 0 {
@@ -154,7 +154,7 @@ impl Ctx<'_> {
             if is_complementizer(w) && i > start {
                 break;
             }
-            if i > start && (is_linking_participle(w) || self.lex.cues.contains_key(w)) {
+            if i > start && (is_linking_participle(w) || self.cue_at(i).is_some()) {
                 break;
             }
             if i > start
@@ -191,6 +191,32 @@ impl Ctx<'_> {
             e -= 1;
         }
         if e > start { Some((start, e)) } else { None }
+    }
+
+    /// A complementiser, colon or opening quote at `p`, or after a short comma-delimited
+    /// adjunct ("قال المتحدث، الخميس، إن …"): its index.
+    fn comp_ahead(&self, p: usize, hi: usize) -> Option<usize> {
+        let mut j = p;
+        let mut commas = 0;
+        while j < hi && j - p < 8 {
+            let w = self.w(j);
+            if is_complementizer(w) || w == ":" || is_open_quote(w) {
+                return Some(j);
+            }
+            if is_sentence_end(w) {
+                return None;
+            }
+            if is_comma(w) {
+                commas += 1;
+                if commas > 2 {
+                    return None;
+                }
+            } else if j == p {
+                return None;
+            }
+            j += 1;
+        }
+        None
     }
 
     /// Matches a cue at token `i`: (end, frame, certainty, needs_complement).
@@ -474,11 +500,15 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                             (r, boundary_before(l))
                         }
                     };
-                    let inverted_ok = src.is_some_and(|sr| sr.0 >= ce) && {
+                    let inverted_ok = src.is_some_and(|sr| {
+                        sr.0 >= ce && !is_stop_left(cx.w(sr.0)) && !is_of(cx.w(sr.0))
+                    }) && {
                         let after_src = src.map(|x| x.1).unwrap_or(ce);
-                        after_src >= e
-                            || is_sentence_end(cx.w(after_src))
-                            || is_comma(cx.w(after_src))
+                        let front_follows = cx.comp_ahead(after_src, e).is_some();
+                        !front_follows
+                            && (after_src >= e
+                                || is_sentence_end(cx.w(after_src))
+                                || is_comma(cx.w(after_src)))
                     };
                     let incise = (cue_start..ce).any(|k| {
                         let w = cx.w(k);
@@ -571,13 +601,20 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     };
                 }
                 let mut content_start = ce;
-                if src.is_none() && (cx.lex.lang != "en") {
+                let mut zero_subject = false;
+                if cx.lex.lang == "ar" || (src.is_none() && cx.lex.lang != "en") {
                     // verb-first: "قال المتحدث إن …", "dijo el ministro que …"
-                    if let Some(r) = cx.np_right(ce, e, false)
-                        && is_complementizer(cx.w(r.1))
+                    if is_complementizer(cx.w(ce)) || cx.w(ce) == ":" {
+                        // "وأكد أن …": the subject is dropped
+                        if cx.lex.lang != "en" && src.is_none() || cx.lex.lang == "ar" {
+                            src = None;
+                            zero_subject = true;
+                        }
+                    } else if let Some(r) = cx.np_right(ce, e, false)
+                        && let Some(c) = cx.comp_ahead(r.1, e)
                     {
                         src = Some(r);
-                        content_start = r.1;
+                        content_start = c;
                     }
                 }
                 // fr incise "a-t-il dit": the pronoun is inside the cue
@@ -589,9 +626,9 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                 {
                     src = Some((cue_start, ce));
                 }
-                let Some(srcv) = src else {
+                if src.is_none() && !zero_subject {
                     continue;
-                };
+                }
                 let Some((content, has_comp, channel)) =
                     cx.content_right(content_start, e, clause_to_comma)
                 else {
@@ -606,7 +643,7 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                 // "said in a statement" is an adjunct, not a channel; keep outlets/people only.
                 let channel = channel.or(opening_channel);
                 out.push(Cand {
-                    source: Some(srcv),
+                    source: src,
                     cue: (cue_start, ce),
                     content,
                     frame,

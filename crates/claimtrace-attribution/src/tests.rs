@@ -263,3 +263,18 @@ fn robust_inputs() {
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].ckind, "direct");
 }
+
+#[test]
+fn spanish_final_inverted() {
+    let (_, v) = run(
+        "Los servicios recibieron informes que indican que falleció Hamza, hijo de Osama y líder de Al Qaeda, informó la cadena de televisión NBC.",
+        "es",
+    );
+    for a in &v {
+        eprintln!("[{}] <{}> {}", a.source, a.cue, a.content);
+    }
+    assert!(
+        v.iter()
+            .any(|a| a.cue == "informó" && a.source == "la cadena de televisión NBC")
+    );
+}

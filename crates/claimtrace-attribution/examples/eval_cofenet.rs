@@ -1,0 +1,30 @@
+//! CofeNet dev paragraphs with an optional tagger model (what `claimtrace eval attribution`
+//! prints first). `cargo run --release -p claimtrace-attribution --example eval_cofenet -- [MODEL]`
+use claimtrace_attribution::{Attributor, eval, tagger::Model};
+
+fn main() {
+    let model = std::env::args()
+        .nth(1)
+        .and_then(|p| Model::load(std::path::Path::new(&p)).ok());
+    let att = Attributor::new();
+    let paras = match eval::read_cofenet(std::path::Path::new(
+        "../shared/data/attribution/polnear/cofenet-paragraphs/valid.txt",
+    )) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return;
+        }
+    };
+    let t = std::time::Instant::now();
+    let s = eval::eval_cofenet(&att, model.as_ref(), &paras);
+    let secs = t.elapsed().as_secs_f64();
+    print!("{}", s.report());
+    println!(
+        "{} paragraphs, {} tokens, {:.2}s, {:.0} tokens/s",
+        s.paragraphs,
+        s.tokens,
+        secs,
+        s.tokens as f64 / secs.max(1e-9)
+    );
+}
