@@ -221,7 +221,17 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             &parser.evaluate(&test),
         );
         if let Some(t) = &tagger {
+            let t0 = Instant::now();
             retag(t, &mut test);
+            let words: usize = test.iter().map(|s| s.words.len()).sum();
+            println!(
+                "tagged with {} ({:.0} tokens/s wall, tagging incl. copying the tags)",
+                a.tagger
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                words as f64 / t0.elapsed().as_secs_f64().max(1e-9)
+            );
             show(
                 &format!("{} (predicted tags)", tp.display()),
                 &parser.evaluate(&test),
