@@ -21,6 +21,8 @@ pub struct Para {
     pub tag: Tag,
     /// Flags of the nearest ancestors (F_META / F_NEG within kept regions).
     pub flags: u16,
+    /// Link characters before the first non-link text (a headline link opening a teaser).
+    pub lead_link: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -138,6 +140,8 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
     let mut paras: Vec<Para> = Vec::new();
     let mut cur = String::new();
     let mut cur_link = 0usize;
+    let mut lead_link = 0usize;
+    let mut lead_open = true;
     let mut cur_owner = 0u32;
     let mut cur_flags = 0u16;
     // stack of open block elements: (end, index)
@@ -145,29 +149,43 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
     // stack of kept-but-flagged regions: (end, flags)
     let mut regions: Vec<(u32, u16)> = Vec::new();
     let mut i = 0usize;
-    let flush =
-        |paras: &mut Vec<Para>, cur: &mut String, cur_link: &mut usize, owner: u32, flags: u16| {
-            let t = cur.trim();
-            if !t.is_empty() {
-                let chars = t.chars().count();
-                let tag = nodes.get(owner as usize).map_or(Tag::Other, |x| x.tag);
-                paras.push(Para {
-                    text: t.to_string(),
-                    chars,
-                    link_chars: (*cur_link).min(chars),
-                    owner,
-                    tag,
-                    flags,
-                });
-            }
-            cur.clear();
-            *cur_link = 0;
-        };
+    let flush = |paras: &mut Vec<Para>,
+                 cur: &mut String,
+                 cur_link: &mut usize,
+                 lead: (&mut usize, &mut bool),
+                 owner: u32,
+                 flags: u16| {
+        let t = cur.trim();
+        if !t.is_empty() {
+            let chars = t.chars().count();
+            let tag = nodes.get(owner as usize).map_or(Tag::Other, |x| x.tag);
+            paras.push(Para {
+                text: t.to_string(),
+                chars,
+                link_chars: (*cur_link).min(chars),
+                owner,
+                tag,
+                flags,
+                lead_link: *lead.0,
+            });
+        }
+        cur.clear();
+        *cur_link = 0;
+        *lead.0 = 0;
+        *lead.1 = true;
+    };
     while i < n {
         // close finished blocks
         while let Some(&(end, _)) = blocks.last() {
             if (i as u32) >= end && blocks.len() > 1 {
-                flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
+                flush(
+                    &mut paras,
+                    &mut cur,
+                    &mut cur_link,
+                    (&mut lead_link, &mut lead_open),
+                    cur_owner,
+                    cur_flags,
+                );
                 blocks.pop();
                 cur_owner = blocks.last().map_or(0, |b| b.1);
             } else {
@@ -186,8 +204,14 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
         match node.tag {
             Tag::Text => {
                 let t = dom.text_of(i);
+                let tc = t.trim().chars().count();
                 if node.flags & F_IN_LINK != 0 {
-                    cur_link += t.trim().chars().count();
+                    cur_link += tc;
+                    if lead_open {
+                        lead_link += tc;
+                    }
+                } else if tc > 0 && t.trim().chars().any(|c| c.is_alphanumeric()) {
+                    lead_open = false;
                 }
                 cur.push_str(t);
                 i += 1;
@@ -199,7 +223,14 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
                         x.tag == Tag::Text && dom.text_of(i + 1).trim().is_empty()
                     }) && nodes.get(i + 2).is_some_and(|x| x.tag == Tag::Br));
                 if next_is_br || cur.trim().chars().count() > 0 {
-                    flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
+                    flush(
+                        &mut paras,
+                        &mut cur,
+                        &mut cur_link,
+                        (&mut lead_link, &mut lead_open),
+                        cur_owner,
+                        cur_flags,
+                    );
                 }
                 i += 1;
             }
@@ -225,7 +256,14 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
                 }
                 if dropping {
                     if tag.is_block() || matches!(tag, Tag::Button | Tag::Input | Tag::Label) {
-                        flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
+                        flush(
+                            &mut paras,
+                            &mut cur,
+                            &mut cur_link,
+                            (&mut lead_link, &mut lead_open),
+                            cur_owner,
+                            cur_flags,
+                        );
                     }
                     i = (node.end as usize).max(i + 1);
                     continue;
@@ -234,7 +272,14 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
                     regions.push((node.end, node.flags & (F_NEG | F_META)));
                 }
                 if tag.is_block() {
-                    flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
+                    flush(
+                        &mut paras,
+                        &mut cur,
+                        &mut cur_link,
+                        (&mut lead_link, &mut lead_open),
+                        cur_owner,
+                        cur_flags,
+                    );
                     blocks.push((node.end, i as u32));
                     cur_owner = i as u32;
                 }
@@ -242,7 +287,14 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
             }
         }
     }
-    flush(&mut paras, &mut cur, &mut cur_link, cur_owner, cur_flags);
+    flush(
+        &mut paras,
+        &mut cur,
+        &mut cur_link,
+        (&mut lead_link, &mut lead_open),
+        cur_owner,
+        cur_flags,
+    );
 
     // Teaser cards: a heading that is all link, with the few paragraphs around it in a small
     // enclosing element ("headline + summary + byline" of another story).
@@ -279,6 +331,43 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
                     *x = true;
                 }
             }
+        }
+    }
+
+    // Runs of paragraphs that open with a headline link followed by a summary.
+    for k in 0..paras.len() {
+        let is_teaser = |q: Option<&Para>| {
+            q.is_some_and(|q| {
+                q.lead_link >= 20
+                    && q.lead_link + 20 < q.chars
+                    && (q.tag != Tag::Li
+                        || q.text.ends_with("...")
+                        || q.text.ends_with('…')
+                        || q.text.ends_with("[…]"))
+            })
+        };
+        if is_teaser(paras.get(k))
+            && (is_teaser(paras.get(k + 1)) || (k > 0 && is_teaser(paras.get(k - 1))))
+        {
+            if let Some(x) = card.get_mut(k) {
+                *x = true;
+            }
+        }
+    }
+    // Stories listed as <li><article>…</article></li>.
+    for (k, para) in paras.iter().enumerate() {
+        let mut a = para.owner as usize;
+        let mut prev = Tag::Other;
+        for _ in 0..12 {
+            let Some(x) = nodes.get(a) else { break };
+            if x.tag == Tag::Li && prev == Tag::Article {
+                if let Some(c) = card.get_mut(k) {
+                    *c = true;
+                }
+                break;
+            }
+            prev = x.tag;
+            a = x.parent as usize;
         }
     }
 
