@@ -47,6 +47,10 @@ fn main() {
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(1),
+        soup: std::env::var("SOUP")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1),
         ..TrainOptions::default()
     };
     let ner = match Ner::train("en", &train, dev.as_deref(), res, &opts) {

@@ -79,9 +79,17 @@ pub fn augment(
                 } else {
                     match label.as_str() {
                         "LOC" => pick(&locs, rng).to_string(),
-                        "PER" => match next(rng) % 4 {
-                            0 => pick(&lasts, rng).to_string(),
-                            1 => pick(&firsts, rng).to_string(),
+                        "PER" => match next(rng) % 8 {
+                            0 | 1 => pick(&lasts, rng).to_string(),
+                            2 => pick(&firsts, rng).to_string(),
+                            // Names with particles ("Abu X al Y", "X bin Y").
+                            3 => format!(
+                                "{} {} {} {}",
+                                pick(&firsts, rng),
+                                pick(&firsts, rng),
+                                ["al", "bin", "ibn", "el", "de", "van"][(next(rng) % 6) as usize],
+                                pick(&lasts, rng)
+                            ),
                             _ => format!("{} {}", pick(&firsts, rng), pick(&lasts, rng)),
                         },
                         "ORG" => match next(rng) % 3 {

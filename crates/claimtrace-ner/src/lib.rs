@@ -17,6 +17,7 @@ pub mod features;
 pub mod gazetteer;
 pub mod lexicon;
 pub mod rules;
+mod soup;
 
 use claimtrace_core::{Doc, Entity, Span};
 pub use claimtrace_ml::iob2;
@@ -57,6 +58,8 @@ pub struct TrainOptions {
     pub augment: usize,
     /// Probability of dropping each word/affix feature of a token during training.
     pub dropout: f64,
+    /// Number of models trained with different seeds whose weights are averaged.
+    pub soup: usize,
 }
 
 impl Default for TrainOptions {
@@ -69,6 +72,7 @@ impl Default for TrainOptions {
             self_train: 0,
             augment: 2,
             dropout: 0.5,
+            soup: 3,
         }
     }
 }
@@ -323,7 +327,7 @@ impl Ner {
         resources: Resources,
         opts: &TrainOptions,
     ) -> Result<Ner, String> {
-        let mut ner = Ner::train_once(lang, train, dev, resources.clone(), opts)?;
+        let mut ner = Ner::train_soup(lang, train, dev, resources.clone(), opts)?;
         if unlabelled.is_empty() {
             return Ok(ner);
         }
@@ -351,7 +355,39 @@ impl Ner {
                 round + 1,
                 unlabelled.len()
             );
-            ner = Ner::train_once(lang, &all, dev, resources.clone(), opts)?;
+            ner = Ner::train_soup(lang, &all, dev, resources.clone(), opts)?;
+        }
+        Ok(ner)
+    }
+
+    /// Trains `opts.soup` models with seeds `seed, seed+1, …` and averages their weights.
+    fn train_soup(
+        lang: &str,
+        train: &[iob2::Sentence],
+        dev: Option<&[iob2::Sentence]>,
+        resources: Resources,
+        opts: &TrainOptions,
+    ) -> Result<Ner, String> {
+        let mut ner = Ner::train_once(lang, train, dev, resources.clone(), opts)?;
+        if opts.soup <= 1 {
+            return Ok(ner);
+        }
+        let mut sum = soup::Dense::from(ner.model.as_ref().ok_or("no model")?)?;
+        for k in 1..opts.soup {
+            let o = TrainOptions {
+                seed: opts.seed.wrapping_add(k as u64),
+                ..opts.clone()
+            };
+            let m = Ner::train_once(lang, train, None, resources.clone(), &o)?;
+            sum.add(&soup::Dense::from(m.model.as_ref().ok_or("no model")?)?)?;
+        }
+        ner.model = Some(sum.average(opts.soup)?);
+        if let Some(dev) = dev {
+            eprintln!(
+                "soup of {}: dev F1 {:.4}",
+                opts.soup,
+                ner.evaluate(dev).overall().2
+            );
         }
         Ok(ner)
     }

@@ -204,3 +204,52 @@ fn rules_recognise_french_names() {
     assert_eq!(t[5..9], ["B-ORG", "I-ORG", "I-ORG", "I-ORG"]);
     assert_eq!(t[14], "B-LOC");
 }
+
+fn repo_model(lang: &str) -> Option<Ner> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../models/ner-{lang}.bin"));
+    if !p.exists() {
+        eprintln!("{} missing: skipped", p.display());
+        return None;
+    }
+    Some(Ner::load(&p).unwrap())
+}
+
+#[test]
+fn committed_english_model_finds_per_org_loc() {
+    let Some(ner) = repo_model("en") else { return };
+    assert!(ner.is_trained());
+    let w: Vec<&str> = "The news agency Reuters quoted officials in Syria who said Abu Bakr al Baghdadi was alive ."
+        .split(' ')
+        .collect();
+    let t = ner.tag_words(&w);
+    let spans: Vec<(String, String)> = iob2::spans(&t)
+        .into_iter()
+        .map(|(a, b, l)| (w[a..b].join(" "), l))
+        .collect();
+    for want in [
+        ("Reuters", "ORG"),
+        ("Syria", "LOC"),
+        ("Abu Bakr al Baghdadi", "PER"),
+    ] {
+        assert!(
+            spans.iter().any(|(s, l)| s == want.0 && l == want.1),
+            "{want:?} not in {spans:?}"
+        );
+    }
+    assert!(ner.tag_words(&[]).is_empty());
+    let odd = ner.tag_words(&["😀", "🇸🇾", "Ünïcödé", "ǅ", "\u{200b}"]);
+    assert_eq!(odd.len(), 5);
+}
+
+#[test]
+fn committed_rule_models_load() {
+    for lang in ["fr", "es"] {
+        let Some(ner) = repo_model(lang) else {
+            continue;
+        };
+        assert!(!ner.is_trained());
+        assert_eq!(ner.lang(), lang);
+        let t = ner.tag_words(&["Il", "vit", "à", "Paris", "."]);
+        assert_eq!(t.len(), 5);
+    }
+}

@@ -47,6 +47,9 @@ pub struct Args {
     /// Lexical-feature dropout probability during training.
     #[arg(long, default_value_t = 0.5)]
     dropout: f64,
+    /// Models trained with seeds SEED, SEED+1, … whose weights are averaged.
+    #[arg(long, default_value_t = 3)]
+    soup: usize,
     /// Build the rule recogniser (no training data).
     #[arg(long)]
     rules: bool,
@@ -128,6 +131,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             self_train: a.self_train,
             augment: a.augment,
             dropout: a.dropout,
+            soup: a.soup,
         };
         let mut unl: Vec<Vec<String>> = Vec::new();
         for p in &a.unlabelled {
