@@ -732,7 +732,22 @@ impl Ner {
         let stats = modelfile::read_str(&mut r).map_err(|e| e.to_string())?;
         let has = read_u32(&mut r).map_err(|e| e.to_string())?;
         let model = if has == 1 {
-            let m = Perceptron::read_from(&mut r).map_err(|e| e.to_string())?;
+            // Check the header before the perceptron allocates its table (a corrupt mask could
+            // ask for gigabytes).
+            let mut body = Vec::new();
+            r.by_ref()
+                .take(1 << 30)
+                .read_to_end(&mut body)
+                .map_err(|e| e.to_string())?;
+            let mask = body
+                .get(4..12)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(u64::from_le_bytes)
+                .ok_or("corrupt NER model: short weights")?;
+            if mask >= 1 << 26 {
+                return Err("corrupt NER model: weight table too large".into());
+            }
+            let m = Perceptron::read_from(&mut body.as_slice()).map_err(|e| e.to_string())?;
             if m.n_classes() != LABELS.len() {
                 return Err("corrupt NER model: wrong label count".into());
             }

@@ -69,8 +69,14 @@ fn tiny_training_learns_and_roundtrips() {
         let w: Vec<&str> = s.words.iter().map(String::as_str).collect();
         assert_eq!(back.tag_words(&w), ner.tag_words(&w));
     }
+    let bytes = std::fs::read(&p).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
+    assert!(Ner::from_bytes(&bytes).is_ok());
     assert!(Ner::from_bytes(b"not a model").is_err());
+    // Truncated files are errors, never panics.
+    for cut in [10, 30, bytes.len() / 2, bytes.len().saturating_sub(3)] {
+        assert!(Ner::from_bytes(&bytes[..cut.min(bytes.len())]).is_err());
+    }
     assert!(Ner::from_bytes(&[]).is_err());
 }
 
