@@ -93,6 +93,9 @@ impl Tokenizer {
             &mut self.lower,
             &mut out.sentences,
         );
+        if self.lang == Lang::En {
+            split_final_abbreviation_dots(text, out);
+        }
     }
 
     pub fn tokenize_str(&mut self, text: &str) -> Tokenized {
@@ -181,4 +184,44 @@ pub fn tokenize_doc(doc: &mut Doc) {
 /// Surface tokens and sentences of a string.
 pub fn tokenize_str(text: &str, lang: &str) -> Tokenized {
     Tokenizer::new(lang).tokenize_str(text)
+}
+
+/// English UD (EWT) writes a sentence-final abbreviation as the word and the period
+/// ("etc" + "."): split the final '.' off the last token of such sentences.
+fn split_final_abbreviation_dots(text: &str, t: &mut Tokenized) {
+    let qualifies = |s: Span| {
+        let w = s.text(text);
+        w.len() > 1 && w.ends_with('.') && !w.ends_with("..") && w.chars().any(char::is_alphabetic)
+    };
+    let needed = t.sentences.iter().any(|&(_, b)| {
+        t.tokens
+            .get((b as usize).wrapping_sub(1))
+            .is_some_and(|s| qualifies(*s))
+    });
+    if !needed {
+        return;
+    }
+    let mut tokens = Vec::with_capacity(t.tokens.len() + 8);
+    let mut sentences = Vec::with_capacity(t.sentences.len());
+    for &(a, b) in &t.sentences {
+        let start = tokens.len() as u32;
+        for i in a as usize..b as usize {
+            let Some(&s) = t.tokens.get(i) else { continue };
+            if i + 1 == b as usize && qualifies(s) {
+                tokens.push(Span {
+                    start: s.start,
+                    end: s.end - 1,
+                });
+                tokens.push(Span {
+                    start: s.end - 1,
+                    end: s.end,
+                });
+            } else {
+                tokens.push(s);
+            }
+        }
+        sentences.push((start, tokens.len() as u32));
+    }
+    t.tokens = tokens;
+    t.sentences = sentences;
 }
