@@ -25,6 +25,8 @@ enum Command {
     /// Train a model from UD / IOB2 files.
     #[command(subcommand)]
     Train(TrainCommand),
+    /// List every reported claim: source, cue, content, nesting and certainty, one per line.
+    Claims(cmd::claims::Args),
     /// Score a stage on an external benchmark.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -42,6 +44,8 @@ enum TrainCommand {
 
 #[derive(Subcommand)]
 enum EvalCommand {
+    /// Attribution spans on PolNeAR dev (CofeNet metric) and claimtrace's own fr/es/ar gold.
+    Attribution(cmd::eval_attribution::Args),
     /// Main-text extraction on the article-extraction benchmark (precision, recall, F1, pages/s).
     Aeb(cmd::eval_aeb::Args),
     /// Tokenizer and sentence splitter against UD raw text (CoNLL 2018 token and sentence F1).
@@ -64,6 +68,8 @@ fn main() -> ExitCode {
         Command::Train(TrainCommand::Tagger(a)) => cmd::train_tagger::run(a),
         Command::Train(TrainCommand::Parser(a)) => cmd::train_parser::run(a),
         Command::Train(TrainCommand::Ner(a)) => cmd::train_ner::run(a),
+        Command::Claims(a) => cmd::claims::run(a),
+        Command::Eval(EvalCommand::Attribution(a)) => cmd::eval_attribution::run(a),
         Command::Eval(EvalCommand::Aeb(a)) => cmd::eval_aeb::run(a),
         Command::Eval(EvalCommand::Tokenizer(a)) => cmd::eval_tokenizer::run(a),
         Command::Eval(EvalCommand::Ud(a)) => cmd::eval_ud::run(a),

@@ -2,7 +2,9 @@
 //! exit 0 when all went well, 1 when some inputs were skipped (each reported on stderr),
 //! 2 for usage errors (returned as `Err`).
 
+pub mod claims;
 pub mod eval_aeb;
+pub mod eval_attribution;
 pub mod eval_geo;
 pub mod eval_ner;
 pub mod eval_time;
