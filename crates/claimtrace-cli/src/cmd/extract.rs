@@ -54,6 +54,9 @@ pub struct Args {
     /// Bigger inputs are skipped with an error, which also defuses gzip bombs.
     #[arg(long, value_name = "SIZE", default_value = "64M")]
     pub max_size: String,
+    /// Only read and extract: skip the NLP stages of the pipeline (sentences, tags, entities…).
+    #[arg(long)]
+    pub no_annotate: bool,
     /// No progress bar and no summary on stderr (errors are still reported).
     #[arg(short, long)]
     pub quiet: bool,
@@ -134,6 +137,7 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 struct Work<'a> {
     opts: &'a Options,
     pipeline: &'a claimtrace::Pipeline,
+    annotate: bool,
     json: JsonOptions,
     format: Format,
 }
@@ -145,7 +149,9 @@ impl Work<'_> {
         let (input, location) = (raw.input.clone(), raw.location.clone());
         let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut doc = raw.into_doc(self.opts)?;
-            self.pipeline.annotate(&mut doc);
+            if self.annotate {
+                self.pipeline.annotate(&mut doc);
+            }
             Ok(self.render(&doc))
         }));
         match res {
@@ -235,6 +241,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let work = Work {
         opts: &opts,
         pipeline: &pipeline,
+        annotate: !args.no_annotate,
         json: JsonOptions {
             tokens: args.tokens,
             ..JsonOptions::default()
