@@ -246,8 +246,8 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
                         && node.flags & (F_POS | F_BODY) == 0
                         && !matches!(tag, Tag::Article | Tag::Main | Tag::Body | Tag::Html))
                     || strong)
-                    && !(protected
-                        && !matches!(
+                    && (!protected
+                        || matches!(
                             tag,
                             Tag::Head | Tag::Title | Tag::Meta | Tag::Link | Tag::Media
                         ));
@@ -348,10 +348,9 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
         };
         if is_teaser(paras.get(k))
             && (is_teaser(paras.get(k + 1)) || (k > 0 && is_teaser(paras.get(k - 1))))
+            && let Some(x) = card.get_mut(k)
         {
-            if let Some(x) = card.get_mut(k) {
-                *x = true;
-            }
+            *x = true;
         }
     }
     // Stories listed as <li><article>…</article></li>.

@@ -242,6 +242,35 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// Not a node flag: marks a byline-like class in [`classify_hint`]'s result.
+const HINT_BYLINE: u16 = 1 << 15;
+
+/// Flags implied by a lowercased `class id` string.
+fn classify_hint(hint: &str) -> u16 {
+    let mut f = 0;
+    if POS.is_match(hint) {
+        f |= F_POS;
+    }
+    if NEG_STRONG.is_match(hint) {
+        f |= F_NEG;
+        if META_HINT.is_match(hint) {
+            f |= F_META;
+        }
+        if [
+            "comment", "related", "cookie", "consent", "outbrain", "taboola",
+        ]
+        .iter()
+        .any(|k| hint.contains(k))
+        {
+            f |= F_STRONG_NEG;
+        }
+    }
+    if BYLINE.is_match(hint) {
+        f |= HINT_BYLINE;
+    }
+    f
+}
+
 fn push_collapsed(buf: &mut String, s: &str, pre: bool) {
     if pre {
         buf.push_str(s);
@@ -274,6 +303,7 @@ pub fn flatten(doc: &Document) -> Dom {
     // Stack of (node id, parent index in `nodes`).
     let mut stack: Vec<(NodeId, u32)> = vec![(doc.root().id, u32::MAX)];
     let mut hint = String::new();
+    let mut cache: rustc_hash::FxHashMap<String, u16> = rustc_hash::FxHashMap::default();
     while let Some((id, parent)) = stack.pop() {
         let idx = nodes.len() as u32;
         let nref = NodeRef::new(id, tree);
@@ -353,10 +383,10 @@ pub fn flatten(doc: &Document) -> Dom {
                             }
                             "itemprop" => itemprop = Some(v),
                             "content" => content = Some(v),
-                            "name" | "property" | "http-equiv" => {
-                                if key.is_none() || an == "property" {
-                                    key = Some(v);
-                                }
+                            "name" | "property" | "http-equiv"
+                                if key.is_none() || an == "property" =>
+                            {
+                                key = Some(v);
                             }
                             "rel" => rel = Some(v),
                             "href" => href = Some(v),
@@ -383,25 +413,16 @@ pub fn flatten(doc: &Document) -> Dom {
                         }
                     }
                     if !hint.is_empty() {
-                        if POS.is_match(&hint) {
-                            node.flags |= F_POS;
-                        }
-                        if NEG_STRONG.is_match(&hint) {
-                            node.flags |= F_NEG;
-                            if META_HINT.is_match(&hint) {
-                                node.flags |= F_META;
+                        let bits = match cache.get(hint.as_str()) {
+                            Some(b) => *b,
+                            None => {
+                                let b = classify_hint(&hint);
+                                cache.insert(hint.clone(), b);
+                                b
                             }
-                            if hint.contains("comment")
-                                || hint.contains("related")
-                                || hint.contains("cookie")
-                                || hint.contains("consent")
-                                || hint.contains("outbrain")
-                                || hint.contains("taboola")
-                            {
-                                node.flags |= F_STRONG_NEG;
-                            }
-                        }
-                        if meta.author_nodes.len() < 16 && BYLINE.is_match(&hint) {
+                        };
+                        node.flags |= bits & !HINT_BYLINE;
+                        if bits & HINT_BYLINE != 0 && meta.author_nodes.len() < 16 {
                             meta.author_nodes.push((idx, 1));
                         }
                     }

@@ -2,7 +2,8 @@
 //!
 //! It copies the page while dropping what never carries article text and only costs parse time:
 //! comments, `<script>` (keeping JSON-LD bodies aside for the metadata), `<style>`, `<svg>`,
-//! `<math>`, `<iframe>`, `<noscript>`, `<template>`, `<object>`, `<canvas>`. It also bounds the
+//! `<math>`, `<iframe>`, `<noscript>`, `<template>`, `<object>`, `<canvas>`, form controls,
+//! `<nav>` and media elements (`<picture>`, `<video>`, `<audio>`, `<map>`). It also bounds the
 //! nesting depth (tags past [`MAX_DEPTH`] open elements are dropped, their text kept), so the
 //! tree builder, whose scope checks walk the stack of open elements, stays linear, and it
 //! truncates what is left past [`MAX_BYTES`].
