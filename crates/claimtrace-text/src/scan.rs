@@ -452,7 +452,12 @@ impl<'d> Scanner<'d> {
                 }
                 self.d.hyphen_keep.contains(self.lower.as_str())
             }
-            Lang::Fr => self.french_clitic_at(text, j).is_none(),
+            Lang::Fr => {
+                // "celui-là", "celle-ci" stay whole; "ce jour-là" splits like "dit-il".
+                self.lower_range(text, k, j);
+                matches!(self.lower.as_str(), "celui" | "celle" | "ceux" | "celles")
+                    || self.french_clitic_at(text, j).is_none()
+            }
             _ => true,
         }
     }
