@@ -401,6 +401,10 @@ impl<'d> Scanner<'d> {
 
     /// French: split after the apostrophe at `j` ("l'", "qu'")?
     fn elides(&mut self, text: &str, k: usize, j: usize) -> bool {
+        // Elided words are short ("l", "jusqu", "lorsqu").
+        if j - k > 8 {
+            return false;
+        }
         self.lower_range(text, k, j);
         if !self.d.elision.contains(self.lower.as_str()) {
             return false;
@@ -454,8 +458,11 @@ impl<'d> Scanner<'d> {
             }
             Lang::Fr => {
                 // "celui-là", "celle-ci" stay whole; "ce jour-là" splits like "dit-il".
-                self.lower_range(text, k, j);
-                matches!(self.lower.as_str(), "celui" | "celle" | "ceux" | "celles")
+                let short = j - k <= 6;
+                if short {
+                    self.lower_range(text, k, j);
+                }
+                short && matches!(self.lower.as_str(), "celui" | "celle" | "ceux" | "celles")
                     || self.french_clitic_at(text, j).is_none()
             }
             _ => true,

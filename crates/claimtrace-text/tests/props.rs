@@ -122,6 +122,11 @@ fn pathological_inputs_stay_linear() {
         "-t-il".repeat(20_000),
         "www.".repeat(20_000),
         "(s)".repeat(30_000),
+        "ab'".repeat(30_000),
+        "ab-".repeat(30_000),
+        "celui-".repeat(20_000),
+        "1.".repeat(30_000),
+        "a@b.".repeat(20_000),
     ];
     for text in &inputs {
         for l in ["en", "fr", "es"] {
