@@ -36,7 +36,10 @@ fn score(t: &Tagger, p: &str) {
 }
 
 fn env<T: std::str::FromStr>(k: &str, d: T) -> T {
-    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
 }
 
 fn main() {
@@ -50,10 +53,13 @@ fn main() {
                 two_pass: std::env::var("ONE_PASS").is_err(),
                 upos_bits: env("UPOS_BITS", 20),
                 feats_bits: env("FEATS_BITS", 19),
-                lemma_bits: env("LEMMA_BITS", 21),
+                lemma_bits: env("LEMMA_BITS", 19),
                 tagdict_min: env("TAGDICT_MIN", 10),
                 morphdict_min: env("MORPHDICT_MIN", 3),
                 rule_min: env("RULE_MIN", 2),
+                prune: env("PRUNE", 0),
+                hapax_unknown: env("HAPAX", 0) == 1,
+                folds: env("FOLDS", 10),
                 tagdict_share: env("TAGDICT_SHARE", 0.99),
                 ..TrainOptions::default()
             };
@@ -66,6 +72,28 @@ fn main() {
             t.save(&a[2]).unwrap_or_else(|e| panic!("{e}"));
             for p in &a[6..] {
                 score(&t, p);
+            }
+        }
+        Some("confusions") => {
+            let t = Tagger::load(&a[2]).unwrap_or_else(|e| panic!("{e}"));
+            let mut c: std::collections::BTreeMap<(String, String), usize> = Default::default();
+            for s in read(&a[3]) {
+                let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+                for (w, p) in s.words.iter().zip(t.tag_words(&words)) {
+                    if w.upos != p.upos.as_str() {
+                        *c.entry((w.upos.clone(), p.upos.to_string())).or_default() += 1;
+                        if std::env::var("SHOW")
+                            .is_ok_and(|x| x == format!("{}>{}", w.upos, p.upos))
+                        {
+                            println!("  {}", w.form);
+                        }
+                    }
+                }
+            }
+            let mut v: Vec<_> = c.into_iter().collect();
+            v.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+            for ((g, p), n) in v.iter().take(15) {
+                println!("{n}\tgold {g}\tpred {p}");
             }
         }
         Some("eval") => {

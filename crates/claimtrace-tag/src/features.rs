@@ -24,6 +24,10 @@ pub(crate) struct WordInfo {
 
 pub(crate) const PAD: usize = 2;
 
+/// Stand-ins for the word hashes of training words treated as unknown.
+pub(crate) const UNKNOWN_LOWER: u64 = 0x0123_4567_89ab_cdef;
+pub(crate) const UNKNOWN_FORM: u64 = 0x0fed_cba9_8765_4321;
+
 /// Scratch buffers for [`word_info`].
 #[derive(Debug, Default)]
 pub(crate) struct Bufs {
@@ -69,9 +73,8 @@ pub(crate) fn word_info(word: &str, b: &mut Bufs) -> WordInfo {
             *e = i + c.len_utf8();
         }
     }
-    for k in 0..3 {
-        let e = ends[k].min(lower.len());
-        wi.pre[k] = feat(10 + k as u32, lower.get(..e).unwrap_or(""));
+    for (k, (e, slot)) in ends.iter().zip(wi.pre.iter_mut()).enumerate() {
+        *slot = feat(10 + k as u32, lower.get(..*e).unwrap_or(""));
     }
     let mut starts = [0usize; 5];
     for (k, (i, _)) in lower.char_indices().rev().take(5).enumerate() {
@@ -81,9 +84,9 @@ pub(crate) fn word_info(word: &str, b: &mut Bufs) -> WordInfo {
     }
     // Words shorter than k characters use the whole word.
     let n = lower.chars().take(5).count();
-    for k in 0..5 {
-        let s = if k < n { starts[k] } else { 0 };
-        wi.suf[k] = feat(20 + k as u32, lower.get(s..).unwrap_or(""));
+    for (k, (&st, slot)) in starts.iter().zip(wi.suf.iter_mut()).enumerate() {
+        let s = if k < n { st } else { 0 };
+        *slot = feat(20 + k as u32, lower.get(s..).unwrap_or(""));
     }
     // Shape: X x d and punctuation kept, runs longer than 2 collapsed.
     b.shape.clear();
@@ -152,8 +155,6 @@ pub(crate) fn f3(t: u64, a: u64, b: u64, c: u64) -> u64 {
     mix(mix(mix(a, t), b), c)
 }
 
-
-
 /// Number of roles a word plays in the UPOS features of its neighbourhood: itself, the
 /// previous word, the word before that, the next word, the word after that.
 pub(crate) const ROLES: usize = 5;
@@ -181,7 +182,12 @@ pub(crate) fn upos_role(c: &WordInfo, role: usize, out: &mut Vec<u64>) {
         ]),
         1 => out.extend_from_slice(&[f1(114, c.lower), f1(118, c.suf[2]), f1(124, c.shape)]),
         2 => out.push(f1(115, c.lower)),
-        3 => out.extend_from_slice(&[f1(116, c.lower), f1(119, c.suf[2]), f1(120, amb), f1(123, c.shape)]),
+        3 => out.extend_from_slice(&[
+            f1(116, c.lower),
+            f1(119, c.suf[2]),
+            f1(120, amb),
+            f1(123, c.shape),
+        ]),
         _ => out.extend_from_slice(&[f1(117, c.lower), f1(121, amb)]),
     }
 }

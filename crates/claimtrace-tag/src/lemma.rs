@@ -49,7 +49,11 @@ pub fn derive(form: &str, lemma: &str) -> Rule {
     }
     let lowr = rule_for(&low, lemma, true);
     let cost = |r: &Rule| r.del.chars().count() + r.add.chars().count();
-    if cost(&lowr) < cost(&keep) { lowr } else { keep }
+    if cost(&lowr) < cost(&keep) {
+        lowr
+    } else {
+        keep
+    }
 }
 
 /// Applies `rule` to `form` into `out`; false when the rule does not fit the form.

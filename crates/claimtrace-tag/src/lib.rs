@@ -116,6 +116,8 @@ pub struct Tagger {
     /// `morph_key` → entry in `morph_cache_vecs` (`entry × cols`).
     pub(crate) morph_cache: FxHashMap<u64, u32>,
     pub(crate) morph_cache_vecs: Vec<i32>,
+    /// The training epoch this model comes from (0 when loaded from a file).
+    pub(crate) epoch: usize,
 }
 
 pub(crate) fn morph_key(form: u64, tag: usize) -> u64 {
@@ -161,7 +163,8 @@ fn argmax_masked(scores: &[i32], ok: impl Fn(usize) -> bool) -> usize {
 impl Tagger {
     /// Loads a model file's bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, String> {
-        let mut r = modelfile::open_bytes(bytes, MAGIC, VERSION).map_err(|e| format!("tagger model: {e}"))?;
+        let mut r = modelfile::open_bytes(bytes, MAGIC, VERSION)
+            .map_err(|e| format!("tagger model: {e}"))?;
         Self::read_body(&mut r).map_err(|e| format!("tagger model: {e}"))
     }
 
@@ -179,6 +182,11 @@ impl Tagger {
             .map_err(|e| format!("{}: {e}", path.display()))
     }
 
+    /// The epoch training kept (the best on dev, or the last); 0 for a loaded model.
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+
     /// The language code given at training.
     pub fn lang(&self) -> &str {
         &self.lang
@@ -192,7 +200,10 @@ impl Tagger {
         let mut chunks = Vec::new();
         let mut pos = 0usize;
         for s in &doc.sentences {
-            let (a, b) = ((s.token_start as usize).min(n), (s.token_end as usize).min(n));
+            let (a, b) = (
+                (s.token_start as usize).min(n),
+                (s.token_end as usize).min(n),
+            );
             if a < pos || b <= a {
                 continue;
             }
@@ -214,7 +225,13 @@ impl Tagger {
                 out.clear();
                 self.run(&words, &mut sc, |_, t| out.push(t));
             }
-            for (tok, t) in doc.tokens.get_mut(a..b).unwrap_or(&mut []).iter_mut().zip(out.drain(..)) {
+            for (tok, t) in doc
+                .tokens
+                .get_mut(a..b)
+                .unwrap_or(&mut [])
+                .iter_mut()
+                .zip(out.drain(..))
+            {
                 tok.upos = t.upos;
                 tok.feats = t.feats;
                 tok.lemma = t.lemma;
@@ -290,11 +307,13 @@ impl Tagger {
         let n = self.cache_forms.len() + 4;
         let mut vecs = vec![0i32; stride * n];
         let mut cache = FxHashMap::default();
-        let infos = (1..=4).map(features::sentinel).chain(self.cache_forms.iter().map(|f| {
-            let mut wi = features::word_info(f, &mut bufs);
-            wi.amb = self.amb.get(&wi.lower).copied().unwrap_or(0);
-            wi
-        }));
+        let infos = (1..=4)
+            .map(features::sentinel)
+            .chain(self.cache_forms.iter().map(|f| {
+                let mut wi = features::word_info(f, &mut bufs);
+                wi.amb = self.amb.get(&wi.lower).copied().unwrap_or(0);
+                wi
+            }));
         for (i, wi) in infos.enumerate() {
             if let Some(out) = vecs.get_mut(i * stride..(i + 1) * stride) {
                 self.role_vectors(&wi, &mut feats, out);
@@ -361,7 +380,8 @@ impl Tagger {
                 sc.scores.resize(nt, 0);
                 for (role, d) in features::ROLE_OFFSET.iter().enumerate() {
                     let q = (p as isize + d) as usize;
-                    let o = sc.gref.get(q).copied().unwrap_or(0) + (pass * features::ROLES + role) * nt;
+                    let o =
+                        sc.gref.get(q).copied().unwrap_or(0) + (pass * features::ROLES + role) * nt;
                     let v = if o >= base {
                         sc.gv.get(o - base..o - base + nt)
                     } else {
@@ -413,10 +433,13 @@ impl Tagger {
                 continue;
             }
             sc.feats.clear();
-            let cached = self.morph_cache.get(&morph_key(sc.w[p].form, tag)).and_then(|&e| {
-                let e = e as usize;
-                self.morph_cache_vecs.get(e * cols..(e + 1) * cols)
-            });
+            let cached = self
+                .morph_cache
+                .get(&morph_key(sc.w[p].form, tag))
+                .and_then(|&e| {
+                    let e = e as usize;
+                    self.morph_cache_vecs.get(e * cols..(e + 1) * cols)
+                });
             sc.scores.clear();
             match cached {
                 Some(v) => sc.scores.extend_from_slice(v),
@@ -426,18 +449,27 @@ impl Tagger {
                 }
             }
             features::feats_context(&sc.w, &sc.u, p, &mut sc.feats);
-            let allowed = self.allowed.get(tag * cols..(tag + 1) * cols).unwrap_or(&[]);
-            let any = self
-                .heads
-                .iter()
-                .any(|h| allowed.get(h.offset + 1..h.offset + h.values.len()).is_some_and(|a| a.iter().any(|&x| x)));
+            let allowed = self
+                .allowed
+                .get(tag * cols..(tag + 1) * cols)
+                .unwrap_or(&[]);
+            let any = self.heads.iter().any(|h| {
+                allowed
+                    .get(h.offset + 1..h.offset + h.values.len())
+                    .is_some_and(|a| a.iter().any(|&x| x))
+            });
             if any {
                 self.feats_model.score(&sc.feats, &mut sc.scores);
             }
             sc.fstr.clear();
             for h in &self.heads {
-                let seg = sc.scores.get(h.offset..h.offset + h.values.len()).unwrap_or(&[]);
-                let al = allowed.get(h.offset..h.offset + h.values.len()).unwrap_or(&[]);
+                let seg = sc
+                    .scores
+                    .get(h.offset..h.offset + h.values.len())
+                    .unwrap_or(&[]);
+                let al = allowed
+                    .get(h.offset..h.offset + h.values.len())
+                    .unwrap_or(&[]);
                 if !al.iter().skip(1).any(|&x| x) {
                     continue;
                 }
@@ -481,7 +513,12 @@ impl Tagger {
         );
     }
 
-    fn lexicon_lemma(&self, map: &FxHashMap<u64, Vec<(u8, u32)>>, key: u64, tag: usize) -> Option<&str> {
+    fn lexicon_lemma(
+        &self,
+        map: &FxHashMap<u64, Vec<(u8, u32)>>,
+        key: u64,
+        tag: usize,
+    ) -> Option<&str> {
         map.get(&key)?
             .iter()
             .find(|(t, _)| *t as usize == tag)
@@ -490,7 +527,14 @@ impl Tagger {
     }
 
     #[inline(never)]
-    fn lemma_of(&self, word: &str, wi: &WordInfo, tag: usize, fh: u64, sc: &mut Scratch) -> CompactString {
+    fn lemma_of(
+        &self,
+        word: &str,
+        wi: &WordInfo,
+        tag: usize,
+        fh: u64,
+        sc: &mut Scratch,
+    ) -> CompactString {
         if let Some(l) = self
             .lexicon_lemma(&self.lem_exact, wi.form, tag)
             .or_else(|| self.lexicon_lemma(&self.lem_lower, wi.lower, tag))
@@ -513,7 +557,9 @@ impl Tagger {
             }
         }
         match self.rules.get(best.1 as usize) {
-            Some(rule) if lemma::apply(rule, word, &mut sc.lbuf, &mut sc.lout) => CompactString::from(sc.lout.as_str()),
+            Some(rule) if lemma::apply(rule, word, &mut sc.lbuf, &mut sc.lout) => {
+                CompactString::from(sc.lout.as_str())
+            }
             _ => CompactString::from(word),
         }
     }
@@ -523,7 +569,12 @@ impl Tagger {
         out.clear();
         let bit = 1u32.checked_shl(tag as u32).unwrap_or(0);
         lemma::lowercase_into(word, lbuf);
+        let lower_differs = lbuf.as_str() != word;
         for (lower, base) in [(false, word), (true, lbuf.as_str())] {
+            // Rules learned from lowercase words never lowercase (see `lemma::derive`).
+            if lower && !lower_differs {
+                continue;
+            }
             let mut starts: [usize; 16] = [base.len(); 16];
             let mut k = 1;
             for (i, _) in base.char_indices().rev() {
@@ -558,7 +609,8 @@ impl Tagger {
             results.push(out);
         }
         let secs = start.elapsed().as_secs_f64();
-        let (mut n, mut up, mut uf, mut lm, mut unk, mut unk_ok) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+        let (mut n, mut up, mut uf, mut lm, mut unk, mut unk_ok) =
+            (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
         let mut lb = String::new();
         for (s, out) in sents.iter().zip(&results) {
             for (w, t) in s.words.iter().zip(out) {
@@ -677,13 +729,14 @@ impl Tagger {
         use claimtrace_ml::perceptron::{read_u32, read_u64};
         use model::bad;
         use modelfile::read_str;
-        let count = |r: &mut dyn FnMut() -> std::io::Result<u32>, max: u32| -> std::io::Result<usize> {
-            let n = r()?;
-            if n > max {
-                return Err(bad("count is corrupt"));
-            }
-            Ok(n as usize)
-        };
+        let count =
+            |r: &mut dyn FnMut() -> std::io::Result<u32>, max: u32| -> std::io::Result<usize> {
+                let n = r()?;
+                if n > max {
+                    return Err(bad("count is corrupt"));
+                }
+                Ok(n as usize)
+            };
         let lang = read_str(r)?;
         let nt = count(&mut || read_u32(r), 32)?;
         let mut tags = Vec::with_capacity(nt);
@@ -701,7 +754,11 @@ impl Tagger {
         let upos1 = Compact::read_from(r)?;
         let mut b = [0u8; 1];
         r.read_exact(&mut b)?;
-        let upos2 = if b[0] == 1 { Some(Compact::read_from(r)?) } else { None };
+        let upos2 = if b[0] == 1 {
+            Some(Compact::read_from(r)?)
+        } else {
+            None
+        };
         for m in std::iter::once(&upos1).chain(upos2.as_ref()) {
             if m.cols != nt {
                 return Err(bad("UPOS table does not match the tag set"));
@@ -717,7 +774,11 @@ impl Tagger {
             for _ in 0..nv {
                 values.push(read_str(r)?);
             }
-            heads.push(Head { name, values, offset });
+            heads.push(Head {
+                name,
+                values,
+                offset,
+            });
         }
         let nb = count(&mut || read_u32(r), 1 << 24)?;
         let mut bits = vec![0u8; nb];
@@ -725,7 +786,9 @@ impl Tagger {
         let allowed: Vec<bool> = bits.iter().map(|&x| x != 0).collect();
         let feats_model = Compact::read_from(r)?;
         if allowed.len() != nt * feats_model.cols
-            || heads.iter().any(|h| h.offset + h.values.len() > feats_model.cols)
+            || heads
+                .iter()
+                .any(|h| h.offset + h.values.len() > feats_model.cols)
         {
             return Err(bad("morphology tables do not match"));
         }
@@ -803,6 +866,7 @@ impl Tagger {
             morph_cache_forms.push((f, b[0]));
         }
         let mut t = Tagger {
+            epoch: 0,
             morph_cache_forms,
             morph_cache: FxHashMap::default(),
             morph_cache_vecs: Vec::new(),
@@ -838,7 +902,10 @@ impl Tagger {
         self.rule_index.clear();
         self.max_del = 0;
         for (i, r) in self.rules.iter().enumerate() {
-            self.rule_index.entry(rule_key(r.lower, &r.del)).or_default().push(i as u32);
+            self.rule_index
+                .entry(rule_key(r.lower, &r.del))
+                .or_default()
+                .push(i as u32);
             self.max_del = self.max_del.max(r.del.chars().count());
         }
         self.max_del = self.max_del.min(14);
@@ -847,8 +914,9 @@ impl Tagger {
 
 /// UD's universal features (the CoNLL 2018 evaluation compares only these).
 const UNIVERSAL_FEATURES: [&str; 21] = [
-    "PronType", "NumType", "Poss", "Reflex", "Foreign", "Abbr", "Gender", "Animacy", "Number", "Case", "Definite",
-    "Degree", "VerbForm", "Mood", "Tense", "Aspect", "Voice", "Evident", "Polarity", "Person", "Polite",
+    "PronType", "NumType", "Poss", "Reflex", "Foreign", "Abbr", "Gender", "Animacy", "Number",
+    "Case", "Definite", "Degree", "VerbForm", "Mood", "Tense", "Aspect", "Voice", "Evident",
+    "Polarity", "Person", "Polite",
 ];
 
 /// The universal features of a FEATS string, sorted (`_` = none).

@@ -70,9 +70,11 @@ impl Dense {
             let r = self.row(f);
             for (c, d) in [(gold, 1.0f32), (pred, -1.0f32)] {
                 let i = r + c;
-                if let (Some(w), Some(t), Some(s)) =
-                    (self.w.get_mut(i), self.totals.get_mut(i), self.stamps.get_mut(i))
-                {
+                if let (Some(w), Some(t), Some(s)) = (
+                    self.w.get_mut(i),
+                    self.totals.get_mut(i),
+                    self.stamps.get_mut(i),
+                ) {
                     *t += (step - *s) as f32 * *w;
                     *s = step;
                     *w += d;
@@ -82,7 +84,7 @@ impl Dense {
     }
 
     /// The averaged weights as a compact table (training can go on afterwards).
-    pub fn compact(&self, heads: &[(usize, usize)]) -> Compact {
+    pub fn compact(&self, heads: &[(usize, usize)], prune: i16) -> Compact {
         let step = self.step.max(1) as f32;
         let n = self.cols;
         let avg: Vec<f32> = (0..self.w.len())
@@ -98,7 +100,7 @@ impl Dense {
                 .iter()
                 .map(|x| (x * scale).round() as i16)
                 .collect();
-            if q.iter().any(|&x| x != 0) {
+            if q.iter().any(|&x| x.unsigned_abs() > prune.unsigned_abs()) {
                 *slot = (data.len() / n.max(1)) as u32;
                 data.extend_from_slice(&q);
             }
@@ -288,7 +290,9 @@ impl Flat {
             return;
         };
         for (i, d) in idx {
-            if let (Some(w), Some(t), Some(s)) = (self.w.get_mut(i), totals.get_mut(i), stamps.get_mut(i)) {
+            if let (Some(w), Some(t), Some(s)) =
+                (self.w.get_mut(i), totals.get_mut(i), stamps.get_mut(i))
+            {
                 *t += (*step - *s) as f32 * *w;
                 *s = *step;
                 *w += d;
@@ -356,7 +360,9 @@ impl Flat {
             i += read_varint(r)? as usize;
             let mut q = [0u8; 2];
             r.read_exact(&mut q)?;
-            let slot = w.get_mut(i).ok_or_else(|| bad("lemma table index out of range"))?;
+            let slot = w
+                .get_mut(i)
+                .ok_or_else(|| bad("lemma table index out of range"))?;
             *slot = i16::from_le_bytes(q) as f32 / scale;
         }
         Ok(Flat {
@@ -412,7 +418,7 @@ mod tests {
                 d.update(f, *g, p);
             }
         }
-        let c = d.compact(&[(0, 3)]);
+        let c = d.compact(&[(0, 3)], 0);
         let mut buf = Vec::new();
         c.write_to(&mut buf).unwrap();
         let c2 = Compact::read_from(&mut buf.as_slice()).unwrap();

@@ -2,7 +2,9 @@ use super::*;
 use claimtrace_ml::conllu::Reader;
 
 fn sents(s: &str) -> Vec<Sentence> {
-    Reader::new(s.as_bytes()).collect::<Result<Vec<_>, _>>().unwrap()
+    Reader::new(s.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap()
 }
 
 fn fixture(name: &str) -> Vec<Sentence> {
@@ -58,12 +60,17 @@ fn odd_input_does_not_panic() {
     assert!(t.tag_words(&[]).is_empty());
     let out = t.tag_words(&["🙂", "", "ÉCOLE", "x".repeat(500).as_str(), "\u{0301}"]);
     assert_eq!(out.len(), 5);
-    let long: Vec<&str> = (0..10_000).map(|i| if i % 3 == 0 { "the" } else { "cat" }).collect();
+    let long: Vec<&str> = (0..10_000)
+        .map(|i| if i % 3 == 0 { "the" } else { "cat" })
+        .collect();
     assert_eq!(t.tag_words(&long).len(), 10_000);
     // Documents with and without sentences.
     let mut doc = Doc::from_text("d", "She said that.");
     for (a, b) in [(0, 3), (4, 8), (9, 13), (13, 14)] {
-        doc.tokens.push(claimtrace_core::Token::new(claimtrace_core::Span::new(a, b)));
+        doc.tokens
+            .push(claimtrace_core::Token::new(claimtrace_core::Span::new(
+                a, b,
+            )));
     }
     t.tag(&mut doc);
     assert!(doc.tokens.iter().all(|t| !t.upos.is_empty()));
@@ -80,15 +87,23 @@ fn odd_input_does_not_panic() {
 
 #[test]
 fn ufeats_is_a_set_of_universal_features() {
-    assert_eq!(ufeats("Number=Sing|Typo=Yes|Gender=Masc"), vec!["Gender=Masc", "Number=Sing"]);
+    assert_eq!(
+        ufeats("Number=Sing|Typo=Yes|Gender=Masc"),
+        vec!["Gender=Masc", "Number=Sing"]
+    );
     assert!(ufeats("_").is_empty());
     let s = sents("1\ta\ta\tX\t_\t_\t0\troot\t_\t_\n\n");
     assert_eq!(s.len(), 1);
 }
 
 fn committed(lang: &str) -> Option<Tagger> {
-    let p = format!("{}/../../models/tagger-{lang}.bin", env!("CARGO_MANIFEST_DIR"));
-    std::path::Path::new(&p).exists().then(|| Tagger::load(&p).unwrap())
+    let p = format!(
+        "{}/../../models/tagger-{lang}.bin",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::path::Path::new(&p)
+        .exists()
+        .then(|| Tagger::load(&p).unwrap())
 }
 
 #[test]
@@ -101,8 +116,21 @@ fn committed_english_model() {
     assert_eq!(out[3].lemma, "price");
     assert_eq!(out[3].feats, "Number=Plur");
     assert_eq!(out[5].upos, "PUNCT");
-    let out = t.tag_words(&["The", "minister", "reportedly", "stressed", "that", "the", "talks", "failed", "."]);
-    let got: Vec<(&str, &str)> = out.iter().map(|t| (t.upos.as_str(), t.lemma.as_str())).collect();
+    let out = t.tag_words(&[
+        "The",
+        "minister",
+        "reportedly",
+        "stressed",
+        "that",
+        "the",
+        "talks",
+        "failed",
+        ".",
+    ]);
+    let got: Vec<(&str, &str)> = out
+        .iter()
+        .map(|t| (t.upos.as_str(), t.lemma.as_str()))
+        .collect();
     assert_eq!(got[2], ("ADV", "reportedly"), "{out:?}");
     assert_eq!(got[3], ("VERB", "stress"), "{out:?}");
     assert_eq!(got[7], ("VERB", "fail"), "{out:?}");
@@ -117,7 +145,9 @@ fn committed_french_and_spanish_models() {
         assert_eq!(out[1].upos, "AUX");
     }
     if let Some(t) = committed("es") {
-        let out = t.tag_words(&["El", "ministro", "dijo", "que", "los", "precios", "subieron", "."]);
+        let out = t.tag_words(&[
+            "El", "ministro", "dijo", "que", "los", "precios", "subieron", ".",
+        ]);
         assert_eq!(out[2].lemma, "decir");
         assert_eq!(out[2].upos, "VERB");
     }

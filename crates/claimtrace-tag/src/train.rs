@@ -34,6 +34,11 @@ pub struct TrainOptions {
     pub cache_min: u32,
     /// Lemma rules seen fewer times are only used through the lexicon.
     pub rule_min: u32,
+    /// Rows of the weight tables whose largest quantised weight (of ±32000) is at most this
+    /// are dropped (smaller, faster models).
+    pub prune: i16,
+    /// Hide the identity of words seen once in training (see `train_with_log`).
+    pub hapax_unknown: bool,
 }
 
 impl Default for TrainOptions {
@@ -45,7 +50,7 @@ impl Default for TrainOptions {
             two_pass: true,
             upos_bits: 20,
             feats_bits: 19,
-            lemma_bits: 21,
+            lemma_bits: 19,
             folds: 10,
             keep_best: true,
             tagdict_min: 10,
@@ -53,6 +58,8 @@ impl Default for TrainOptions {
             morphdict_min: 3,
             cache_min: 2,
             rule_min: 2,
+            prune: 0,
+            hapax_unknown: false,
         }
     }
 }
@@ -88,7 +95,9 @@ pub fn train(train: &[Sentence], dev: Option<&[Sentence]>, opts: &TrainOptions) 
 }
 
 fn parse_feats(f: &str) -> impl Iterator<Item = (&str, &str)> {
-    f.split('|').filter(|x| *x != "_" && !x.is_empty()).filter_map(|x| x.split_once('='))
+    f.split('|')
+        .filter(|x| *x != "_" && !x.is_empty())
+        .filter_map(|x| x.split_once('='))
 }
 
 /// Trains a tagger, reporting each epoch (with dev scores when `dev` is given) to `log`.
@@ -143,7 +152,8 @@ pub fn train_with_log(
         off += l;
     }
     let cols = off.max(1);
-    let head_ranges: Vec<(usize, usize)> = heads.iter().map(|h| (h.offset, h.values.len())).collect();
+    let head_ranges: Vec<(usize, usize)> =
+        heads.iter().map(|h| (h.offset, h.values.len())).collect();
     let mut allowed = vec![false; nt * cols];
     for t in 0..nt {
         for h in &heads {
@@ -162,7 +172,9 @@ pub fn train_with_log(
             let k = features::lower_key(&bufs.lower);
             let t = tag_id(&w.upos) as usize;
             counts.entry(k).or_insert_with(|| vec![0; nt])[t] += 1;
-            fold_counts[si % folds].entry(k).or_insert_with(|| vec![0; nt])[t] += 1;
+            fold_counts[si % folds]
+                .entry(k)
+                .or_insert_with(|| vec![0; nt])[t] += 1;
         }
     }
     let mask_of = |c: &[u32]| -> u32 {
@@ -207,7 +219,9 @@ pub fn train_with_log(
     let mut pair_total: FxHashMap<(&str, u8), u32> = FxHashMap::default();
     for s in train {
         for w in &s.words {
-            *pair_total.entry((w.form.as_str(), tag_id(&w.upos))).or_default() += 1;
+            *pair_total
+                .entry((w.form.as_str(), tag_id(&w.upos)))
+                .or_default() += 1;
         }
     }
     let mut tagdict: FxHashMap<u64, u8> = FxHashMap::default();
@@ -289,22 +303,30 @@ pub fn train_with_log(
                 .or_default()
                 .entry(lid)
                 .or_default() += 1;
-            let feats = if w.feats == "_" { String::new() } else { w.feats.clone() };
-            types.entry((w.form.clone(), t, feats)).or_insert((rid, 0)).1 += 1;
+            let feats = if w.feats == "_" {
+                String::new()
+            } else {
+                w.feats.clone()
+            };
+            types
+                .entry((w.form.clone(), t, feats))
+                .or_insert((rid, 0))
+                .1 += 1;
         }
     }
-    let best_lemma = |m: FxHashMap<(u64, u8), FxHashMap<u32, u32>>| -> FxHashMap<u64, Vec<(u8, u32)>> {
-        let mut out: FxHashMap<u64, Vec<(u8, u32)>> = FxHashMap::default();
-        for ((k, t), c) in m {
-            if let Some((&l, _)) = c.iter().max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l))) {
-                out.entry(k).or_default().push((t, l));
+    let best_lemma =
+        |m: FxHashMap<(u64, u8), FxHashMap<u32, u32>>| -> FxHashMap<u64, Vec<(u8, u32)>> {
+            let mut out: FxHashMap<u64, Vec<(u8, u32)>> = FxHashMap::default();
+            for ((k, t), c) in m {
+                if let Some((&l, _)) = c.iter().max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l))) {
+                    out.entry(k).or_default().push((t, l));
+                }
             }
-        }
-        for v in out.values_mut() {
-            v.sort_unstable();
-        }
-        out
-    };
+            for v in out.values_mut() {
+                v.sort_unstable();
+            }
+            out
+        };
     // Rules seen too rarely (irregular forms: the lexicon has them) are not candidates for
     // unknown words.
     for (m, &c) in rule_tags.iter_mut().zip(&rule_counts) {
@@ -316,7 +338,8 @@ pub fn train_with_log(
     let mut morph_cache_forms: Vec<(String, u8)> = pair_total
         .iter()
         .filter(|((f, t), n)| {
-            **n >= opts.cache_min && !morphdict.contains_key(&crate::morph_key(features::form_key(f), *t as usize))
+            **n >= opts.cache_min
+                && !morphdict.contains_key(&crate::morph_key(features::form_key(f), *t as usize))
         })
         .map(|(&(f, t), _)| (f.to_string(), t))
         .collect();
@@ -336,11 +359,25 @@ pub fn train_with_log(
             wi.amb = match (counts.get(&wi.lower), fold.get(&wi.lower)) {
                 (Some(all), Some(mine)) => {
                     let rest: Vec<u32> = all.iter().zip(mine).map(|(a, b)| a - b).collect();
-                    if rest.iter().any(|&n| n > 0) { mask_of(&rest) } else { 0 }
+                    if rest.iter().any(|&n| n > 0) {
+                        mask_of(&rest)
+                    } else {
+                        0
+                    }
                 }
                 (Some(all), None) => mask_of(all),
                 _ => 0,
             };
+            if opts.hapax_unknown
+                && counts
+                    .get(&wi.lower)
+                    .is_some_and(|c| c.iter().sum::<u32>() == 1)
+            {
+                // Train on words seen once as if unknown: the model must rely on affixes and
+                // shape, as it will for unknown words at tagging time.
+                wi.lower = features::UNKNOWN_LOWER;
+                wi.form = features::UNKNOWN_FORM;
+            }
             w.push(wi);
             let t = tag_id(&x.upos);
             tg.push(t);
@@ -382,7 +419,8 @@ pub fn train_with_log(
     let mut lm = Flat::new(opts.lemma_bits);
     let mut rng = Rng(opts.seed);
     let mut order: Vec<usize> = (0..prepared.len()).collect();
-    let mut type_list: Vec<(&(String, u8, String), &(u32, u32))> = types.iter().collect();
+    type LemmaType<'a> = (&'a (String, u8, String), &'a (u32, u32));
+    let mut type_list: Vec<LemmaType> = types.iter().collect();
     type_list.sort_unstable();
 
     let mut base = Tagger {
@@ -456,10 +494,8 @@ pub fn train_with_log(
                     pred[i] = guess as u8;
                 }
             }
-            for i in 0..n {
-                correct += (pred[i] == p.tags[i]) as usize;
-                total += 1;
-            }
+            correct += pred.iter().zip(&p.tags).filter(|(a, b)| a == b).count();
+            total += n;
             // Morphology, from gold tags.
             let mut u = vec![98u64, 98];
             u.extend(p.tags.iter().map(|&t| t as u64));
@@ -473,7 +509,8 @@ pub fn train_with_log(
                 fm.score(&feats, s);
                 fm.tick();
                 for (hi, h) in base.heads.iter().enumerate() {
-                    let al = &base.allowed[t * cols + h.offset..t * cols + h.offset + h.values.len()];
+                    let al =
+                        &base.allowed[t * cols + h.offset..t * cols + h.offset + h.values.len()];
                     if !al.iter().skip(1).any(|&x| x) {
                         continue;
                     }
@@ -500,7 +537,12 @@ pub fn train_with_log(
             }
             let wi = features::word_info(form, &mut bufs);
             feats.clear();
-            features::lemma_features(&wi, *t as u64, claimtrace_ml::hash::feat(5, &canonical_feats(fs)), &mut feats);
+            features::lemma_features(
+                &wi,
+                *t as u64,
+                claimtrace_ml::hash::feat(5, &canonical_feats(fs)),
+                &mut feats,
+            );
             let mut bestc = (f32::MIN, u32::MAX);
             for &c in &cands {
                 let sc = lm.score(&feats, c);
@@ -512,15 +554,19 @@ pub fn train_with_log(
             lm.update(&feats, *rid, bestc.1);
         }
         let mut snap = base.clone();
-        snap.upos1 = upos1.compact(&[(0, nt)]);
-        snap.upos2 = upos2.as_ref().map(|m| m.compact(&[(0, nt)]));
-        snap.feats_model = fm.compact(&head_ranges);
+        snap.upos1 = upos1.compact(&[(0, nt)], opts.prune);
+        snap.upos2 = upos2.as_ref().map(|m| m.compact(&[(0, nt)], opts.prune));
+        snap.feats_model = fm.compact(&head_ranges, opts.prune);
         snap.lemma_model = lm.averaged();
         snap.build_cache();
+        snap.epoch = epoch;
         let train_acc = correct as f64 / total.max(1) as f64;
         let mut line = format!(
-            "epoch {epoch}: train UPOS (online) {train_acc:.4}, {:.1}s",
-            te.elapsed().as_secs_f64()
+            "epoch {epoch}: train UPOS (online) {train_acc:.4}, {:.1}s, rows {}+{}+{}",
+            te.elapsed().as_secs_f64(),
+            snap.upos1.n_rows(),
+            snap.upos2.as_ref().map_or(0, |m| m.n_rows()),
+            snap.feats_model.n_rows()
         );
         if let Some(d) = dev {
             let sc: Scores = snap.evaluate(d);
@@ -545,7 +591,10 @@ pub fn train_with_log(
 /// FEATS in the form the tagger outputs (`""` for none, heads in UD order), so training and
 /// tagging hash the same string.
 fn canonical_feats(f: &str) -> String {
-    let mut v: Vec<&str> = f.split('|').filter(|x| !x.is_empty() && *x != "_").collect();
+    let mut v: Vec<&str> = f
+        .split('|')
+        .filter(|x| !x.is_empty() && *x != "_")
+        .collect();
     v.sort_by_key(|x| x.split('=').next().unwrap_or("").to_lowercase());
     v.join("|")
 }

@@ -36,6 +36,10 @@ pub struct Args {
     /// log2 of the morphology hash-table rows.
     #[arg(long, default_value_t = 19)]
     feats_bits: u32,
+    /// Without a dev set: hold out every N-th training sentence to choose the number of epochs
+    /// (up to `--epochs`), then retrain on all the training data for that many epochs.
+    #[arg(long, default_value_t = 0)]
+    holdout: usize,
     /// Score an existing model on `--test` instead of training.
     #[arg(long)]
     evaluate: Option<PathBuf>,
@@ -49,13 +53,30 @@ fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<conllu::Sentence>> {
     Ok(out)
 }
 
+/// CPU time of this process in seconds (Linux `/proc/self/schedstat`; 0 elsewhere), so that
+/// speed can be measured on a shared, loaded machine.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e9)
+}
+
 fn score(t: &Tagger, path: &Path) -> anyhow::Result<()> {
     let s = conllu::read_file(path).map_err(anyhow::Error::msg)?;
-    // Score twice and report the second run's speed (the first warms caches).
+    // One warm-up run, then five timed runs.
     let _ = t.evaluate(&s);
-    let sc = t.evaluate(&s);
+    let c0 = cpu_seconds();
+    let mut sc = t.evaluate(&s);
+    let mut wall = sc.words as f64 / sc.tokens_per_sec.max(1e-9);
+    for _ in 0..4 {
+        sc = t.evaluate(&s);
+        wall += sc.words as f64 / sc.tokens_per_sec.max(1e-9);
+    }
+    let cpu = cpu_seconds() - c0;
+    let words = 5.0 * sc.words as f64;
     println!(
-        "{}: words {} UPOS {:.4} UFeats {:.4} Lemma {:.4} (unknown words {}: UPOS {:.4}) {:.0} words/s",
+        "{}: words {} UPOS {:.4} UFeats {:.4} Lemma {:.4} (unknown words {}: UPOS {:.4}) speed {:.0} words/s wall, {:.0} words/s CPU time (1 thread)",
         path.display(),
         sc.words,
         sc.upos,
@@ -63,16 +84,22 @@ fn score(t: &Tagger, path: &Path) -> anyhow::Result<()> {
         sc.lemma,
         sc.unknown_words,
         sc.upos_unknown,
-        sc.tokens_per_sec
+        words / wall.max(1e-9),
+        if cpu > 0.0 { words / cpu } else { 0.0 }
     );
     Ok(())
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(m) = &args.evaluate {
-        let t0 = std::time::Instant::now();
+        let (t0, c0) = (std::time::Instant::now(), cpu_seconds());
         let t = Tagger::load(m).map_err(anyhow::Error::msg)?;
-        println!("loaded {} in {:.3}s", m.display(), t0.elapsed().as_secs_f64());
+        println!(
+            "loaded {} in {:.3}s wall, {:.3}s CPU",
+            m.display(),
+            t0.elapsed().as_secs_f64(),
+            cpu_seconds() - c0
+        );
         for p in &args.test {
             score(&t, p)?;
         }
@@ -96,6 +123,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..TrainOptions::default()
     };
     let t0 = std::time::Instant::now();
+    let mut opts = opts;
+    if args.holdout > 1 && dev.is_empty() {
+        let (mut fit, mut held) = (Vec::new(), Vec::new());
+        for (i, s) in train.iter().enumerate() {
+            if i % args.holdout == args.holdout - 1 {
+                held.push(s.clone());
+            } else {
+                fit.push(s.clone());
+            }
+        }
+        println!(
+            "choosing epochs: training on {} sentences, scoring on every {}th ({})",
+            fit.len(),
+            args.holdout,
+            held.len()
+        );
+        let t = claimtrace_tag::train_with_log(&fit, Some(&held), &opts, &mut |line| {
+            println!("  {line}")
+        });
+        opts.epochs = t.epoch().max(1);
+        println!(
+            "best epoch on held-out sentences: {}; retraining on all",
+            opts.epochs
+        );
+    }
     let tagger = claimtrace_tag::train_with_log(
         &train,
         (!dev.is_empty()).then_some(dev.as_slice()),
