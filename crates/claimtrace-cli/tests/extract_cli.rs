@@ -149,7 +149,7 @@ fn bad_inputs_are_reported_and_the_batch_goes_on() {
     );
 
     let out = cmd()
-        .args(["extract", "--max-size", "1M", "-j", "2"])
+        .args(["extract", "--no-annotate", "--max-size", "1M", "-j", "2"])
         .arg(d)
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -220,7 +220,7 @@ fn nasty_html_does_not_kill_the_batch() {
     )
     .ok();
     let out = cmd()
-        .args(["extract", "-q"])
+        .args(["extract", "-q", "--no-annotate"])
         .arg(d)
         .output()
         .unwrap_or_else(|e| panic!("{e}"));

@@ -81,7 +81,7 @@ pub fn parse_size(s: &str) -> anyhow::Result<u64> {
         _ => bail!("invalid size unit in `{s}` (use K, M, G or T)"),
     };
     let v = n * mult as f64;
-    if !(v >= 1.0 && v < 1.8e19) {
+    if !(1.0..1.8e19).contains(&v) {
         bail!("invalid size `{s}`");
     }
     Ok(v as u64)
@@ -238,14 +238,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         progress: Some(read_bytes.clone()),
     };
     let pipeline = claimtrace::Pipeline::new();
+    let json = JsonOptions {
+        tokens: args.tokens,
+    };
     let work = Work {
         opts: &opts,
         pipeline: &pipeline,
         annotate: !args.no_annotate,
-        json: JsonOptions {
-            tokens: args.tokens,
-            ..JsonOptions::default()
-        },
+        json,
         format: args.format,
     };
 
