@@ -281,12 +281,16 @@ impl Attributor {
                 "anonymous" | "unnamed" | "anonymity" | "anonymat" | "anónimo" | "anónimos"
             )
         });
-        let all_cap_first_only = run_start == 0 && idx.len() > 1 && {
-            // sentence-initial capital on a common noun: "Regional intelligence officials"
-            idx.get(1)
-                .and_then(|&i| toks.get(i))
-                .is_some_and(|t| !t.cap)
-        };
+        let all_cap_first_only = run_start == 0
+            && ((idx.len() > 1 && {
+                // sentence-initial capital on a common noun: "Regional intelligence officials"
+                idx.get(1)
+                    .and_then(|&i| toks.get(i))
+                    .is_some_and(|t| !t.cap)
+            }) || (idx.len() == 1
+                && ws
+                    .first()
+                    .is_some_and(|w| lex.is_some_and(|l| l.source_nouns.contains_key(*w)))));
         let first_lw = ws.first().copied().unwrap_or("");
         let hyphen_description = run_start + 1 == idx.len()
             && matches!(first_lw, "the" | "le" | "la" | "el")
@@ -316,6 +320,7 @@ impl Attributor {
             let pre_type = noun_type(head_word(true));
             let kind = match (ner, pre_type.as_deref()) {
                 (_, Some("media")) => "media".to_string(),
+                _ if name_lw.iter().any(|w| is_media_word(w)) => "media".to_string(),
                 (Some("ORG"), _) => "organization".to_string(),
                 (Some("PER"), Some("official")) => "official".to_string(),
                 (Some("PER"), _) => "person".to_string(),
@@ -646,6 +651,11 @@ impl Attributor {
                     .first()
                     .is_some_and(|w| matches!(*w, "reporters" | "journalists"));
                 if !skip {
+                    let mut a = ch.1;
+                    while a > ch.0 && an.toks.get(a - 1).is_some_and(|t| t.cap || !t.word) {
+                        a -= 1;
+                    }
+                    let ch = if a < ch.1 { (a, ch.1) } else { ch };
                     let t = Self::span(&an.toks, ch).text(&doc.text);
                     let t = t
                         .strip_prefix("the ")

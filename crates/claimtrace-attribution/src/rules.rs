@@ -266,8 +266,38 @@ impl Ctx<'_> {
                 if is_complementizer(w)
                     && matches!(w, "that" | "que" | "إن" | "أن" | "بأن" | "أنه" | "إنه")
                 {
-                    if j > i {
-                        channel = Some((i, j));
+                    let first = self.w(i);
+                    if j > i
+                        && !matches!(
+                            first,
+                            "on" | "in"
+                                | "at"
+                                | "during"
+                                | "after"
+                                | "before"
+                                | "last"
+                                | "this"
+                                | "that"
+                                | "earlier"
+                                | "later"
+                                | "yesterday"
+                                | "today"
+                                | "ce"
+                                | "el"
+                                | "este"
+                                | "le"
+                                | "lundi"
+                        )
+                        && !is_adverb_between(first)
+                    {
+                        let st = if matches!(first, "to" | "à" | "a" | "al" | "au") {
+                            i + 1
+                        } else {
+                            i
+                        };
+                        if st < j {
+                            channel = Some((st, j));
+                        }
                     }
                     i = j;
                     break;
@@ -470,7 +500,15 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                 let left_np = cx.np_left(l, s);
                 // Is the cue at the end of its clause ("…, X said.")?
                 let after = cx.w(ce);
-                let ends_clause = ce >= e
+                // "…," she told the radio station Alder FM.
+                let obj_then_end = cx.lex.lang == "en"
+                    && cx.np_right(ce, e, false).is_some_and(|r| {
+                        !is_stop_left(cx.w(r.0)) && (r.1 >= e || is_sentence_end(cx.w(r.1)))
+                    })
+                    && cx.cue_at(cs).is_some_and(|c| c.1 == Frame::Verb)
+                    && matches!(cx.w(cs), "told" | "tells" | "tell" | "wrote" | "writes");
+                let ends_clause = obj_then_end
+                    || ce >= e
                     || is_sentence_end(after)
                     || (is_comma(after)
                         && !is_linking_participle(cx.w(ce + 1))
@@ -519,6 +557,11 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     } else {
                         src
                     };
+                    let final_channel = if obj_then_end && src.is_some_and(|sr| sr.1 <= cs) {
+                        cx.np_right(ce, e, false)
+                    } else {
+                        None
+                    };
                     let ok = match src {
                         Some(sr) if incise && sr == (cue_start, ce) => ends_clause,
                         Some(sr) if sr.0 >= ce => inverted_ok,
@@ -550,7 +593,7 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                                 cue_certainty: cert,
                                 adverb_hedge,
                                 parent: None,
-                                channel: None,
+                                channel: final_channel,
                                 sentence: sid,
                             });
                             pushed = true;

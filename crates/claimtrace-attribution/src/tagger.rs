@@ -27,7 +27,7 @@ pub type Unit = (String, Vec<(usize, usize, usize)>);
 
 const MAGIC: &[u8; 8] = b"CTATTR\0\0";
 const VERSION: u32 = 1;
-const BITS: u32 = 20;
+const BITS: u32 = 21;
 
 /// The trained tagger.
 #[derive(Debug, Clone)]

@@ -278,3 +278,30 @@ fn spanish_final_inverted() {
             .any(|a| a.cue == "informó" && a.source == "la cadena de televisión NBC")
     );
 }
+
+/// A fictional article (tests/fixtures/attribution/harbour.txt).
+#[test]
+fn fixture_harbour() {
+    let text = include_str!("../../../tests/fixtures/attribution/harbour.txt");
+    let (d, v) = run(text, "en");
+    eprintln!("{}", print::claims(&d, 100));
+    let (_, a) = find(&v, "Ines Varga", "said");
+    assert_eq!(a.entity, "Ines Varga");
+    let (_, a) = find(&v, "she", "told");
+    assert_eq!(a.entity, "Ines Varga");
+    assert_eq!(a.ckind, "direct");
+    assert_eq!(a.channel.as_deref(), Some("Alder FM"));
+    let (_, a) = find(&v, "the Alder Gazette", "according to");
+    assert!(
+        a.content
+            .contains("claimed that the forecast was exaggerated")
+    );
+    let (p, a) = find(&v, "the paper", "reported");
+    assert_eq!(a.entity, "Alder Gazette");
+    let (_, a) = find(&v, "a meteorologist", "quoting");
+    assert_eq!(a.parent, Some(p));
+    let (_, a) = find(&v, "The weather office", "denied");
+    assert_eq!(a.certainty, "denied");
+    let (_, a) = find(&v, "she", "added");
+    assert_eq!(a.certainty, "unknown");
+}

@@ -150,10 +150,12 @@ pub fn sentences(text: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
         if !end_here && matches!(t.lower.as_str(), "." | "!" | "?" | "…" | "؟") {
             // absorb closing quotes/brackets
             let mut j = i + 1;
-            while toks
-                .get(j)
-                .is_some_and(|x| matches!(x.lower.as_str(), "»" | "”" | "\"" | ")" | "’" | "'"))
-            {
+            while toks.get(j).is_some_and(|x| {
+                matches!(x.lower.as_str(), "»" | "”" | ")" | "’")
+                    || (matches!(x.lower.as_str(), "\"" | "'")
+                        && (toks.get(j - 1).is_some_and(|p| p.end == x.start)
+                            || toks.get(j + 1).is_none_or(|n| n.start > x.end)))
+            }) {
                 j += 1;
             }
             let nxt = toks.get(j);

@@ -515,3 +515,45 @@ pub fn is_org_word(w: &str) -> bool {
             | "kremlin"
     )
 }
+
+/// Words that make a name a news medium ("the Alder Gazette", "Radio Alder").
+pub fn is_media_word(w: &str) -> bool {
+    matches!(
+        w,
+        "gazette"
+            | "times"
+            | "post"
+            | "news"
+            | "herald"
+            | "journal"
+            | "tribune"
+            | "radio"
+            | "tv"
+            | "fm"
+            | "daily"
+            | "telegraph"
+            | "chronicle"
+            | "observer"
+            | "press"
+            | "agency"
+            | "channel"
+            | "magazine"
+            | "review"
+            | "courier"
+            | "mail"
+            | "express"
+            | "standard"
+            | "independent"
+            | "guardian"
+            | "monde"
+            | "diario"
+            | "periódico"
+            | "journal,"
+            | "presse"
+            | "newspaper"
+            | "broadcaster"
+            | "television"
+            | "télévision"
+            | "televisión"
+    )
+}
