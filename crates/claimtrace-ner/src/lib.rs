@@ -65,7 +65,7 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            epochs: 15,
+            epochs: 25,
             seed: 1,
             bucket_bits: 18,
             doc_consistency: true,

@@ -24,7 +24,7 @@ pub struct Args {
     /// Output model file.
     #[arg(short, long)]
     output: PathBuf,
-    #[arg(long, default_value_t = 15)]
+    #[arg(long, default_value_t = 25)]
     epochs: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
