@@ -129,21 +129,32 @@ pub(crate) struct Compact {
 
 impl Compact {
     /// Adds the rows of `feats` into `scores` (length `cols`).
+    ///
+    /// Two phases: first all bucket → row lookups, then the row additions, so the CPU can
+    /// overlap the cache misses of independent lookups instead of chaining them.
     #[inline]
     pub fn score(&self, feats: &[u64], scores: &mut [i32]) {
         let n = self.cols;
         let mask = (1u64 << self.bits) - 1;
-        for &f in feats {
-            let Some(&r) = self.index.get((f & mask) as usize) else {
-                continue;
-            };
-            if r == u32::MAX {
-                continue;
+        for chunk in feats.chunks(32) {
+            let mut rows = [0usize; 32];
+            let mut k = 0;
+            for &f in chunk {
+                let r = self
+                    .index
+                    .get((f & mask) as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX);
+                if r != u32::MAX {
+                    rows[k] = r as usize * n;
+                    k += 1;
+                }
             }
-            let r = r as usize * n;
-            if let Some(w) = self.data.get(r..r + n) {
-                for (s, w) in scores.iter_mut().zip(w) {
-                    *s += *w as i32;
+            for &r in &rows[..k] {
+                if let Some(w) = self.data.get(r..r + n) {
+                    for (s, w) in scores.iter_mut().zip(w) {
+                        *s += *w as i32;
+                    }
                 }
             }
         }
