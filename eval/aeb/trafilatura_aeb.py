@@ -52,6 +52,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="../shared/data/article-extraction")
     ap.add_argument("--dump")
+    ap.add_argument("--no-comments", action="store_true", help="include_comments=False")
     a = ap.parse_args()
     gt = json.load(open(os.path.join(a.data, "ground-truth.json")))
     ids = sorted(gt)
@@ -63,7 +64,8 @@ def main():
     trafilatura.extract(pages[0])
     t0 = time.perf_counter()
     c0 = time.process_time()
-    preds = [trafilatura.extract(h) or "" for h in pages]
+    kw = {"include_comments": False} if a.no_comments else {}
+    preds = [trafilatura.extract(h, **kw) or "" for h in pages]
     wall = time.perf_counter() - t0
     cpu = time.process_time() - c0
     scores = [score(gt[i].get("articleBody", ""), p) for i, p in zip(ids, preds)]
@@ -75,7 +77,7 @@ def main():
         os.makedirs(a.dump, exist_ok=True)
         for i, pr in zip(ids, preds):
             open(os.path.join(a.dump, i + ".txt"), "w").write(pr)
-    print(f"trafilatura {trafilatura.__version__}: P {p:.4f}±{std([b[0] for b in boots]):.4f} "
+    print(f"trafilatura {trafilatura.__version__} {kw}: P {p:.4f}±{std([b[0] for b in boots]):.4f} "
           f"R {r:.4f}±{std([b[1] for b in boots]):.4f} F1 {f:.4f}±{std([b[2] for b in boots]):.4f}")
     print(f"pages {len(pages)}  wall {wall:.2f}s  cpu {cpu:.2f}s  "
           f"{len(pages)/wall:.1f} pages/s wall  {len(pages)/cpu:.1f} pages/s cpu  {mb/cpu:.1f} MB/s cpu")
