@@ -52,6 +52,9 @@ pub struct Args {
     /// `--tagger`. 0 = train on gold tags.
     #[arg(long, default_value_t = 0)]
     jackknife: usize,
+    /// With --jackknife: train on both copies of each sentence (gold tags and predicted tags).
+    #[arg(long)]
+    jackknife_keep_gold: bool,
     /// Epochs of the jackknife taggers.
     #[arg(long, default_value_t = 5)]
     jackknife_epochs: usize,
@@ -154,7 +157,13 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             bail!("no training sentences");
         }
         if a.jackknife > 1 {
+            let gold = if a.jackknife_keep_gold {
+                train.clone()
+            } else {
+                Vec::new()
+            };
             jackknife(&mut train, a.jackknife, a.jackknife_epochs, &a.lang, a.seed);
+            train.extend(gold);
             if let (Some(d), Some(tp)) = (dev.as_mut(), &a.tagger) {
                 let t = claimtrace_tag::Tagger::load(tp).map_err(anyhow::Error::msg)?;
                 retag(&t, d);
