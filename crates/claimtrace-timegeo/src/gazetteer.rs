@@ -28,6 +28,8 @@ const MAX_POSTINGS: usize = 48;
 /// [`MAX_ALTERNATES`]); smaller ones keep their name, ASCII variants and one Arabic name.
 const BIG_PLACE: u32 = 50_000;
 const MAX_ALTERNATES: usize = 16;
+/// Places at least this big keep four times as many.
+const HUGE_PLACE: u32 = 1_000_000;
 /// Places at least this big keep one Arabic-script name.
 const SMALL_ARABIC: u32 = 10_000;
 
@@ -386,20 +388,43 @@ pub fn build_index(dir: &Path) -> Result<Vec<u8>, GazError> {
         });
         push_name(&mut names, f[1], i);
         let own = key(f[1]);
+        // Alternates most likely to be en/fr/es/ar spellings first: ASCII, then Latin-1, then
+        // Arabic, then other Latin letters.
+        let mut alts: Vec<(u8, &str)> = f
+            .get(8)
+            .unwrap_or(&"")
+            .split('|')
+            .filter(|a| keep_alternate(a))
+            .map(|a| {
+                let rank = if a.is_ascii() {
+                    0
+                } else if a.chars().all(|c| (c as u32) < 0x100 || matches!(c, '’' | 'ʼ')) {
+                    1
+                } else if a.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+                    2
+                } else {
+                    3
+                };
+                (rank, a)
+            })
+            .collect();
+        alts.sort_by_key(|x| x.0);
+        let cap = if pop >= HUGE_PLACE {
+            4 * MAX_ALTERNATES
+        } else {
+            MAX_ALTERNATES
+        };
         let (mut latin, mut arabic) = (0, 0);
-        for a in f.get(8).unwrap_or(&"").split('|') {
-            if !keep_alternate(a) {
-                continue;
-            }
+        for (rank, a) in alts {
             let k = key(a);
             if k == own {
                 continue;
             }
-            let is_ar = a.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+            let is_ar = rank == 2;
             let keep = if pop >= BIG_PLACE {
-                latin + arabic < MAX_ALTERNATES
+                if is_ar { arabic < 8 } else { latin < cap }
             } else if is_ar {
-                arabic < 1 && pop >= SMALL_ARABIC
+                arabic < 2 && pop >= SMALL_ARABIC
             } else {
                 // Small places: only their name (folded: "Hajīn" is found as "Hajin").
                 false

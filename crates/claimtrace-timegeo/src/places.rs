@@ -37,7 +37,7 @@ struct Mention {
 
 fn word_re() -> Option<&'static Regex> {
     static R: OnceLock<Option<Regex>> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"(?:[A-Z]\.){2,3}|[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*").ok())
+    R.get_or_init(|| Regex::new(r"(?:[A-Z]\.){2,3}|[A-Z]{2}\.[A-Z]{2}\.|[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*").ok())
         .as_ref()
 }
 
@@ -308,6 +308,14 @@ fn cue_before(before: &str) -> Option<Option<&'static str>> {
     None
 }
 
+/// Arabic words that make the next one a place name (city, town, village, province…).
+fn strong_arabic_cue(before: &str) -> bool {
+    let b = before.trim_end();
+    ["مدينة", "بلدة", "قرية", "محافظة", "ولاية", "إقليم", "منطقة", "قرب", "بلدات", "مدينتي"]
+        .iter()
+        .any(|c| b.ends_with(c))
+}
+
 fn is_upper_initial(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
@@ -358,9 +366,17 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
     };
     let words: Vec<Word> = wre
         .find_iter(text)
-        .map(|m| Word {
-            s: m.start(),
-            e: m.end(),
+        .map(|m| {
+            // Possessives: "Tehran’s airport", "Nigeria's army".
+            let t = m.as_str();
+            let cut = ["’s", "'s", "’S", "'S"]
+                .iter()
+                .find(|p| t.len() > p.len() + 1 && t.ends_with(**p))
+                .map_or(0, |p| p.len());
+            Word {
+                s: m.start(),
+                e: m.end() - cut,
+            }
         })
         .collect();
     // Words seen in lower case: a capitalised one of these is likely a common word.
@@ -463,7 +479,9 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                         {
                             let span = Span::new(s, e);
                             if !overlaps(&covered, span) {
-                                mentions.push(mention(span, k, Source::Adjective, vec![ci]));
+                                let mut m = mention(span, k, Source::Adjective, vec![ci]);
+                                m.relation = Some("demonym");
+                                mentions.push(m);
                                 covered.push(span);
                             }
                             matched = 1;
@@ -540,11 +558,40 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                     // Part of a longer capitalised chain (a name, an organisation)?
                     let prev_cap = i > 0
                         && text.get(words[i - 1].e..first.s) == Some(" ")
-                        && is_upper_initial(&text[words[i - 1].s..words[i - 1].e]);
+                        && is_upper_initial(&text[words[i - 1].s..words[i - 1].e])
+                        && !STOP.contains(&key(&text[words[i - 1].s..words[i - 1].e]).as_str());
+                    // The next word capitalised (but no acronym: "Londres IHS Markit").
                     let next_cap = words.get(i + n).is_some_and(|w| {
-                        text.get(e..w.s) == Some(" ") && is_upper_initial(&text[w.s..w.e])
+                        let t = &text[w.s..w.e];
+                        text.get(e..w.s) == Some(" ")
+                            && is_upper_initial(t)
+                            && !t.chars().all(|c| c.is_uppercase())
                     });
-                    if m.source == Source::Capitalised && (prev_cap || next_cap) && !arabic {
+                    let hint_next = words.get(i + n).and_then(|w| kind_hint(&text[w.s..w.e]));
+                    if ((m.source == Source::Capitalised && prev_cap) || next_cap)
+                        && hint_next.is_none()
+                        && !arabic
+                    {
+                        matched = n;
+                        break;
+                    }
+                    // A match through another language's name ("Lion" for Lyon, "Bon" for
+                    // Bonn) needs a big place and a cue.
+                    let top = m.cands.first().and_then(|&c| gaz.record(c));
+                    let via_alternate = top.is_some_and(|r| key(&r.name) != m.key);
+                    if via_alternate
+                        && top.is_some_and(|r| r.kind == Kind::City && r.population < 1_000_000)
+                        && m.source != Source::Cued
+                    {
+                        matched = n;
+                        break;
+                    }
+                    // Arabic has no capitals: "في بيان" (in a statement) is no place; a weak
+                    // cue needs a sizeable town.
+                    if arabic
+                        && top.is_some_and(|r| r.kind == Kind::City && r.population < 50_000)
+                        && !strong_arabic_cue(before)
+                    {
                         matched = n;
                         break;
                     }
@@ -762,7 +809,7 @@ fn resolve(
                 s += 2.0 + 4.0 * fw;
             }
             if key(&r.name) == m.key {
-                s += 0.5;
+                s += 1.5;
             }
             if let Some((_, Some(w))) = &m.within
                 && let Some(wr) = gaz.record(*w)
@@ -788,6 +835,13 @@ fn resolve(
         // the mention is a place at all.
         let z: f32 = scored.iter().map(|(s, _)| (s - best).exp()).sum();
         let p_choice = 1.0 / z.max(1.0);
+        // A place outside every focus country of a document that has clear ones is a
+        // surprise: say so.
+        let surprise = !focus.is_empty()
+            && total >= 2.0
+            && !focus_w.contains_key(r.country.as_str())
+            && r.kind != Kind::Country;
+        let p_choice = if surprise { p_choice * 0.6 } else { p_choice };
         let p_place = match m.source {
             Source::CountryName => 0.97,
             Source::Entity => 0.92,

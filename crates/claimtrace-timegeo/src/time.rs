@@ -41,6 +41,9 @@ enum Handler {
     Present,
     Decade,
     Year,
+    /// Matches text that looks temporal but is not ("ahora bien"): occupies the span, emits
+    /// nothing.
+    Block,
 }
 
 impl Handler {
@@ -64,6 +67,7 @@ impl Handler {
             "present" => Handler::Present,
             "decade" => Handler::Decade,
             "year" => Handler::Year,
+            "block" => Handler::Block,
             _ => return None,
         })
     }
@@ -197,6 +201,8 @@ fn build_lang(code: &str, lexicon: &str, rules: &str) -> Lang {
             "{podrel}",
             format!("(?P<pr2>{})", alternation(&cat("podrel"))),
         ),
+        ("{clockword}", format!("(?P<cw>{})", alternation(&cat("clockword")))),
+        ("{block}", format!("(?:{})", alternation(&cat("block")))),
         ("{every}", format!("(?:{})", alternation(&cat("every")))),
         (
             "{setadv}",
@@ -513,6 +519,13 @@ impl Lang {
             .and_then(|d| parse_num(d.as_str()))
             .and_then(|d| i8::try_from(d).ok())
             .filter(|d| (1..=31).contains(d));
+        // "an hours-long meeting": an article with a plural unit is no amount of time.
+        if let (Some(nm), Some(u)) = (c.name("n"), c.name("u"))
+            && matches!(norm(nm.as_str()).as_str(), "a" | "an" | "un" | "une" | "una")
+            && u.as_str().ends_with('s')
+        {
+            return None;
+        }
         match h {
             Handler::Date | Handler::Iso | Handler::Range => {
                 let m = self.month(c)?;
@@ -521,6 +534,8 @@ impl Lang {
                 } else if c.get(0)?.as_str().to_lowercase().contains("premier")
                     || c.get(0)?.as_str().contains("1er")
                     || c.get(0)?.as_str().to_lowercase().contains("primero")
+                    || c.get(0)?.as_str().contains("أول")
+                    || c.get(0)?.as_str().contains("اول")
                 {
                     Some(1)
                 } else {
@@ -570,16 +585,17 @@ impl Lang {
                     None => String::new(),
                 };
                 let dir = self.dir(c);
+                let kind = if pod.is_empty() { "DATE" } else { "TIME" };
                 let Some(dct) = ctx.dct else {
-                    return n("DATE", format!("XXXX-WXX-{wd}{pod}"), "unknown");
+                    return n(kind, format!("XXXX-WXX-{wd}{pod}"), "unknown");
                 };
                 if c.name("this").is_some() {
                     let cur = dct.weekday().to_monday_one_offset();
                     let d = dct.checked_add(((wd - cur) as i64).days()).ok()?;
-                    return n("DATE", format!("{}{pod}", fmt_date(d)), "dct");
+                    return n(kind, format!("{}{pod}", fmt_date(d)), "dct");
                 }
                 let d = weekday_date(dct, wd, dir, ctx.future)?;
-                n("DATE", format!("{}{pod}", fmt_date(d)), "dct")
+                n(kind, format!("{}{pod}", fmt_date(d)), "dct")
             }
             Handler::PodRel => {
                 let v = self.get("podrel", c.name("pr2")?.as_str())?;
@@ -594,7 +610,15 @@ impl Lang {
                     None => n("TIME", format!("XXXX-XX-XXT{pod}"), "unknown"),
                 }
             }
+            Handler::Block => None,
             Handler::Time => {
+                if let Some(cw) = c.name("cw") {
+                    let v = self.get("clockword", cw.as_str())?;
+                    return match ctx.dct {
+                        Some(dct) => n("TIME", format!("{}T{v}", fmt_date(dct)), "dct"),
+                        None => n("TIME", format!("XXXX-XX-XXT{v}"), "unknown"),
+                    };
+                }
                 let mut h = parse_num(c.name("h")?.as_str())?;
                 let mi = c
                     .name("mi")
@@ -1072,6 +1096,28 @@ mod tests {
         ] {
             assert!(has(&v, t, val), "{t} → {val} not in {v:?}");
         }
+    }
+
+    #[test]
+    fn clock_and_parts_of_day() {
+        let v = values("en", "It struck around noon, and on Monday morning at 6.20am.");
+        assert!(has(&v, "noon", "2019-03-06T12:00"), "{v:?}");
+        assert!(has(&v, "Monday morning", "2019-03-04TMO"), "{v:?}");
+        assert!(has(&v, "6.20am", "2019-03-06T06:20"), "{v:?}");
+        let v = values("es", "A las 08H06 hora local. Ahora bien, nada.");
+        assert!(has(&v, "08H06", "2019-03-06T08:06"), "{v:?}");
+        assert!(!v.iter().any(|(t, _)| t.starts_with("Ahora")), "{v:?}");
+        let v = values("ar", "وفي أول مارس 2019م قال");
+        assert!(v.iter().any(|(_, val)| val == "2019-03-01"), "{v:?}");
+        let v = values("fr", "Depuis le début du mois.");
+        assert!(v.iter().any(|(_, val)| val == "2019-03"), "{v:?}");
+    }
+
+    #[test]
+    fn article_plural_is_no_duration() {
+        let v = values("en", "They engaged in an hours-long meeting for a week.");
+        assert!(!v.iter().any(|(t, _)| t.contains("hours")), "{v:?}");
+        assert!(has(&v, "a week", "P1W"), "{v:?}");
     }
 
     #[test]
