@@ -110,7 +110,7 @@ impl Perceptron {
         let n = self.n_classes;
         let rows = self.weights.len() / n.max(1);
         w.write_all(&(n as u32).to_le_bytes())?;
-        w.write_all(&(self.mask as u64).to_le_bytes())?;
+        w.write_all(&self.mask.to_le_bytes())?;
         let nonzero: Vec<usize> = (0..rows)
             .filter(|&r| self.weights[r * n..(r + 1) * n].iter().any(|&x| x != 0.0))
             .collect();
