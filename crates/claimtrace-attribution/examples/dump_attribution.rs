@@ -15,7 +15,7 @@ fn main() {
         "../shared/data/attribution/polnear/cofenet-paragraphs/valid.txt",
     ))
     .unwrap_or_default();
-    let rname = eval::ROLES[role];
+    let rname = eval::ROLES.get(role).copied().unwrap_or("content");
     for p in paras.iter().take(n) {
         let (text, offs) = eval::detok(&p.tokens);
         let spans = eval::predict_spans(&att, model.as_ref(), &text, "en");

@@ -562,14 +562,19 @@ impl Model {
                 && tags.get(k - 1) == Some(&0)
                 && crate::words::is_open_quote(w(k - 1))
             {
-                tags[k - 1] = 5;
-                tags[k] = 6;
+                if let Some(x) = tags.get_mut(k - 1) {
+                    *x = 5;
+                }
+                if let Some(x) = tags.get_mut(k) {
+                    *x = 6;
+                }
             }
             if (t == 5 || t == 6)
                 && tags.get(k + 1) == Some(&0)
                 && crate::words::is_close_quote(w(k + 1))
+                && let Some(x) = tags.get_mut(k + 1)
             {
-                tags[k + 1] = 6;
+                *x = 6;
             }
         }
         tags_to_spans(&an.toks, &tags)
