@@ -6,7 +6,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{a} [{k}]:");
         for i in g.lookup_key(&k).into_iter().take(8) {
             if let Some(r) = g.record(i) {
-                println!("  {} {} {} {} {:?} pop {}", r.geonameid, r.name, r.country, r.admin1, r.kind, r.population);
+                println!(
+                    "  {} {} {} {} {:?} pop {}",
+                    r.geonameid, r.name, r.country, r.admin1, r.kind, r.population
+                );
             }
         }
     }

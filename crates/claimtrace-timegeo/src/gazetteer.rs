@@ -398,7 +398,10 @@ pub fn build_index(dir: &Path) -> Result<Vec<u8>, GazError> {
             .map(|a| {
                 let rank = if a.is_ascii() {
                     0
-                } else if a.chars().all(|c| (c as u32) < 0x100 || matches!(c, '’' | 'ʼ')) {
+                } else if a
+                    .chars()
+                    .all(|c| (c as u32) < 0x100 || matches!(c, '’' | 'ʼ'))
+                {
                     1
                 } else if a.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
                     2

@@ -37,8 +37,11 @@ struct Mention {
 
 fn word_re() -> Option<&'static Regex> {
     static R: OnceLock<Option<Regex>> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"(?:[A-Z]\.){2,3}|[A-Z]{2}\.[A-Z]{2}\.|[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*").ok())
-        .as_ref()
+    R.get_or_init(|| {
+        Regex::new(r"(?:[A-Z]\.){2,3}|[A-Z]{2}\.[A-Z]{2}\.|[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
+            .ok()
+    })
+    .as_ref()
 }
 
 /// Lower-case words that may sit inside a multi-word place name.
@@ -311,9 +314,20 @@ fn cue_before(before: &str) -> Option<Option<&'static str>> {
 /// Arabic words that make the next one a place name (city, town, village, province…).
 fn strong_arabic_cue(before: &str) -> bool {
     let b = before.trim_end();
-    ["مدينة", "بلدة", "قرية", "محافظة", "ولاية", "إقليم", "منطقة", "قرب", "بلدات", "مدينتي"]
-        .iter()
-        .any(|c| b.ends_with(c))
+    [
+        "مدينة",
+        "بلدة",
+        "قرية",
+        "محافظة",
+        "ولاية",
+        "إقليم",
+        "منطقة",
+        "قرب",
+        "بلدات",
+        "مدينتي",
+    ]
+    .iter()
+    .any(|c| b.ends_with(c))
 }
 
 fn is_upper_initial(w: &str) -> bool {

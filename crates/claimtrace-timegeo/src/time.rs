@@ -201,7 +201,10 @@ fn build_lang(code: &str, lexicon: &str, rules: &str) -> Lang {
             "{podrel}",
             format!("(?P<pr2>{})", alternation(&cat("podrel"))),
         ),
-        ("{clockword}", format!("(?P<cw>{})", alternation(&cat("clockword")))),
+        (
+            "{clockword}",
+            format!("(?P<cw>{})", alternation(&cat("clockword"))),
+        ),
         ("{block}", format!("(?:{})", alternation(&cat("block")))),
         ("{every}", format!("(?:{})", alternation(&cat("every")))),
         (
@@ -521,7 +524,10 @@ impl Lang {
             .filter(|d| (1..=31).contains(d));
         // "an hours-long meeting": an article with a plural unit is no amount of time.
         if let (Some(nm), Some(u)) = (c.name("n"), c.name("u"))
-            && matches!(norm(nm.as_str()).as_str(), "a" | "an" | "un" | "une" | "una")
+            && matches!(
+                norm(nm.as_str()).as_str(),
+                "a" | "an" | "un" | "une" | "una"
+            )
             && u.as_str().ends_with('s')
         {
             return None;
@@ -1100,7 +1106,10 @@ mod tests {
 
     #[test]
     fn clock_and_parts_of_day() {
-        let v = values("en", "It struck around noon, and on Monday morning at 6.20am.");
+        let v = values(
+            "en",
+            "It struck around noon, and on Monday morning at 6.20am.",
+        );
         assert!(has(&v, "noon", "2019-03-06T12:00"), "{v:?}");
         assert!(has(&v, "Monday morning", "2019-03-04TMO"), "{v:?}");
         assert!(has(&v, "6.20am", "2019-03-06T06:20"), "{v:?}");
