@@ -7,6 +7,7 @@ const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 #[test]
 fn examples_directory() {
     let opts = Options::default();
+    let warc = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/ingest/sample.warc.gz");
     let items: Vec<_> = read_inputs(&[EXAMPLES.to_string()], &opts).collect();
     assert!(items.iter().all(Result::is_ok), "{items:?}");
     let names: Vec<String> = items
@@ -26,12 +27,13 @@ fn examples_directory() {
             "en-mines-minister.html",
             "es-presa-rumor.txt",
             "fr-vignoble-gel.html",
-            "sample.warc.gz",
-            "sample.warc.gz",
-            "sample.warc.gz",
         ]
     );
-    for d in items.into_iter().flatten() {
+    // The same three HTML pages packed as a CC-NEWS-style WARC (gzip per record).
+    let from_warc: Vec<_> = read_inputs(&[warc.to_string()], &opts).collect();
+    assert_eq!(from_warc.len(), 3);
+    assert!(from_warc.iter().all(Result::is_ok), "{from_warc:?}");
+    for d in items.into_iter().chain(from_warc).flatten() {
         match &d.body {
             Body::Html { bytes, charset } => {
                 let html = claimtrace_ingest::charset::decode_html(
