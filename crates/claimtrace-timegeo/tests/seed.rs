@@ -80,3 +80,36 @@ fn seed_places() {
         );
     }
 }
+
+#[test]
+fn ten_thousand_places_and_odd_input() {
+    let gaz = Gazetteer::load().expect("embedded gazetteer");
+    let names = [
+        "Paris",
+        "Hajin",
+        "Kano",
+        "Tehran",
+        "Herat",
+        "Londres",
+        "طهران",
+        "Zzyzx",
+    ];
+    let mut text = String::from("From 31 February 2019 to the year 99999: ");
+    for i in 0..10_000 {
+        text.push_str("in ");
+        text.push_str(names[i % names.len()]);
+        text.push_str(if i % 7 == 0 { ". " } else { ", " });
+    }
+    let mut d = Doc::from_text("big", text);
+    d.lang = Some("en".into());
+    d.published = Some("2019-03-06".into());
+    annotate_times(&mut d);
+    annotate_places(&mut d, &gaz);
+    assert!(d.places.len() >= 8_000, "{}", d.places.len());
+    for lang in ["en", "fr", "es", "ar", "zz"] {
+        let mut e = Doc::from_text("odd", "\u{0}«»— ,,, 9999999999 Syrian-- -US- l' d’ و ب");
+        e.lang = Some(lang.into());
+        annotate_times(&mut e);
+        annotate_places(&mut e, &gaz);
+    }
+}
