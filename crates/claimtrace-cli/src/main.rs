@@ -9,7 +9,11 @@ use std::process::ExitCode;
 mod cmd;
 
 #[derive(Parser)]
-#[command(name = "claimtrace", version, about = "Who says so, how sure are they, and where did it come from first?")]
+#[command(
+    name = "claimtrace",
+    version,
+    about = "Who says so, how sure are they, and where did it come from first?"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

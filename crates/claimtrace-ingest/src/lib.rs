@@ -154,6 +154,9 @@ impl RawDoc {
         if doc.published.is_none() {
             doc.published = opts.default_published.clone();
         }
+        if doc.lang.is_none() {
+            doc.lang = claimtrace_extract::lang::detect(&doc.text);
+        }
         if doc.id.is_empty() {
             doc.id = doc_id(doc.url.as_deref(), doc.title.as_deref(), &doc.text);
         }

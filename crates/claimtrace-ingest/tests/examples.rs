@@ -7,7 +7,10 @@ const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 #[test]
 fn examples_directory() {
     let opts = Options::default();
-    let warc = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/ingest/sample.warc.gz");
+    let warc = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/ingest/sample.warc.gz"
+    );
     let items: Vec<_> = read_inputs(&[EXAMPLES.to_string()], &opts).collect();
     assert!(items.iter().all(Result::is_ok), "{items:?}");
     let names: Vec<String> = items

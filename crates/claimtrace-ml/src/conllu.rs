@@ -47,9 +47,10 @@ pub struct Sentence {
 impl Sentence {
     /// The `# text = ` comment, if present.
     pub fn text(&self) -> Option<&str> {
-        self.comments
-            .iter()
-            .find_map(|c| c.strip_prefix("text = ").or_else(|| c.strip_prefix("text =")))
+        self.comments.iter().find_map(|c| {
+            c.strip_prefix("text = ")
+                .or_else(|| c.strip_prefix("text ="))
+        })
     }
 
     pub fn sent_id(&self) -> Option<&str> {
@@ -61,7 +62,11 @@ impl Sentence {
     /// Whether `SpaceAfter=No` is set on the surface token ending at word `i` (0-based).
     pub fn space_after(&self, i: usize) -> bool {
         let id = self.words.get(i).map(|w| w.id).unwrap_or(0);
-        if let Some(m) = self.multiwords.iter().find(|m| m.first <= id && id <= m.last) {
+        if let Some(m) = self
+            .multiwords
+            .iter()
+            .find(|m| m.first <= id && id <= m.last)
+        {
             return id != m.last || !m.misc.split('|').any(|x| x == "SpaceAfter=No");
         }
         !self
@@ -78,7 +83,11 @@ impl Sentence {
         }
         for w in &self.words {
             if let Some(m) = self.multiwords.iter().find(|m| m.first == w.id) {
-                let _ = writeln!(out, "{}-{}\t{}\t_\t_\t_\t_\t_\t_\t_\t{}", m.first, m.last, m.form, m.misc);
+                let _ = writeln!(
+                    out,
+                    "{}-{}\t{}\t_\t_\t_\t_\t_\t_\t_\t{}",
+                    m.first, m.last, m.form, m.misc
+                );
             }
             let head = w.head.map(|h| h.to_string()).unwrap_or_else(|| "_".into());
             let _ = writeln!(
@@ -173,7 +182,8 @@ impl<R: BufRead> Iterator for Reader<R> {
                 return Some(Ok(sent));
             }
             if let Some(c) = line.strip_prefix('#') {
-                sent.comments.push(c.strip_prefix(' ').unwrap_or(c).to_string());
+                sent.comments
+                    .push(c.strip_prefix(' ').unwrap_or(c).to_string());
                 continue;
             }
             match parse_line(line, self.line_no) {

@@ -35,7 +35,10 @@ pub fn read(input: impl BufRead) -> Result<Vec<Sentence>, String> {
         }
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() < 3 {
-            return Err(format!("line {}: expected at least 3 tab-separated columns", i + 1));
+            return Err(format!(
+                "line {}: expected at least 3 tab-separated columns",
+                i + 1
+            ));
         }
         let tag = cols[2];
         if !(tag == "O" || tag.starts_with("B-") || tag.starts_with("I-")) {
@@ -97,7 +100,8 @@ mod tests {
 
     #[test]
     fn reads_uner_layout() {
-        let s = "# text = in tampa bay\n1\tin\tO\t-\t-\n2\ttampa\tB-LOC\t-\tx\n3\tbay\tI-LOC\t-\tx\n\n";
+        let s =
+            "# text = in tampa bay\n1\tin\tO\t-\t-\n2\ttampa\tB-LOC\t-\tx\n3\tbay\tI-LOC\t-\tx\n\n";
         let r = read(s.as_bytes()).unwrap();
         assert_eq!(r[0].tags, vec!["O", "B-LOC", "I-LOC"]);
         assert!(read("1\tx\tZ\n".as_bytes()).is_err());

@@ -48,7 +48,9 @@ pub fn open_bytes<'a>(
     if v != version {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            format!("model format version {v}, this build reads version {version}: retrain or update"),
+            format!(
+                "model format version {v}, this build reads version {version}: retrain or update"
+            ),
         ));
     }
     Ok(gz)

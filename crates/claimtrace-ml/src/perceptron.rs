@@ -197,7 +197,10 @@ mod tests {
     #[test]
     fn learns_and_roundtrips() {
         let mut p = Perceptron::new(2, 8);
-        let data = [(vec![feat(0, "a"), feat(1, "x")], 0), (vec![feat(0, "b"), feat(1, "x")], 1)];
+        let data = [
+            (vec![feat(0, "a"), feat(1, "x")], 0),
+            (vec![feat(0, "b"), feat(1, "x")], 1),
+        ];
         let mut s = Vec::new();
         for _ in 0..5 {
             for (f, g) in &data {

@@ -1,23 +1,27 @@
-//! `claimtrace claims PATH`: one line per attribution, indented by nesting.
+//! `claimtrace claims PATH...`: one line per attribution, indented by nesting.
 //!
-//! PATH is a text file (one article), a JSON / JSONL file of documents (as written by
-//! `claimtrace extract`; attributions already present are printed as they are), or `-` for
-//! stdin text.
+//! Reads whatever `claimtrace extract` reads (HTML, WARC, JSONL, text, directories, `-`), runs
+//! the whole per-article pipeline, and prints each article's attributions: source, cue,
+//! content and certainty.
 
-use anyhow::Context;
-use claimtrace_attribution::{Options, annotate, print};
-use claimtrace_core::Doc;
+use claimtrace::{Options as PipelineOptions, Pipeline};
+use claimtrace_attribution::print;
 use claimtrace_core::json::JsonOptions;
-use std::io::Read;
+use claimtrace_ingest::{Options, read_inputs};
+use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Text file, JSON/JSONL documents, or `-` (stdin, text).
-    pub path: String,
-    /// Language of a text input (en, fr, es, ar); guessed when absent.
+    /// Files, directories, or `-` for standard input (default).
+    #[arg(default_value = "-")]
+    pub paths: Vec<String>,
+    /// Language of inputs that do not say (en, fr, es, ar); detected from the text otherwise.
     #[arg(long)]
     pub lang: Option<String>,
+    /// Publication date for inputs that carry none (anchors relative dates).
+    #[arg(long)]
+    pub published: Option<String>,
     /// Also list claims in the article's own voice (source `self`).
     #[arg(long = "self")]
     pub include_self: bool,
@@ -29,60 +33,55 @@ pub struct Args {
     pub json: bool,
 }
 
-fn docs_from(input: &str, name: &str, lang: Option<&str>) -> Vec<Doc> {
-    let trimmed = input.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let mut out = Vec::new();
-        if let Ok(serde_json::Value::Array(a)) = serde_json::from_str::<serde_json::Value>(input) {
-            out.extend(a.iter().filter_map(|v| Doc::from_json(v).ok()));
-        } else {
-            for line in input.lines().filter(|l| !l.trim().is_empty()) {
-                match serde_json::from_str::<serde_json::Value>(line)
-                    .map_err(|e| e.to_string())
-                    .and_then(|v| Doc::from_json(&v).map_err(|e| e.0))
-                {
-                    Ok(d) => out.push(d),
-                    Err(e) => eprintln!("claimtrace: {name}: skipped a line: {e}"),
-                }
-            }
-        }
-        if !out.is_empty() {
-            return out;
-        }
-    }
-    let mut d = Doc::from_text(name, input);
-    d.lang = lang.map(str::to_owned);
-    vec![d]
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut input = String::new();
-    if args.path == "-" {
-        std::io::stdin()
-            .read_to_string(&mut input)
-            .context("reading stdin")?;
-    } else {
-        input = std::fs::read_to_string(&args.path)
-            .with_context(|| format!("reading {}", args.path))?;
-    }
     let opts = Options {
-        include_self: args.include_self,
+        default_published: args.published.clone(),
+        ..Options::default()
     };
-    let mut out = String::new();
-    for mut d in docs_from(&input, &args.path, args.lang.as_deref()) {
-        if d.attributions.is_empty() {
-            annotate(&mut d, &opts);
-        }
-        if args.json {
-            out.push_str(&d.to_json_line(JsonOptions::default()));
-            out.push('\n');
-        } else {
-            if !d.id.is_empty() {
-                out.push_str(&format!("# {}\n", d.id));
+    let pipeline = Pipeline::with_options(PipelineOptions {
+        include_self: args.include_self,
+        ..PipelineOptions::default()
+    });
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut skipped = 0usize;
+    for item in read_inputs(&args.paths, &opts) {
+        let doc = item.and_then(|raw| raw.into_doc(&opts));
+        let mut doc = match doc {
+            Ok(d) => d,
+            Err(e) => {
+                skipped += 1;
+                eprintln!("claimtrace: skipped {e}");
+                continue;
             }
-            out.push_str(&print::claims(&d, args.width));
+        };
+        if let Some(l) = &args.lang
+            && doc.lang.is_none()
+        {
+            doc.lang = Some(l.clone());
+        }
+        pipeline.annotate(&mut doc);
+        if args.json {
+            writeln!(out, "{}", doc.to_json_line(JsonOptions::default()))?;
+        } else {
+            let title = doc.title.as_deref().unwrap_or("");
+            let outlet = doc
+                .outlet
+                .as_deref()
+                .map(|o| format!(" — {o}"))
+                .unwrap_or_default();
+            writeln!(out, "# {}{outlet}  [{}]", title, doc.id)?;
+            write!(out, "{}", print::claims(&doc, args.width))?;
+            writeln!(out)?;
         }
     }
-    print!("{out}");
-    Ok(ExitCode::SUCCESS)
+    out.flush()?;
+    for e in pipeline.load_errors() {
+        eprintln!("claimtrace: warning: {e}");
+    }
+    Ok(if skipped > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
