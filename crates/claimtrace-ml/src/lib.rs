@@ -10,3 +10,4 @@ pub mod hash;
 pub mod iob2;
 pub mod modelfile;
 pub mod perceptron;
+pub mod rng;

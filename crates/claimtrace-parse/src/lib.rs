@@ -411,7 +411,7 @@ impl Parser {
         let nl = labels.len();
         let mut moves = TrainTable::new(N_MOVES, cfg.move_bits);
         let mut lmodel = TrainTable::new(nl, cfg.label_bits);
-        let mut rng = SplitMix(cfg.seed);
+        let mut rng = claimtrace_ml::rng::SplitMix64::new(cfg.seed);
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut best: Option<(f64, Parser)> = None;
         let mut on_stack: Vec<bool> = Vec::new();
@@ -419,11 +419,7 @@ impl Parser {
         let mut ls = vec![0i64; nl];
         for epoch in 0..cfg.epochs {
             let t0 = Instant::now();
-            // Fisher-Yates with the seeded generator.
-            for i in (1..order.len()).rev() {
-                let j = (rng.next() % (i as u64 + 1)) as usize;
-                order.swap(i, j);
-            }
+            rng.shuffle(&mut order);
             let explore = epoch >= cfg.explore_from;
             let (mut right, mut total) = (0usize, 0usize);
             for &si in &order {
@@ -447,9 +443,9 @@ impl Parser {
                     let min = costs.iter().copied().min().unwrap_or(0);
                     ws.features();
                     moves.score(&ws.feats, &mut ms);
-                    let pred = best_valid64(&ms, &valid);
+                    let pred = best_valid(&ms, &valid);
                     let zero = [costs[0] == min, costs[1] == min, costs[2] == min];
-                    let gold_mv = best_valid64(&ms, &zero);
+                    let gold_mv = best_valid(&ms, &zero);
                     moves.tick();
                     let pred_ok = costs[pred] == min;
                     total += 1;
@@ -532,30 +528,16 @@ impl Parser {
     }
 }
 
+/// The best valid move (SHIFT when none is valid).
 #[inline]
-fn best_valid(s: &[i32; N_MOVES], valid: &[bool; N_MOVES]) -> usize {
-    let mut best = usize::MAX;
-    let mut bv = i32::MIN;
+fn best_valid<T: PartialOrd + Copy>(s: &[T; N_MOVES], valid: &[bool; N_MOVES]) -> usize {
+    let mut best: Option<(usize, T)> = None;
     for i in 0..N_MOVES {
-        if valid[i] && (best == usize::MAX || s[i] > bv) {
-            best = i;
-            bv = s[i];
+        if valid[i] && best.is_none_or(|(_, bv)| s[i] > bv) {
+            best = Some((i, s[i]));
         }
     }
-    if best == usize::MAX { SHIFT } else { best }
-}
-
-#[inline]
-fn best_valid64(s: &[i64; N_MOVES], valid: &[bool; N_MOVES]) -> usize {
-    let mut best = usize::MAX;
-    let mut bv = i64::MIN;
-    for i in 0..N_MOVES {
-        if valid[i] && (best == usize::MAX || s[i] > bv) {
-            best = i;
-            bv = s[i];
-        }
-    }
-    if best == usize::MAX { SHIFT } else { best }
+    best.map_or(SHIFT, |(i, _)| i)
 }
 
 /// Best label other than root (root is only ever given to the root's single dependent).
@@ -597,22 +579,6 @@ fn best_label_except64(s: &[i64], except: usize) -> usize {
         }
     }
     best
-}
-
-/// Seeded generator (SplitMix64) for shuffling and exploration.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 #[cfg(test)]

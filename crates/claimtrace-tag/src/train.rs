@@ -64,24 +64,6 @@ impl Default for TrainOptions {
     }
 }
 
-/// splitmix64: a small, fixed pseudo-random sequence for shuffling.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            v.swap(i, j);
-        }
-    }
-}
-
 struct Prepared {
     w: Vec<WordInfo>,
     tags: Vec<u8>,
@@ -417,7 +399,7 @@ pub fn train_with_log(
     let mut upos2 = opts.two_pass.then(|| Dense::new(nt, opts.upos_bits));
     let mut fm = Dense::new(cols, opts.feats_bits);
     let mut lm = Flat::new(opts.lemma_bits);
-    let mut rng = Rng(opts.seed);
+    let mut rng = claimtrace_ml::rng::SplitMix64::new(opts.seed);
     let mut order: Vec<usize> = (0..prepared.len()).collect();
     type LemmaType<'a> = (&'a (String, u8, String), &'a (u32, u32));
     let mut type_list: Vec<LemmaType> = types.iter().collect();
