@@ -1,0 +1,975 @@
+//! [`SqliteStore`]: the embedded backend (SQLite with WAL and FTS5).
+
+use crate::error::{Error, Result};
+use crate::schema::{self, APPLICATION_ID, SCHEMA_VERSION};
+use crate::types::*;
+use crate::{DEFAULT_PAGE, MAX_PAGE, MAX_STORY_ARTICLES, Store};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params, params_from_iter};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// Deepest offset reached by relevance-ordered search pages.
+const MAX_SEARCH_OFFSET: usize = 10_000;
+/// Connections kept idle in the read pool.
+const MAX_IDLE_READERS: usize = 16;
+/// Characters of text kept as the snippet.
+const SNIPPET_CHARS: usize = 300;
+
+const SUMMARY_COLS: &str =
+    "a.id, a.url, a.outlet, a.title, a.published, a.lang, a.story, a.reprint_of, a.snippet";
+
+/// The embedded SQLite store. Cheap to share (`&SqliteStore` is `Send + Sync`): writes go
+/// through one connection behind a mutex, reads through a pool.
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Option<Mutex<Connection>>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .field("read_only", &self.writer.is_none())
+            .finish()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Checks the 16-byte SQLite header of an existing non-empty file before SQLite touches it
+/// (so a JSONL file given as `--db` by mistake is neither modified nor given a `-wal`).
+fn check_header(path: &Path) -> Result<bool> {
+    use std::io::Read;
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(io(e)),
+    };
+    if meta.is_dir() {
+        return Err(Error::NotSqlite {
+            path: path.to_path_buf(),
+        });
+    }
+    if meta.len() == 0 {
+        return Ok(true);
+    }
+    let mut head = [0u8; 16];
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let n = f.read(&mut head).map_err(io)?;
+    if n < 16 || &head != b"SQLite format 3\0" {
+        return Err(Error::NotSqlite {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(true)
+}
+
+impl SqliteStore {
+    /// Opens the store for reading and writing, creating it (and applying migrations) if
+    /// needed. Errors name the file: not SQLite, SQLite but not claimtrace, newer schema,
+    /// read-only.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
+        let path = path.as_ref().to_path_buf();
+        check_header(&path)?;
+        let err = |e| Error::sqlite(&path, e);
+        let mut conn = Connection::open(&path).map_err(err)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(err)?;
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(err)? {
+            return Err(Error::ReadOnly { path });
+        }
+        let version = identify(&conn, &path)?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::TooNew {
+                path,
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        // WAL: readers never block the writer; a killed process loses only its open
+        // transaction. synchronous=NORMAL keeps every committed transaction across a process
+        // crash (only a power cut may lose the last ones, never corrupting the file).
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .map_err(err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Sqlite {
+                path: path.clone(),
+                source: rusqlite::Error::InvalidParameterName(format!(
+                    "cannot switch to WAL mode (got {mode})"
+                )),
+            });
+        }
+        conn.execute_batch(
+            "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+        )
+        .map_err(err)?;
+        if version < SCHEMA_VERSION {
+            schema::migrate(&mut conn, version).map_err(err)?;
+        }
+        Ok(SqliteStore {
+            path,
+            writer: Some(Mutex::new(conn)),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Opens an existing store for reading only (a server beside a running ingest).
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore> {
+        let path = path.as_ref().to_path_buf();
+        if !check_header(&path)? {
+            return Err(Error::Missing { path });
+        }
+        let conn = open_reader(&path)?;
+        let version = identify(&conn, &path)?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::TooNew {
+                path,
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version < SCHEMA_VERSION {
+            return Err(Error::NotClaimtrace {
+                path,
+                why: format!(
+                    "schema version {version} is older than {SCHEMA_VERSION}; open it once with `claimtrace ingest` to upgrade it"
+                ),
+            });
+        }
+        Ok(SqliteStore {
+            path,
+            writer: None,
+            readers: Mutex::new(vec![conn]),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `PRAGMA integrity_check`: `"ok"` when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        self.read(|c| {
+            let mut st = c.prepare("PRAGMA integrity_check")?;
+            let rows: Vec<String> = st
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows.join("; "))
+        })
+    }
+
+    /// Bounds the database size (in pages of 4 KiB) so that writes beyond it fail as if the
+    /// disk were full. For tests of the disk-full path.
+    pub fn set_max_pages(&self, pages: u64) -> Result<()> {
+        self.write(|c| {
+            let _: i64 =
+                c.pragma_update_and_check(None, "max_page_count", pages as i64, |r| r.get(0))?;
+            Ok(())
+        })
+    }
+
+    /// Moves the WAL into the database file (done automatically as it grows; useful before
+    /// measuring the file size).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.write(|c| c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);"))
+    }
+
+    fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
+        let conn = lock(&self.readers).pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => open_reader(&self.path)?,
+        };
+        let r = f(&conn).map_err(|e| Error::sqlite(&self.path, e));
+        let mut pool = lock(&self.readers);
+        if pool.len() < MAX_IDLE_READERS {
+            pool.push(conn);
+        }
+        r
+    }
+
+    fn write<R>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<R>) -> Result<R> {
+        let Some(w) = &self.writer else {
+            return Err(Error::ReadOnly {
+                path: self.path.clone(),
+            });
+        };
+        let mut conn = lock(w);
+        f(&mut conn).map_err(|e| Error::sqlite(&self.path, e))
+    }
+}
+
+fn open_reader(path: &Path) -> Result<Connection> {
+    let err = |e| Error::sqlite(path, e);
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(err)?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(err)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+/// The schema version of a claimtrace store (0 for a new, empty file), or why it is not one.
+fn identify(conn: &Connection, path: &Path) -> Result<u32> {
+    let err = |e| Error::sqlite(path, e);
+    let app: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(err)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(err)?;
+    if app == APPLICATION_ID {
+        return Ok(u32::try_from(version).unwrap_or(u32::MAX));
+    }
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(err)?;
+    if app == 0 && version == 0 && tables == 0 {
+        return Ok(0);
+    }
+    Err(Error::NotClaimtrace {
+        path: path.to_path_buf(),
+        why: if app == 0 {
+            format!("it holds {tables} other table(s) or index(es)")
+        } else {
+            format!("application id {app:#x}")
+        },
+    })
+}
+
+fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: r.get(0)?,
+        url: r.get(1)?,
+        outlet: r.get(2)?,
+        title: r.get(3)?,
+        published: r.get(4)?,
+        lang: r.get(5)?,
+        story: r.get::<_, Option<i64>>(6)?.map(|s| s as u64),
+        reprint_of: r.get(7)?,
+        snippet: r.get(8)?,
+    })
+}
+
+fn story_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
+    let nonempty = |s: String| (!s.is_empty()).then_some(s);
+    let list = |s: Option<String>| -> Vec<String> {
+        s.and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default()
+    };
+    Ok(StorySummary {
+        id: r.get::<_, i64>(0)? as u64,
+        articles: r.get::<_, i64>(1)?.max(0) as u64,
+        first: nonempty(r.get(2)?),
+        last: nonempty(r.get(3)?),
+        languages: list(r.get(4)?),
+        title: r.get(5)?,
+        origin: r.get(6)?,
+        top_entities: list(r.get(7)?),
+    })
+}
+
+const STORY_COLS: &str =
+    "s.id, s.articles, s.first_date, s.last_date, s.languages, s.title, s.origin, s.top_entities";
+
+/// A filter date: `YYYY-MM-DD` optionally followed by more (time).
+fn check_date(what: &str, s: &str) -> Result<String> {
+    let t = s.trim();
+    let b = t.as_bytes();
+    let ok = b.len() >= 10
+        && b.len() <= 40
+        && b.iter().take(10).enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !ok {
+        return Err(Error::InvalidQuery(format!(
+            "`{what}` must be a date YYYY-MM-DD, got `{}`",
+            t.chars().take(40).collect::<String>()
+        )));
+    }
+    Ok(t.to_owned())
+}
+
+/// The FTS5 query for user words: each word quoted (so no FTS syntax can fail), all required.
+fn fts_query(q: &str) -> Option<String> {
+    let words: Vec<String> = q
+        .split(|c: char| c.is_whitespace() || c == '"')
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(32)
+        .map(|w| format!("\"{}\"", w.chars().take(100).collect::<String>()))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn page_size(limit: usize) -> usize {
+    if limit == 0 {
+        DEFAULT_PAGE
+    } else {
+        limit.min(MAX_PAGE)
+    }
+}
+
+fn bad_cursor() -> Error {
+    Error::InvalidQuery("invalid `cursor` (use the `next` of the previous page)".into())
+}
+
+/// `n:<seq>:<key>` (keyset) or `o:<offset>` (relevance order).
+enum Cursor {
+    Keyset(i64, String),
+    Offset(usize),
+}
+
+fn parse_cursor(c: &str) -> Result<Cursor> {
+    let mut it = c.splitn(3, ':');
+    match (it.next(), it.next(), it.next()) {
+        (Some("o"), Some(n), None) => n
+            .parse()
+            .ok()
+            .filter(|&n| n <= MAX_SEARCH_OFFSET)
+            .map(Cursor::Offset)
+            .ok_or_else(bad_cursor),
+        (Some("n"), Some(n), Some(k)) if k.len() <= 60 => n
+            .parse()
+            .map(|n| Cursor::Keyset(n, k.to_owned()))
+            .map_err(|_| bad_cursor()),
+        _ => Err(bad_cursor()),
+    }
+}
+
+fn trimmed(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl Store for SqliteStore {
+    fn article(&self, id: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            c.prepare_cached("SELECT json FROM articles WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()
+        })
+    }
+
+    fn article_summary(&self, id: &str) -> Result<Option<ArticleSummary>> {
+        self.read(|c| {
+            c.prepare_cached(&format!(
+                "SELECT {SUMMARY_COLS} FROM articles a WHERE a.id = ?1"
+            ))?
+            .query_row([id], summary)
+            .optional()
+        })
+    }
+
+    fn search(&self, q: &Query) -> Result<Page<ArticleSummary>> {
+        let limit = page_size(q.limit);
+        let fts = q.q.as_deref().and_then(fts_query);
+        let relevance = fts.is_some() && q.sort != Some(Sort::Newest);
+        let mut sql = format!("SELECT {SUMMARY_COLS}");
+        let mut args: Vec<Value> = Vec::new();
+        let mut cond: Vec<String> = Vec::new();
+        if let Some(m) = &fts {
+            sql.push_str(" FROM articles_fts f JOIN articles a ON a.seq = f.rowid");
+            cond.push("articles_fts MATCH ?".into());
+            args.push(Value::Text(m.clone()));
+        } else {
+            sql.push_str(" FROM articles a");
+        }
+        if let Some(l) = trimmed(&q.lang) {
+            cond.push("a.lang = ?".into());
+            args.push(Value::Text(l.to_owned()));
+        }
+        if let Some(o) = trimmed(&q.outlet) {
+            cond.push("a.outlet = ? COLLATE NOCASE".into());
+            args.push(Value::Text(o.to_owned()));
+        }
+        if let Some(f) = trimmed(&q.from) {
+            cond.push("a.pub_key >= ?".into());
+            args.push(Value::Text(check_date("from", f)?));
+        }
+        if let Some(t) = trimmed(&q.to) {
+            cond.push("a.pub_key <= ? AND a.pub_key <> ''".into());
+            args.push(Value::Text(format!("{}Z", check_date("to", t)?)));
+        }
+        if let Some(s) = q.story {
+            cond.push("a.story = ?".into());
+            args.push(Value::Integer(s as i64));
+        }
+        let cursor = q
+            .cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(parse_cursor)
+            .transpose()?;
+        let mut offset = 0usize;
+        match (&cursor, relevance) {
+            (Some(Cursor::Offset(o)), true) => offset = *o,
+            (Some(Cursor::Keyset(seq, key)), false) => {
+                cond.push("(a.pub_key < ? OR (a.pub_key = ? AND a.seq < ?))".into());
+                args.push(Value::Text(key.clone()));
+                args.push(Value::Text(key.clone()));
+                args.push(Value::Integer(*seq));
+            }
+            (None, _) => {}
+            _ => return Err(bad_cursor()),
+        }
+        if !cond.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&cond.join(" AND "));
+        }
+        if relevance {
+            sql.push_str(" ORDER BY f.rank LIMIT ? OFFSET ?");
+        } else {
+            sql.push_str(" ORDER BY a.pub_key DESC, a.seq DESC LIMIT ? OFFSET ?");
+        }
+        args.push(Value::Integer(limit as i64 + 1));
+        args.push(Value::Integer(offset as i64));
+        let rows: Vec<(ArticleSummary, i64, String)> = self.read(|c| {
+            let mut st = c.prepare_cached(&sql.replace(
+                &format!("SELECT {SUMMARY_COLS}"),
+                &format!("SELECT {SUMMARY_COLS}, a.seq, a.pub_key"),
+            ))?;
+            st.query_map(params_from_iter(args.iter()), |r| {
+                Ok((summary(r)?, r.get(9)?, r.get(10)?))
+            })?
+            .collect()
+        })?;
+        let more = rows.len() > limit;
+        let mut items = Vec::with_capacity(limit.min(rows.len()));
+        let mut last = None;
+        for (s, seq, key) in rows.into_iter().take(limit) {
+            items.push(s);
+            last = Some((seq, key));
+        }
+        let next = match (more, relevance, last) {
+            (true, true, _) if offset + limit < MAX_SEARCH_OFFSET => {
+                Some(format!("o:{}", offset + limit))
+            }
+            (true, false, Some((seq, key))) => Some(format!("n:{seq}:{key}")),
+            _ => None,
+        };
+        Ok(Page { items, next })
+    }
+
+    fn stories(&self, q: &StoryQuery) -> Result<Page<StorySummary>> {
+        let limit = page_size(q.limit);
+        let mut sql = format!("SELECT {STORY_COLS} FROM stories s");
+        let mut args: Vec<Value> = Vec::new();
+        let mut cond: Vec<String> = Vec::new();
+        if let Some(l) = trimmed(&q.lang) {
+            if l.contains(['"', '\\']) {
+                return Err(Error::InvalidQuery("invalid `lang`".into()));
+            }
+            cond.push("instr(s.languages, ?) > 0".into());
+            args.push(Value::Text(format!("\"{l}\"")));
+        }
+        if let Some(f) = trimmed(&q.from) {
+            cond.push("s.last_date >= ?".into());
+            args.push(Value::Text(check_date("from", f)?));
+        }
+        if let Some(t) = trimmed(&q.to) {
+            cond.push("s.first_date <= ? AND s.first_date <> ''".into());
+            args.push(Value::Text(format!("{}Z", check_date("to", t)?)));
+        }
+        if let Some(n) = q.min_articles {
+            cond.push("s.articles >= ?".into());
+            args.push(Value::Integer(n.min(i64::MAX as u64) as i64));
+        }
+        if let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
+            let Cursor::Keyset(id, key) = parse_cursor(c)? else {
+                return Err(bad_cursor());
+            };
+            cond.push("(s.last_date < ? OR (s.last_date = ? AND s.id < ?))".into());
+            args.push(Value::Text(key.clone()));
+            args.push(Value::Text(key));
+            args.push(Value::Integer(id));
+        }
+        if !cond.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&cond.join(" AND "));
+        }
+        sql.push_str(" ORDER BY s.last_date DESC, s.id DESC LIMIT ?");
+        args.push(Value::Integer(limit as i64 + 1));
+        let rows: Vec<StorySummary> = self.read(|c| {
+            let mut st = c.prepare_cached(&sql)?;
+            st.query_map(params_from_iter(args.iter()), story_summary)?
+                .collect()
+        })?;
+        let more = rows.len() > limit;
+        let items: Vec<StorySummary> = rows.into_iter().take(limit).collect();
+        let next = match (more, items.last()) {
+            (true, Some(s)) => Some(format!(
+                "n:{}:{}",
+                s.id as i64,
+                s.last.as_deref().unwrap_or("")
+            )),
+            _ => None,
+        };
+        Ok(Page { items, next })
+    }
+
+    fn story(&self, id: u64) -> Result<Option<Story>> {
+        self.read(|c| {
+            let Some(head) = c
+                .prepare_cached(&format!(
+                    "SELECT {STORY_COLS} FROM stories s WHERE s.id = ?1"
+                ))?
+                .query_row([id as i64], story_summary)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {SUMMARY_COLS} FROM articles a WHERE a.story = ?1 \
+                 ORDER BY a.pub_key = '', a.pub_key, a.seq LIMIT ?2"
+            ))?;
+            let mut list: Vec<ArticleSummary> = st
+                .query_map(params![id as i64, MAX_STORY_ARTICLES as i64 + 1], summary)?
+                .collect::<rusqlite::Result<_>>()?;
+            let truncated = list.len() > MAX_STORY_ARTICLES;
+            list.truncate(MAX_STORY_ARTICLES);
+            Ok(Some(Story {
+                summary: head,
+                article_list: list,
+                truncated,
+            }))
+        })
+    }
+
+    fn provenance(&self, story: u64) -> Result<Option<String>> {
+        self.read(|c| {
+            c.prepare_cached("SELECT provenance FROM stories WHERE id = ?1")?
+                .query_row([story as i64], |r| r.get::<_, Option<String>>(0))
+                .optional()
+                .map(Option::flatten)
+        })
+    }
+
+    fn claim_trace(&self, claim_id: &str) -> Result<Option<String>> {
+        let found: Option<(i64, Option<String>)> = self.read(|c| {
+            c.prepare_cached(
+                "SELECT c.story, s.provenance FROM claims c JOIN stories s ON s.id = c.story \
+                 WHERE c.id = ?1",
+            )?
+            .query_row([claim_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+        })?;
+        let Some((story, Some(json))) = found else {
+            return Ok(None);
+        };
+        let Ok(prov) = serde_json::from_str::<serde_json::Value>(&json) else {
+            return Ok(None);
+        };
+        Ok(claim_subgraph(story as u64, &prov, claim_id).map(|v| v.to_string()))
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        let mut s = self.read(|c| {
+            let count = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0));
+            Ok(Stats {
+                articles: count("SELECT count(*) FROM articles")?.max(0) as u64,
+                stories: count("SELECT count(*) FROM stories")?.max(0) as u64,
+                stale_stories: count("SELECT count(*) FROM stories WHERE stale > 0")?.max(0) as u64,
+                claims: count("SELECT count(*) FROM claims")?.max(0) as u64,
+                edges: count("SELECT count(*) FROM edges")?.max(0) as u64,
+                bytes: 0,
+                schema_version: count("PRAGMA user_version")?.max(0) as u32,
+            })
+        })?;
+        s.bytes = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+        Ok(s)
+    }
+
+    fn find_existing(&self, key: &ArticleKey<'_>) -> Result<Option<Existing>> {
+        let hash = key.content_hash as i64;
+        self.read(|c| {
+            let same_or_changed = |id: String, h: i64| {
+                if h == hash {
+                    Existing::Same { id }
+                } else {
+                    Existing::Changed { id }
+                }
+            };
+            if let Some((id, h)) = c
+                .prepare_cached("SELECT id, content_hash FROM articles WHERE id = ?1")?
+                .query_row([key.id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+                })
+                .optional()?
+            {
+                return Ok(Some(same_or_changed(id, h)));
+            }
+            if let Some(url) = key.url
+                && let Some((id, h)) = c
+                    .prepare_cached("SELECT id, content_hash FROM articles WHERE url = ?1")?
+                    .query_row([url], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                    .optional()?
+            {
+                return Ok(Some(same_or_changed(id, h)));
+            }
+            let mut st = c.prepare_cached(
+                "SELECT id, outlet FROM articles WHERE content_hash = ?1 LIMIT 1000",
+            )?;
+            let mut rows = st.query([hash])?;
+            while let Some(r) = rows.next()? {
+                let outlet: Option<String> = r.get(1)?;
+                if same_outlet(outlet.as_deref(), key.outlet) {
+                    return Ok(Some(Existing::Same { id: r.get(0)? }));
+                }
+            }
+            Ok(None)
+        })
+    }
+
+    fn write_batch(&self, articles: &[NewArticle]) -> Result<usize> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut inserted = 0usize;
+            let mut touched: BTreeMap<u64, StoryAgg> = BTreeMap::new();
+            {
+                let mut ins = tx.prepare_cached(
+                    "INSERT INTO articles(id, url, content_hash, outlet, title, published, pub_key, \
+                     lang, story, reprint_of, snippet, json, fingerprint) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+                     ON CONFLICT DO NOTHING",
+                )?;
+                let mut fts =
+                    tx.prepare_cached("INSERT INTO articles_fts(rowid, title, text) VALUES (?1, ?2, ?3)")?;
+                for a in articles {
+                    let snippet: String = a.text.trim().chars().take(SNIPPET_CHARS).collect();
+                    let n = ins.execute(params![
+                        a.id,
+                        a.url,
+                        a.content_hash as i64,
+                        a.outlet,
+                        a.title,
+                        a.published,
+                        crate::published_key(a.published.as_deref()),
+                        a.lang,
+                        a.story.map(|s| s as i64),
+                        a.reprint_of,
+                        snippet,
+                        a.json,
+                        a.fingerprint,
+                    ])?;
+                    if n == 0 {
+                        continue;
+                    }
+                    inserted += 1;
+                    let seq = tx.last_insert_rowid();
+                    fts.execute(params![seq, a.title.as_deref().unwrap_or(""), a.text])?;
+                    if let Some(s) = a.story {
+                        touched.entry(s).or_default().add(a);
+                    }
+                }
+            }
+            {
+                let mut get = tx.prepare_cached(
+                    "SELECT articles, first_date, last_date, languages, title FROM stories WHERE id = ?1",
+                )?;
+                let mut put = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO stories(id, articles, first_date, last_date, languages, \
+                     title, origin, top_entities, provenance, stale) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, \
+                       (SELECT origin FROM stories WHERE id = ?1), \
+                       coalesce((SELECT top_entities FROM stories WHERE id = ?1), '[]'), \
+                       (SELECT provenance FROM stories WHERE id = ?1), 1)",
+                )?;
+                for (id, agg) in touched {
+                    let old = get
+                        .query_row([id as i64], |r| {
+                            Ok(StoryAgg {
+                                articles: r.get::<_, i64>(0)?.max(0) as u64,
+                                first: r.get(1)?,
+                                last: r.get(2)?,
+                                languages: r
+                                    .get::<_, String>(3)
+                                    .ok()
+                                    .and_then(|s| serde_json::from_str(&s).ok())
+                                    .unwrap_or_default(),
+                                title: r.get(4)?,
+                            })
+                        })
+                        .optional()?;
+                    let mut merged = old.unwrap_or_default();
+                    merged.merge(agg);
+                    let langs = serde_json::to_string(&merged.languages).unwrap_or_else(|_| "[]".into());
+                    put.execute(params![
+                        id as i64,
+                        merged.articles as i64,
+                        merged.first,
+                        merged.last,
+                        langs,
+                        merged.title
+                    ])?;
+                }
+            }
+            tx.commit()?;
+            Ok(inserted)
+        })
+    }
+
+    fn stale_stories(&self, limit: usize) -> Result<Vec<u64>> {
+        self.read(|c| {
+            c.prepare_cached("SELECT id FROM stories WHERE stale > 0 ORDER BY id LIMIT ?1")?
+                .query_map([limit.min(i64::MAX as usize) as i64], |r| {
+                    r.get::<_, i64>(0).map(|v| v as u64)
+                })?
+                .collect()
+        })
+    }
+
+    fn story_articles(&self, story: u64) -> Result<Vec<StoredArticle>> {
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT id, json, reprint_of FROM articles WHERE story = ?1 \
+                 ORDER BY pub_key = '', pub_key, seq",
+            )?
+            .query_map([story as i64], |r| {
+                Ok(StoredArticle {
+                    id: r.get(0)?,
+                    json: r.get(1)?,
+                    reprint_of: r.get(2)?,
+                })
+            })?
+            .collect()
+        })
+    }
+
+    fn put_provenance(&self, items: &[StoryProvenance]) -> Result<()> {
+        self.write(|conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            {
+                let mut upd = tx.prepare_cached(
+                    "UPDATE stories SET provenance = ?2, origin = ?3, top_entities = ?4, stale = 0 \
+                     WHERE id = ?1",
+                )?;
+                let mut del_members = tx.prepare_cached(
+                    "DELETE FROM claim_members WHERE claim IN (SELECT id FROM claims WHERE story = ?1)",
+                )?;
+                let mut del_claims = tx.prepare_cached("DELETE FROM claims WHERE story = ?1")?;
+                let mut del_edges = tx.prepare_cached("DELETE FROM edges WHERE story = ?1")?;
+                let mut ins_claim = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO claims(id, story, text, origin) VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                let mut ins_member = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO claim_members(claim, article, attribution) VALUES (?1, ?2, ?3)",
+                )?;
+                let mut ins_edge = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO edges(story, src, dst, kinds) VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                for p in items {
+                    let sid = p.story as i64;
+                    let ents = serde_json::to_string(&p.top_entities).unwrap_or_else(|_| "[]".into());
+                    upd.execute(params![sid, p.json, p.origin, ents])?;
+                    del_members.execute([sid])?;
+                    del_claims.execute([sid])?;
+                    del_edges.execute([sid])?;
+                    for cl in &p.claims {
+                        ins_claim.execute(params![cl.id, sid, cl.text, cl.origin])?;
+                        for (art, att) in &cl.members {
+                            ins_member.execute(params![cl.id, art, *att as i64])?;
+                        }
+                    }
+                    for e in &p.edges {
+                        let kinds = serde_json::to_string(&e.kinds).unwrap_or_else(|_| "[]".into());
+                        ins_edge.execute(params![sid, e.from, e.to, kinds])?;
+                    }
+                }
+            }
+            tx.commit()
+        })
+    }
+
+    fn for_each_fingerprint(&self, f: &mut dyn FnMut(FingerprintRow<'_>)) -> Result<()> {
+        self.read(|c| {
+            let mut st = c.prepare(
+                "SELECT id, story, reprint_of, published, fingerprint FROM articles ORDER BY seq",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let id = r.get_ref(0)?.as_str()?;
+                let story = r.get::<_, Option<i64>>(1)?.map(|s| s as u64);
+                let reprint_of = r.get_ref(2)?.as_str_or_null()?;
+                let published = r.get_ref(3)?.as_str_or_null()?;
+                let fingerprint = r.get_ref(4)?.as_blob()?;
+                f(FingerprintRow {
+                    id,
+                    story,
+                    reprint_of,
+                    published,
+                    fingerprint,
+                });
+            }
+            Ok(())
+        })
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            c.prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()
+        })
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.write(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
+                [key, value],
+            )
+            .map(|_| ())
+        })
+    }
+}
+
+fn same_outlet(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
+        _ => false,
+    }
+}
+
+/// What a batch adds to a story (and, merged, what the story row holds).
+#[derive(Default)]
+struct StoryAgg {
+    articles: u64,
+    first: String,
+    last: String,
+    languages: BTreeSet<String>,
+    title: Option<String>,
+}
+
+impl StoryAgg {
+    fn add(&mut self, a: &NewArticle) {
+        let key = crate::published_key(a.published.as_deref());
+        self.articles += 1;
+        let earliest = self.articles == 1
+            || (!key.is_empty() && (self.first.is_empty() || key < self.first.as_str()));
+        if earliest && (a.title.is_some() || self.title.is_none()) {
+            self.title = a.title.clone();
+        }
+        if !key.is_empty() {
+            if self.first.is_empty() || key < self.first.as_str() {
+                self.first = key.to_owned();
+            }
+            if key > self.last.as_str() {
+                self.last = key.to_owned();
+            }
+        }
+        if let Some(l) = &a.lang {
+            self.languages.insert(l.clone());
+        }
+    }
+
+    fn merge(&mut self, b: StoryAgg) {
+        let b_earlier = self.articles == 0
+            || (!b.first.is_empty() && (self.first.is_empty() || b.first < self.first));
+        if (b_earlier && b.title.is_some()) || self.title.is_none() {
+            self.title = b.title;
+        }
+        self.articles += b.articles;
+        if !b.first.is_empty() && (self.first.is_empty() || b.first < self.first) {
+            self.first = b.first;
+        }
+        if b.last > self.last {
+            self.last = b.last;
+        }
+        self.languages.extend(b.languages);
+    }
+}
+
+/// The part of a provenance graph that carries one claim.
+fn claim_subgraph(
+    story: u64,
+    prov: &serde_json::Value,
+    claim_id: &str,
+) -> Option<serde_json::Value> {
+    use serde_json::{Value, json};
+    let claim = prov
+        .get("claims")?
+        .as_array()?
+        .iter()
+        .find(|c| c.get("id").and_then(Value::as_str) == Some(claim_id))?
+        .clone();
+    let mut keep: BTreeSet<String> = BTreeSet::new();
+    if let Some(o) = claim.get("origin").and_then(Value::as_str) {
+        keep.insert(o.to_owned());
+    }
+    for m in claim
+        .get("members")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(a) = m.get("article").and_then(Value::as_str) {
+            keep.insert(a.to_owned());
+        }
+    }
+    let mut edges = Vec::new();
+    let mut nodes_used: BTreeSet<String> = keep.clone();
+    for e in prov
+        .get("edges")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let from = e.get("from").and_then(Value::as_str).unwrap_or("");
+        let to = e.get("to").and_then(Value::as_str).unwrap_or("");
+        let drift: Vec<Value> = e
+            .get("drift")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|d| d.get("claim").and_then(Value::as_str) == Some(claim_id))
+            .cloned()
+            .collect();
+        if !drift.is_empty() || (keep.contains(from) && keep.contains(to)) {
+            let mut e = e.clone();
+            if let Some(obj) = e.as_object_mut() {
+                obj.insert("drift".into(), Value::Array(drift));
+            }
+            nodes_used.insert(from.to_owned());
+            nodes_used.insert(to.to_owned());
+            edges.push(e);
+        }
+    }
+    let nodes: Vec<Value> = prov
+        .get("nodes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|n| {
+            n.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| nodes_used.contains(id))
+        })
+        .cloned()
+        .collect();
+    Some(json!({
+        "story": story,
+        "claim": claim,
+        "origin": claim.get("origin").cloned().unwrap_or(Value::Null),
+        "nodes": nodes,
+        "edges": edges,
+    }))
+}

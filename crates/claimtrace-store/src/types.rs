@@ -1,0 +1,207 @@
+//! Values passed in and out of a [`crate::Store`].
+
+use serde::{Deserialize, Serialize};
+
+/// Article search and listing. Every field is optional; dates are `YYYY-MM-DD` (or a longer
+/// RFC 3339 prefix) and compare with the article's publication date, both ends included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Query {
+    /// Words to find in the title or text (FTS5). Each word must occur; quotes and operators
+    /// are taken as plain words, so any input is a valid query.
+    pub q: Option<String>,
+    pub lang: Option<String>,
+    /// Exact outlet name, case-insensitive.
+    pub outlet: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub story: Option<u64>,
+    /// The `next` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size: 0 means [`crate::DEFAULT_PAGE`]; capped at [`crate::MAX_PAGE`].
+    pub limit: usize,
+    /// Order: by relevance when `q` is given (default), else newest first.
+    pub sort: Option<Sort>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// FTS5 bm25 rank (only with `q`; falls back to `Newest` without).
+    Relevance,
+    /// Publication date, newest first; undated articles last.
+    Newest,
+}
+
+/// Story listing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StoryQuery {
+    /// Stories with at least one article in this language.
+    pub lang: Option<String>,
+    /// Stories active on or after this date (last article).
+    pub from: Option<String>,
+    /// Stories that started on or before this date (first article).
+    pub to: Option<String>,
+    /// Stories with at least this many articles.
+    pub min_articles: Option<u64>,
+    pub cursor: Option<String>,
+    pub limit: usize,
+}
+
+/// A page of results and the cursor of the next page (`None` on the last page).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+/// What lists show of an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleSummary {
+    pub id: String,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub title: Option<String>,
+    /// Publication date as normalised at ingest (`None` when missing or implausible).
+    pub published: Option<String>,
+    pub lang: Option<String>,
+    pub story: Option<u64>,
+    /// Id of the article this one reprints.
+    pub reprint_of: Option<String>,
+    /// The start of the text (up to 300 characters).
+    pub snippet: String,
+}
+
+/// What `claimtrace stories` prints for a story.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorySummary {
+    pub id: u64,
+    pub articles: u64,
+    pub languages: Vec<String>,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// Title of the story's earliest article.
+    pub title: Option<String>,
+    /// Provenance origin node id (an article id or `ext:<outlet>`), once computed.
+    pub origin: Option<String>,
+    pub top_entities: Vec<String>,
+}
+
+/// A story and its articles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Story {
+    #[serde(flatten)]
+    pub summary: StorySummary,
+    /// In publication order (undated last), at most [`crate::MAX_STORY_ARTICLES`].
+    pub article_list: Vec<ArticleSummary>,
+    /// True when the story has more articles than listed.
+    pub truncated: bool,
+}
+
+/// Counts and sizes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub articles: u64,
+    pub stories: u64,
+    pub stale_stories: u64,
+    pub claims: u64,
+    pub edges: u64,
+    /// Bytes of the database file (without the WAL).
+    pub bytes: u64,
+    pub schema_version: u32,
+}
+
+/// The identity of an incoming article, for deduplication.
+#[derive(Debug, Clone, Copy)]
+pub struct ArticleKey<'a> {
+    pub id: &'a str,
+    /// Normalised URL.
+    pub url: Option<&'a str>,
+    /// [`crate::content_hash`] of the text.
+    pub content_hash: u64,
+    pub outlet: Option<&'a str>,
+}
+
+/// An article that is already stored, and how it matches. Policy (documented in the README):
+/// the first stored version wins, so re-running ingest never changes what was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Existing {
+    /// The same article (same URL and content, same id and content, or the same content in
+    /// the same outlet): skipped silently.
+    Same { id: String },
+    /// The same URL (or id) with different content: an edited version. Skipped and reported;
+    /// the stored version stays.
+    Changed { id: String },
+}
+
+/// One article to store.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewArticle {
+    pub id: String,
+    /// Normalised URL.
+    pub url: Option<String>,
+    pub content_hash: u64,
+    pub outlet: Option<String>,
+    pub title: Option<String>,
+    /// Normalised publication date ([`crate::normalize_published`]).
+    pub published: Option<String>,
+    pub lang: Option<String>,
+    /// The text (indexed for full-text search, not stored twice).
+    pub text: String,
+    /// The claimtrace JSON line with all layers.
+    pub json: String,
+    /// The story crate's fingerprint (postcard).
+    pub fingerprint: Vec<u8>,
+    pub story: Option<u64>,
+    pub reprint_of: Option<String>,
+}
+
+/// A stored article as needed to recompute provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredArticle {
+    pub id: String,
+    pub json: String,
+    pub reprint_of: Option<String>,
+}
+
+/// The result of provenance tracing for one story, in the store's terms.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoryProvenance {
+    pub story: u64,
+    /// The `Provenance` JSON.
+    pub json: String,
+    pub origin: Option<String>,
+    pub top_entities: Vec<String>,
+    pub claims: Vec<ClaimLink>,
+    pub edges: Vec<EdgeLink>,
+}
+
+/// A claim and the attributions that carry it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimLink {
+    pub id: String,
+    pub text: String,
+    pub origin: Option<String>,
+    /// `(article id, attribution index)`.
+    pub members: Vec<(String, u32)>,
+}
+
+/// A provenance edge: `to` re-reports `from`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EdgeLink {
+    pub from: String,
+    pub to: String,
+    /// Evidence kinds (`cites`, `near_copy`, `same_quote`, `same_claim`).
+    pub kinds: Vec<String>,
+}
+
+/// One stored fingerprint, for rebuilding the clustering index.
+#[derive(Debug, Clone, Copy)]
+pub struct FingerprintRow<'a> {
+    pub id: &'a str,
+    pub story: Option<u64>,
+    pub reprint_of: Option<&'a str>,
+    pub published: Option<&'a str>,
+    pub fingerprint: &'a [u8],
+}
