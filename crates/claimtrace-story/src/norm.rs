@@ -1,0 +1,358 @@
+//! Text normalisation shared by fingerprints: folding, words, transliteration skeletons and
+//! the alias / calendar / stop-word tables kept in `data/`.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds one word or phrase: NFKD, combining marks dropped, lower case, Arabic diacritics and
+/// tatweel dropped, hamza/alef forms unified (أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي).
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkd() {
+        match c {
+            '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
+            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+            'ى' => out.push('ي'),
+            'ة' => out.push('ه'),
+            'ؤ' => out.push('و'),
+            'ئ' => out.push('ي'),
+            '’' | 'ʼ' | '`' => out.push('\''),
+            c => {
+                for l in c.to_lowercase() {
+                    out.push(l);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// True for an Arabic-script letter.
+pub fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// A word of a text: its byte range in the original and whether it starts with a capital.
+#[derive(Debug, Clone, Copy)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Splits a text into words: runs of letters, digits and marks, keeping inner `.`, `,` and
+/// non-breaking spaces between digits ("2,000", "6.3", "1 000") and inner apostrophes out.
+pub fn words(text: &str, limit: usize) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut prev_digit = false;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let wordy = c.is_alphanumeric() || is_mark(c);
+        if wordy {
+            if start.is_none() {
+                start = Some(i);
+            }
+            prev_digit = c.is_ascii_digit();
+            continue;
+        }
+        // Digit group separators inside a number.
+        if prev_digit
+            && start.is_some()
+            && matches!(c, '.' | ',' | '\u{00A0}' | '\u{202F}' | '\u{2009}')
+            && it.peek().is_some_and(|(_, n)| n.is_ascii_digit())
+        {
+            continue;
+        }
+        if let Some(s) = start.take() {
+            out.push(Word { start: s, end: i });
+            if out.len() >= limit {
+                return out;
+            }
+        }
+        prev_digit = false;
+    }
+    if let Some(s) = start {
+        out.push(Word {
+            start: s,
+            end: text.len(),
+        });
+    }
+    out
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+}
+
+/// Strips a leading Arabic article or attached preposition + article ("ال", "وال", "بال",
+/// "لل", "فال", "كال") and the Latin "al-", "el-" forms (already split at hyphens).
+pub fn strip_article(w: &str) -> &str {
+    for p in ["وال", "بال", "فال", "كال", "لل", "ال"] {
+        if let Some(r) = w.strip_prefix(p)
+            && r.chars().count() >= 2
+        {
+            return r;
+        }
+    }
+    w
+}
+
+/// Particles that are not part of a name's skeleton ("al", "bin", "abu"…).
+fn particle(w: &str) -> bool {
+    matches!(
+        w,
+        "al" | "el"
+            | "al-"
+            | "bin"
+            | "ben"
+            | "ibn"
+            | "abu"
+            | "abou"
+            | "de"
+            | "del"
+            | "da"
+            | "di"
+            | "du"
+            | "la"
+            | "le"
+            | "von"
+            | "van"
+            | "بن"
+            | "ابن"
+            | "ابو"
+            | "بو"
+    )
+}
+
+/// A consonant skeleton of a folded word, the same for a name in Latin or Arabic script:
+/// Shekau, Chekau and شيكاو → `Skw`→`Sk`; Herat, Hérat and هرات → `hrt`. Vowels and the weak
+/// letters w/y/و/ي/ا are dropped, similar sounds merged, doubled letters collapsed. Returns an
+/// empty string for particles and words with fewer than two consonants.
+pub fn skeleton(folded: &str) -> String {
+    if particle(folded) {
+        return String::new();
+    }
+    let w = strip_article(folded);
+    let w = w
+        .strip_prefix("al-")
+        .or_else(|| w.strip_prefix("el-"))
+        .unwrap_or(w);
+    let chars: Vec<char> = w.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let n = chars.get(i + 1).copied();
+        let n2 = chars.get(i + 2).copied();
+        let (m, skip) = match (c, n, n2) {
+            ('s', Some('c'), Some('h')) => ('S', 3),
+            ('s', Some('h'), _) | ('c', Some('h'), _) => ('S', 2),
+            ('k', Some('h'), _)
+            | ('g', Some('h'), _)
+            | ('t', Some('h'), _)
+            | ('d', Some('h'), _) => (map_latin(c), 2),
+            ('p', Some('h'), _) => ('f', 2),
+            ('d', Some('j'), _) => ('g', 2),
+            ('q', Some('u'), _) => ('k', 2),
+            ('x', _, _) => {
+                out.push('k');
+                ('s', 1)
+            }
+            _ => {
+                if is_arabic(c) {
+                    (map_arabic(c), 1)
+                } else {
+                    (map_latin(c), 1)
+                }
+            }
+        };
+        i += skip;
+        if m == '\0' {
+            continue;
+        }
+        if out.last() != Some(&m) {
+            out.push(m);
+        }
+    }
+    if out.len() < 2 || out.iter().all(|c| c.is_ascii_digit()) {
+        return String::new();
+    }
+    out.into_iter().collect()
+}
+
+fn map_latin(c: char) -> char {
+    match c {
+        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | '\'' | '-' => '\0',
+        'c' | 'q' => 'k',
+        'z' => 's',
+        'j' => 'g',
+        'p' => 'b',
+        'v' => 'f',
+        c if c.is_ascii_alphanumeric() => c,
+        _ => '\0',
+    }
+}
+
+fn map_arabic(c: char) -> char {
+    match c {
+        'ب' => 'b',
+        'ت' | 'ث' | 'ط' => 't',
+        'ج' => 'g',
+        'ح' | 'ه' => 'h',
+        'خ' | 'ق' | 'ك' => 'k',
+        'د' | 'ذ' | 'ض' => 'd',
+        'ر' => 'r',
+        'ز' | 'س' | 'ص' | 'ظ' => 's',
+        'ش' => 'S',
+        'غ' => 'g',
+        'ف' => 'f',
+        'ل' => 'l',
+        'م' => 'm',
+        'ن' => 'n',
+        'پ' => 'b',
+        'چ' => 'S',
+        'ڤ' => 'f',
+        'گ' => 'g',
+        '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10).unwrap_or('\0'),
+        _ => '\0',
+    }
+}
+
+/// The tables in `data/`, parsed once.
+pub struct Tables {
+    /// Folded phrase (words joined by one space) → canonical id.
+    pub aliases: FxHashMap<String, String>,
+    /// Longest alias phrase in words.
+    pub max_alias_words: usize,
+    pub stopwords: FxHashSet<String>,
+    /// Folded word → month 1..=12.
+    pub months: FxHashMap<String, u8>,
+    /// Folded word → ISO weekday 1..=7.
+    pub weekdays: FxHashMap<String, u8>,
+}
+
+static TABLES: OnceLock<Tables> = OnceLock::new();
+
+pub fn tables() -> &'static Tables {
+    TABLES.get_or_init(|| {
+        let mut t = Tables {
+            aliases: FxHashMap::default(),
+            max_alias_words: 1,
+            stopwords: FxHashSet::default(),
+            months: FxHashMap::default(),
+            weekdays: FxHashMap::default(),
+        };
+        for line in include_str!("../data/aliases.tsv").lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let mut f = line.split('\t');
+            let Some(canon) = f.next() else { continue };
+            for v in f.chain(std::iter::once(canon.replace('_', " ").as_str())) {
+                let key = phrase_key(v);
+                if key.is_empty() {
+                    continue;
+                }
+                t.max_alias_words = t.max_alias_words.max(key.split(' ').count());
+                t.aliases.entry(key).or_insert_with(|| canon.to_string());
+            }
+        }
+        for line in include_str!("../data/stopwords.txt").lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            t.stopwords.extend(line.split_whitespace().map(fold));
+        }
+        for line in include_str!("../data/calendar.tsv").lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').collect();
+            let (Some(kind), Some(n), Some(ws)) = (f.first(), f.get(1), f.get(2)) else {
+                continue;
+            };
+            let Ok(n) = n.parse::<u8>() else { continue };
+            let map = if *kind == "month" {
+                &mut t.months
+            } else {
+                &mut t.weekdays
+            };
+            for w in ws.split_whitespace() {
+                map.insert(fold(w), n);
+            }
+        }
+        t
+    })
+}
+
+/// The key of a phrase for alias lookup: folded words joined by one space.
+pub fn phrase_key(s: &str) -> String {
+    let f = fold(s);
+    let ws = words(&f, usize::MAX);
+    let mut out = String::with_capacity(f.len());
+    for w in ws {
+        let Some(t) = f.get(w.start..w.end) else {
+            continue;
+        };
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(t);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sk(s: &str) -> String {
+        skeleton(&fold(s))
+    }
+
+    #[test]
+    fn skeletons_match_across_scripts() {
+        assert_eq!(sk("Shekau"), sk("شيكاو"));
+        assert_eq!(sk("Chekau"), sk("Shekau"));
+        assert_eq!(sk("Herat"), sk("هرات"));
+        assert_eq!(sk("Hérat"), sk("Herat"));
+        assert_eq!(sk("Baghdadi"), sk("البغدادي"));
+        assert_eq!(sk("al-Baghdadi"), sk("Baghdadi"));
+        assert_eq!(sk("Jong"), sk("جونغ"));
+        assert_eq!(sk("Kim"), sk("كيم"));
+        assert_eq!(sk("bin"), "");
+    }
+
+    #[test]
+    fn words_keep_numbers_whole() {
+        let t = "Over 2,000 dead; magnitude 6.3, and 1\u{a0}000 hurt.";
+        let ws: Vec<&str> = words(t, 100).iter().map(|w| &t[w.start..w.end]).collect();
+        assert_eq!(
+            ws,
+            [
+                "Over",
+                "2,000",
+                "dead",
+                "magnitude",
+                "6.3",
+                "and",
+                "1\u{a0}000",
+                "hurt"
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_load() {
+        let t = tables();
+        assert_eq!(t.aliases.get("شيكاو").map(String::as_str), Some("shekau"));
+        assert_eq!(
+            t.aliases.get("kim jong un").map(String::as_str),
+            Some("kim_jong_un")
+        );
+        assert_eq!(t.months.get("octobre"), Some(&10));
+        assert_eq!(t.weekdays.get("sabado"), Some(&6));
+        assert!(t.stopwords.contains("the"));
+    }
+}
