@@ -1,0 +1,499 @@
+//! Per-article analysis shared by the graph, claim matching and drift: dates, own outlet,
+//! cited outlets, text units (sentences + headline) with their comparison features.
+
+use crate::cites::{CitedOutlet, cited_outlets};
+use crate::norm::{Word, number_value, words};
+use crate::outlets::Lexicon;
+use claimtrace_core::Doc;
+use rustc_hash::FxHashSet;
+
+/// One article, analysed.
+#[derive(Debug)]
+pub struct Art<'a> {
+    pub doc: &'a Doc,
+    /// Days since 0000-03-01 of the publication date; `None` when unknown or unparsable.
+    pub day: Option<i64>,
+    /// Outlet keys of the article's own outlet field (site, and wire in parentheses).
+    pub own: Vec<String>,
+    pub cites: Vec<CitedOutlet>,
+    /// Sentences (index 0 is the headline when there is one).
+    pub units: Vec<Unit>,
+    /// Features of the whole article (union of its units').
+    pub feats: FxHashSet<String>,
+    /// Text shingles (5 folded words), for copies and shared quotes.
+    pub shingles: FxHashSet<u64>,
+    pub arabic: bool,
+}
+
+/// A sentence or the headline.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Byte range in the text (`None` for the headline).
+    pub span: Option<(usize, usize)>,
+    pub text: String,
+    pub feats: FxHashSet<String>,
+    /// Numbers written (values), years left out.
+    pub numbers: Vec<(f64, String)>,
+    /// Hedge words found ("believed", "serait").
+    pub hedges: Vec<String>,
+    /// Assertive words found ("confirmed", "confirma").
+    pub firm: Vec<String>,
+    /// Index of the attribution whose content overlaps it most, if any.
+    pub attribution: Option<u32>,
+    /// Capitalised words not sentence-initial (names), folded.
+    pub names: Vec<String>,
+}
+
+/// Parses the date prefix `YYYY-MM-DD` of an ISO 8601 date.
+pub fn day_number(s: &str) -> Option<i64> {
+    let y: i64 = s.get(0..4)?.parse().ok()?;
+    let m: i64 = s.get(5..7)?.parse().ok()?;
+    let d: i64 = s.get(8..10)?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || s.get(4..5)? != "-" {
+        return None;
+    }
+    // Days from civil (H. Hinnant).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146097 + doe)
+}
+
+const STOP: &[&str] = &[
+    "that",
+    "this",
+    "with",
+    "from",
+    "have",
+    "been",
+    "were",
+    "their",
+    "they",
+    "will",
+    "would",
+    "there",
+    "which",
+    "about",
+    "after",
+    "also",
+    "into",
+    "than",
+    "when",
+    "what",
+    "where",
+    "said",
+    "says",
+    "dans",
+    "pour",
+    "avec",
+    "sont",
+    "elle",
+    "mais",
+    "plus",
+    "leur",
+    "cette",
+    "selon",
+    "para",
+    "como",
+    "pero",
+    "esta",
+    "este",
+    "sobre",
+    "segun",
+    "entre",
+    "donde",
+    "desde",
+    "fueron",
+    "esto",
+    "della",
+    "sono",
+    "alla",
+    "delle",
+    "that's",
+    "according",
+    "told",
+    "reported",
+];
+
+const HEDGES: &[&str] = &[
+    // en
+    "believed",
+    "believe",
+    "believes",
+    "may",
+    "might",
+    "possibly",
+    "possible",
+    "reportedly",
+    "allegedly",
+    "alleged",
+    "apparently",
+    "presumably",
+    "likely",
+    "unconfirmed",
+    "unclear",
+    "rumoured",
+    "rumored",
+    "rumours",
+    "rumors",
+    "suspected",
+    "purportedly",
+    "probably",
+    "speculation",
+    "could",
+    "thought", // fr
+    "serait",
+    "seraient",
+    "aurait",
+    "auraient",
+    "pourrait",
+    "pourraient",
+    "possiblement",
+    "presume",
+    "probablement",
+    "vraisemblablement",
+    "apparemment",
+    "rumeur",
+    "rumeurs",
+    "conditionnel",
+    "incertain",
+    "supposee",
+    "suppose", // es
+    "habria",
+    "habrian",
+    "seria",
+    "serian",
+    "podria",
+    "podrian",
+    "presuntamente",
+    "posiblemente",
+    "probablemente",
+    "aparentemente",
+    "supuestamente",
+    "presunto",
+    "presunta",
+    "posible",
+    "rumores",
+    "estaria", // pt / it
+    "teria",
+    "teriam",
+    "provavelmente",
+    "sarebbe",
+    "avrebbe",
+    "forse",
+    "probabilmente",
+    // ar (folded)
+    "ربما",
+    "يعتقد",
+    "يرجح",
+    "مرجح",
+    "المرجح",
+    "محتمل",
+    "المحتمل",
+    "يحتمل",
+    "شايعات",
+    "انباء",
+    "مزاعم",
+    "ترجح",
+    "يبدو",
+];
+
+const FIRM: &[&str] = &[
+    "confirmed",
+    "confirms",
+    "confirm",
+    "confident",
+    "certain",
+    "definitely",
+    "killed",
+    "confirme",
+    "confirment",
+    "confirmee",
+    "certain",
+    "confirmo",
+    "confirmaron",
+    "confirma",
+    "confirman",
+    "confirmado",
+    "confirmada",
+    "aseguran",
+    "asegura",
+    "اكد",
+    "اكدت",
+    "تاكيد",
+    "يؤكد",
+    "تؤكد",
+    "مؤكد",
+    "confermato",
+    "conferma",
+];
+
+fn is_arabic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// Coarse consonant skeleton shared by Latin transcriptions and Arabic spellings of a name
+/// ("Herat" / "هرات" → `hrt`), for cross-script matching.
+pub fn skeleton(w: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = w.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let (k, adv) = match (c, next) {
+            ('s', Some('h')) | ('c', Some('h')) => (Some('s'), 2),
+            ('k', Some('h')) | ('g', Some('h')) => (Some('h'), 2),
+            ('t', Some('h')) | ('d', Some('h')) => (Some('t'), 2),
+            ('p', Some('h')) => (Some('f'), 2),
+            ('b' | 'p', _) => (Some('b'), 1),
+            ('t' | 'd', _) => (Some('t'), 1),
+            ('s' | 'z', _) => (Some('s'), 1),
+            ('c' | 'k' | 'q' | 'g', _) => (Some('k'), 1),
+            ('f' | 'v', _) => (Some('f'), 1),
+            ('j', _) => (Some('j'), 1),
+            ('h', _) => (Some('h'), 1),
+            ('l' | 'm' | 'n' | 'r', _) => (Some(c), 1),
+            ('x', _) => (Some('s'), 1),
+            ('ب' | 'پ', _) => (Some('b'), 1),
+            ('ت' | 'ط' | 'د' | 'ض' | 'ث' | 'ذ' | 'ظ', _) => (Some('t'), 1),
+            ('ج', _) => (Some('j'), 1),
+            ('ح' | 'ه' | 'خ', _) => (Some('h'), 1),
+            ('ر', _) => (Some('r'), 1),
+            ('ز' | 'س' | 'ص' | 'ش', _) => (Some('s'), 1),
+            ('ف' | 'ڤ', _) => (Some('f'), 1),
+            ('ق' | 'ك' | 'غ' | 'گ', _) => (Some('k'), 1),
+            ('ل', _) => (Some('l'), 1),
+            ('م', _) => (Some('m'), 1),
+            ('ن', _) => (Some('n'), 1),
+            _ => (None, 1),
+        };
+        if let Some(k) = k
+            && !out.ends_with(k)
+        {
+            out.push(k);
+        }
+        i += adv;
+    }
+    out
+}
+
+/// Comparison features of a piece of text: 5-letter stems of content words, numbers and,
+/// for names and Arabic words, consonant skeletons.
+pub fn features(text: &str, ws: &[Word]) -> FxHashSet<String> {
+    let mut f = FxHashSet::default();
+    for (i, w) in ws.iter().enumerate() {
+        if let Some(v) = number_value(&w.fold)
+            && w.fold.chars().any(|c| c.is_ascii_digit())
+        {
+            f.insert(format!("#{v}"));
+            continue;
+        }
+        let ar = is_arabic(&w.fold);
+        if ar {
+            let stem = crate::norm::arabic_stems(&w.fold)
+                .last()
+                .unwrap_or(&w.fold)
+                .to_string();
+            if stem.chars().count() >= 3 {
+                let sk = skeleton(&stem);
+                if sk.len() >= 3 {
+                    f.insert(format!("~{sk}"));
+                }
+                f.insert(stem);
+            }
+            continue;
+        }
+        let n = w.fold.chars().count();
+        if n < 4 || STOP.contains(&w.fold.as_str()) {
+            continue;
+        }
+        f.insert(w.fold.chars().take(5).collect());
+        let orig = text.get(w.start..w.end).unwrap_or("");
+        if i > 0 && orig.chars().next().is_some_and(|c| c.is_uppercase()) {
+            let sk = skeleton(&w.fold);
+            if sk.len() >= 3 {
+                f.insert(format!("~{sk}"));
+            }
+        }
+    }
+    f
+}
+
+/// Dice coefficient of two feature sets; cross-script pairs only count skeletons and numbers.
+pub fn similarity(a: &FxHashSet<String>, b: &FxHashSet<String>, cross_script: bool) -> f32 {
+    let keep = |s: &&String| !cross_script || s.starts_with('~') || s.starts_with('#');
+    let na = a.iter().filter(keep).count();
+    let nb = b.iter().filter(keep).count();
+    if na == 0 || nb == 0 {
+        return 0.0;
+    }
+    let (small, big) = if na <= nb { (a, b) } else { (b, a) };
+    let shared = small
+        .iter()
+        .filter(keep)
+        .filter(|x| big.contains(*x))
+        .count();
+    2.0 * shared as f32 / (na + nb) as f32
+}
+
+fn shingles(ws: &[Word]) -> FxHashSet<u64> {
+    let mut out = FxHashSet::default();
+    for win in ws.windows(5) {
+        let mut h: u64 = 0xcbf29ce484222325;
+        for w in win {
+            for b in w.fold.bytes() {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x100000001b3);
+            }
+            h ^= 0xff;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        out.insert(h);
+    }
+    out
+}
+
+fn unit(doc: &Doc, span: Option<(usize, usize)>, text: &str) -> Unit {
+    let ws = words(text);
+    let feats = features(text, &ws);
+    let mut numbers = Vec::new();
+    let mut hedges = Vec::new();
+    let mut firm = Vec::new();
+    let mut names = Vec::new();
+    for (i, w) in ws.iter().enumerate() {
+        let f = w.fold.as_str();
+        if let Some(v) = number_value(f) {
+            let year = (1900.0..=2100.0).contains(&v) && !f.contains([',', '.']);
+            if !year && f.chars().any(|c| c.is_ascii_digit()) {
+                numbers.push((v, text.get(w.start..w.end).unwrap_or("").to_string()));
+            }
+        }
+        if HEDGES.contains(&f) {
+            hedges.push(f.to_string());
+        }
+        if FIRM.contains(&f) {
+            firm.push(f.to_string());
+        }
+        let orig = text.get(w.start..w.end).unwrap_or("");
+        if i > 0
+            && orig.chars().count() >= 3
+            && orig.chars().next().is_some_and(|c| c.is_uppercase())
+            && !w.upper
+        {
+            names.push(w.fold.clone());
+        }
+    }
+    let attribution = span.and_then(|(s, e)| {
+        let mut best: Option<(usize, u32)> = None;
+        for (i, a) in doc.attributions.iter().enumerate() {
+            let (cs, ce) = (a.content.start as usize, a.content.end as usize);
+            let ov = e.min(ce).saturating_sub(s.max(cs));
+            if ov > 0 && best.is_none_or(|(b, _)| ov > b) {
+                best = Some((ov, i as u32));
+            }
+        }
+        best.map(|(_, i)| i)
+    });
+    Unit {
+        span,
+        text: text.to_string(),
+        feats,
+        numbers,
+        hedges,
+        firm,
+        attribution,
+        names,
+    }
+}
+
+/// Sentence ranges: the document's own, else a split on sentence punctuation and newlines.
+fn sentence_ranges(doc: &Doc) -> Vec<(usize, usize)> {
+    if !doc.sentences.is_empty() {
+        return doc
+            .sentences
+            .iter()
+            .map(|s| (s.span.start as usize, s.span.end as usize))
+            .filter(|(s, e)| s < e && doc.text.get(*s..*e).is_some())
+            .collect();
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in doc.text.char_indices() {
+        if matches!(c, '.' | '!' | '?' | '\n' | '؟' | '。') {
+            let end = i + c.len_utf8();
+            if doc
+                .text
+                .get(start..end)
+                .is_some_and(|t| !t.trim().is_empty())
+            {
+                out.push((start, end));
+            }
+            start = end;
+        }
+    }
+    if start < doc.text.len() && !doc.text[start..].trim().is_empty() {
+        out.push((start, doc.text.len()));
+    }
+    out
+}
+
+/// Analyses one article.
+pub fn analyse<'a>(doc: &'a Doc, lex: &Lexicon) -> Art<'a> {
+    let day = doc.published.as_deref().and_then(day_number);
+    let own = doc
+        .outlet
+        .as_deref()
+        .map(|o| lex.keys_of_outlet_field(o))
+        .unwrap_or_default();
+    let cites = cited_outlets(doc, lex);
+    let mut units = Vec::new();
+    if let Some(t) = doc.title.as_deref() {
+        let t = t.trim_matches(|c| c == '[' || c == ']' || c == ' ');
+        if !t.is_empty() {
+            units.push(unit(doc, None, t));
+        }
+    }
+    for (s, e) in sentence_ranges(doc) {
+        let t = doc.text.get(s..e).unwrap_or("");
+        units.push(unit(doc, Some((s, e)), t));
+    }
+    let mut feats = FxHashSet::default();
+    for u in &units {
+        feats.extend(u.feats.iter().cloned());
+    }
+    let ws = words(&doc.text);
+    Art {
+        doc,
+        day,
+        own,
+        cites,
+        units,
+        feats,
+        shingles: shingles(&ws),
+        arabic: is_arabic(doc.text.get(..doc.text.len().min(400)).unwrap_or("")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_and_skeletons() {
+        assert_eq!(
+            day_number("2020-01-10")
+                .zip(day_number("2019-12-31"))
+                .map(|(a, b)| a - b),
+            Some(10)
+        );
+        assert_eq!(day_number("garbage"), None);
+        assert_eq!(day_number("2020-13-01"), None);
+        assert_eq!(skeleton("herat"), skeleton("هرات"));
+        assert_eq!(skeleton("laden"), skeleton("لادن"));
+        assert_eq!(skeleton("abubakar"), skeleton("ابوبكر"));
+    }
+}

@@ -1,0 +1,160 @@
+//! Wording drift along an edge "b re-reports a".
+//!
+//! Every sentence of `a` that carries an attribution or a hedge is paired with the sentence
+//! (or headline) of `b` that resembles it most; the pair is then compared: hedges dropped or
+//! added, certainty words added, the source dropped (b states it without attribution) or
+//! swapped (another kind of source), numbers changed, names changed (same language only),
+//! quotations altered.
+
+use crate::analyse::{Art, Unit, similarity};
+use crate::model::{Drift, DriftKind};
+use crate::norm::fold_words;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Minimum similarity for two sentences to be the same claim (same script / across scripts).
+pub const PAIR_SAME: f32 = 0.38;
+pub const PAIR_CROSS: f32 = 0.30;
+/// At most this many drift items per edge.
+pub const MAX_PER_EDGE: usize = 16;
+
+fn clip(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() <= 240 {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(240).collect();
+    out.push('…');
+    out
+}
+
+fn source_kind<'d>(art: &'d Art<'_>, u: &Unit) -> Option<(&'d str, String)> {
+    let at = art.doc.attributions.get(u.attribution? as usize)?;
+    let text = at.source.map(|s| art.doc.span_text(s)).unwrap_or("");
+    Some((at.source_type.as_str(), text.to_string()))
+}
+
+fn certainty<'d>(art: &'d Art<'_>, u: &Unit) -> Option<&'d str> {
+    let at = art.doc.attributions.get(u.attribution? as usize)?;
+    Some(at.certainty.as_str())
+}
+
+/// Drift between `a` (earlier) and `b` (re-reporter); `claims` maps (article index,
+/// attribution) to a claim id, `ai`/`bi` are the articles' indices.
+pub fn between(
+    a: &Art<'_>,
+    b: &Art<'_>,
+    ai: usize,
+    bi: usize,
+    claims: &FxHashMap<(usize, u32), String>,
+) -> Vec<Drift> {
+    let cross = a.arabic != b.arabic;
+    let same_lang = a.doc.lang.is_some() && a.doc.lang == b.doc.lang;
+    let claim_id = |art: usize, attr: Option<u32>| -> String {
+        attr.and_then(|x| claims.get(&(art, x)))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut out: Vec<Drift> = Vec::new();
+    let mut seen: FxHashSet<(DriftKind, usize)> = FxHashSet::default();
+    for (ui, ua) in a.units.iter().enumerate() {
+        let interesting = ua.attribution.is_some() || !ua.hedges.is_empty();
+        if !interesting || ua.feats.len() < 3 {
+            continue;
+        }
+        let th = if cross { PAIR_CROSS } else { PAIR_SAME };
+        let best = b
+            .units
+            .iter()
+            .map(|ub| (similarity(&ua.feats, &ub.feats, cross), ub))
+            .filter(|(s, _)| *s >= th)
+            .max_by(|x, y| x.0.total_cmp(&y.0));
+        let Some((_, ub)) = best else { continue };
+        let claim = {
+            let c = claim_id(bi, ub.attribution);
+            if c.is_empty() {
+                claim_id(ai, ua.attribution)
+            } else {
+                c
+            }
+        };
+        let mut push = |kind: DriftKind, before: &str, after: &str| {
+            if seen.insert((kind, ui)) && out.len() < MAX_PER_EDGE {
+                out.push(Drift {
+                    kind,
+                    claim: claim.clone(),
+                    before: clip(before),
+                    after: clip(after),
+                });
+            }
+        };
+        // Hedges.
+        if !ua.hedges.is_empty() && ub.hedges.is_empty() {
+            push(DriftKind::HedgeDropped, &ua.text, &ub.text);
+        } else if ua.hedges.is_empty() && !ub.hedges.is_empty() {
+            push(DriftKind::HedgeAdded, &ua.text, &ub.text);
+        }
+        // Certainty.
+        let (ca, cb) = (certainty(a, ua), certainty(b, ub));
+        let firm_added = ub.firm.iter().any(|w| !ua.firm.contains(w)) && ua.firm.is_empty();
+        if (ca.is_some() && cb.is_some() && ca != cb) || (firm_added && !ua.hedges.is_empty()) {
+            push(DriftKind::CertaintyChanged, &ua.text, &ub.text);
+        }
+        // Source.
+        match (source_kind(a, ua), source_kind(b, ub)) {
+            (Some((ka, _)), None) if ka != "self" && ka != "unnamed" => {
+                push(DriftKind::SourceDropped, &ua.text, &ub.text);
+            }
+            (Some((ka, ta)), Some((kb, tb))) if ka != "self" && kb != "self" => {
+                let wa: FxHashSet<String> = fold_words(&ta).into_iter().collect();
+                let wb: FxHashSet<String> = fold_words(&tb).into_iter().collect();
+                let disjoint = !cross && !wa.is_empty() && wa.is_disjoint(&wb);
+                let pronoun =
+                    ta.split_whitespace().count() <= 1 || tb.split_whitespace().count() <= 1;
+                if (ka != kb && kb != "unnamed" && ka != "unnamed") || (disjoint && !pronoun) {
+                    push(DriftKind::SourceSwapped, &ua.text, &ub.text);
+                }
+            }
+            _ => {}
+        }
+        // Numbers.
+        if !ua.numbers.is_empty() && !ub.numbers.is_empty() {
+            let va: Vec<f64> = ua.numbers.iter().map(|n| n.0).collect();
+            let vb: Vec<f64> = ub.numbers.iter().map(|n| n.0).collect();
+            let new_b = vb.iter().any(|x| !va.contains(x));
+            let gone_a = va.iter().any(|x| !vb.contains(x));
+            if new_b && gone_a {
+                push(DriftKind::NumberChanged, &ua.text, &ub.text);
+            }
+        }
+        // Names (same language: across languages names are spelled differently).
+        if same_lang && !ua.names.is_empty() && !ub.names.is_empty() {
+            let na: FxHashSet<&String> = ua.names.iter().collect();
+            let nb: FxHashSet<&String> = ub.names.iter().collect();
+            let shared = na.intersection(&nb).count();
+            if shared >= 1 && na.difference(&nb).count() >= 1 && nb.difference(&na).count() >= 1 {
+                push(DriftKind::EntityChanged, &ua.text, &ub.text);
+            }
+        }
+        // Quotations.
+        if same_lang {
+            for qa in crate::graph::quotations(&ua.text) {
+                let wa = fold_words(ua.text.get(qa.0..qa.1).unwrap_or(""));
+                if wa.len() < 4 {
+                    continue;
+                }
+                for qb in crate::graph::quotations(&ub.text) {
+                    let wb = fold_words(ub.text.get(qb.0..qb.1).unwrap_or(""));
+                    if wb.len() < 3 || wa == wb {
+                        continue;
+                    }
+                    let sa: FxHashSet<&String> = wa.iter().collect();
+                    let shared = wb.iter().filter(|w| sa.contains(w)).count();
+                    if shared * 2 >= wa.len().min(wb.len()) {
+                        push(DriftKind::QuoteAltered, &ua.text, &ub.text);
+                    }
+                }
+            }
+        }
+    }
+    out
+}

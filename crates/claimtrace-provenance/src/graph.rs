@@ -1,0 +1,473 @@
+//! The provenance graph of a story: nodes, evidence edges, claims and the origin.
+
+use crate::analyse::{Art, analyse, similarity};
+use crate::claims;
+use crate::drift;
+use crate::model::*;
+use crate::norm::fold_words;
+use crate::outlets::Lexicon;
+use claimtrace_core::{CharMap, Doc};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Share of a later article's 5-word shingles found in an earlier one that makes it a copy.
+pub const COPY_CONTAINMENT: f32 = 0.6;
+/// Minimum words of a quotation shared verbatim to count as the same quote.
+pub const QUOTE_WORDS: usize = 5;
+
+/// Builds the provenance of one story.
+pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provenance {
+    let lex = Lexicon::bundled();
+    let arts: Vec<Art<'_>> = docs.iter().map(|d| analyse(d, lex)).collect();
+    // Time order: dated first (by day), undated after; within a day, articles crediting
+    // fewer other outlets first (re-reporters credit), then by id for determinism.
+    let credits = |a: &Art<'_>| a.cites.iter().filter(|c| !a.own.contains(&c.key)).count();
+    let mut order: Vec<usize> = (0..arts.len()).collect();
+    order.sort_by(|&a, &b| {
+        let ka = (
+            arts[a].day.unwrap_or(i64::MAX),
+            credits(&arts[a]),
+            &arts[a].doc.id,
+        );
+        let kb = (
+            arts[b].day.unwrap_or(i64::MAX),
+            credits(&arts[b]),
+            &arts[b].doc.id,
+        );
+        ka.cmp(&kb)
+    });
+    let mut rank = vec![0usize; arts.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
+    let by_id: FxHashMap<&str, usize> = arts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.doc.id.as_str(), i))
+        .collect();
+    let maps: Vec<CharMap> = arts.iter().map(|a| CharMap::new(&a.doc.text)).collect();
+
+    let mut g = Builder::default();
+    for &i in &order {
+        let d = arts[i].doc;
+        g.node(Node {
+            id: d.id.clone(),
+            kind: NodeKind::Article,
+            outlet: d.outlet.clone(),
+            title: d.title.clone(),
+            url: d.url.clone(),
+            published: d.published.clone(),
+            lang: d.lang.clone(),
+        });
+    }
+    // "a is not later than b" (unknown dates compare as equal).
+    let not_later = |a: usize, b: usize| match (arts[a].day, arts[b].day) {
+        (Some(x), Some(y)) => x <= y,
+        _ => true,
+    };
+    let ev = |kind: EvidenceKind, art: usize, s: usize, e: usize, text: &str| Evidence {
+        kind,
+        text: text.to_string(),
+        article: arts[art].doc.id.clone(),
+        start: maps[art].char_of(s),
+        end: maps[art].char_of(e),
+    };
+
+    // 1. Reprints (given), then near copies found here.
+    let mut copied: FxHashSet<usize> = FxHashSet::default();
+    for (copy, orig) in reprints {
+        if let (Some(&c), Some(&o)) = (by_id.get(copy.as_str()), by_id.get(orig.as_str()))
+            && c != o
+        {
+            let len = arts[c].doc.text.len();
+            let e = ev(EvidenceKind::NearCopy, c, 0, len, "reprint");
+            g.edge(&arts[o].doc.id, &arts[c].doc.id, e);
+            copied.insert(c);
+        }
+    }
+    for (r, &b) in order.iter().enumerate() {
+        if copied.contains(&b) || arts[b].shingles.len() < 8 {
+            continue;
+        }
+        let mut best: Option<(f32, usize)> = None;
+        for &a in &order[..r] {
+            let sa = &arts[a].shingles;
+            let sb = &arts[b].shingles;
+            let shared = sb.iter().filter(|h| sa.contains(h)).count();
+            let c = shared as f32 / sb.len().min(sa.len()).max(1) as f32;
+            if c >= COPY_CONTAINMENT && best.is_none_or(|(x, _)| c > x) {
+                best = Some((c, a));
+            }
+        }
+        if let Some((c, a)) = best {
+            let len = arts[b].doc.text.len();
+            let t = format!("{:.0}% of the text shared", c * 100.0);
+            g.edge(
+                &arts[a].doc.id,
+                &arts[b].doc.id,
+                ev(EvidenceKind::NearCopy, b, 0, len, &t),
+            );
+            copied.insert(b);
+        }
+    }
+
+    // 2. Cited outlets.
+    let owner = |key: &str, citer: usize| -> Option<usize> {
+        order
+            .iter()
+            .copied()
+            .filter(|&a| a != citer && arts[a].own.iter().any(|k| k == key))
+            .find(|&a| not_later(a, citer))
+    };
+    let node_of = |g: &mut Builder, key: &str, citer: usize| -> String {
+        match owner(key, citer) {
+            Some(a) => arts[a].doc.id.clone(),
+            None => g.external(key, lex),
+        }
+    };
+    for &b in &order {
+        for c in &arts[b].cites {
+            if arts[b].own.contains(&c.key) {
+                continue;
+            }
+            let text = arts[b]
+                .doc
+                .text
+                .get(c.credit_start..c.credit_end)
+                .unwrap_or("");
+            let from = node_of(&mut g, &c.key, b);
+            g.edge(
+                &from,
+                &arts[b].doc.id,
+                ev(EvidenceKind::Cites, b, c.credit_start, c.credit_end, text),
+            );
+            if let Some(v) = &c.via
+                && !arts[b].own.contains(v)
+            {
+                let up = node_of(&mut g, v, b);
+                if up != from {
+                    g.edge(&up, &from, ev(EvidenceKind::Cites, b, c.start, c.end, text));
+                }
+            }
+        }
+    }
+
+    // 3. Same quotes: a quotation of b found word for word in an earlier a.
+    let folded: Vec<String> = arts
+        .iter()
+        .map(|a| format!(" {} ", fold_words(&a.doc.text).join(" ")))
+        .collect();
+    for (r, &b) in order.iter().enumerate() {
+        for (qs, qe) in quotations(&arts[b].doc.text) {
+            let q = arts[b].doc.text.get(qs..qe).unwrap_or("");
+            let qw = fold_words(q);
+            if qw.len() < QUOTE_WORDS {
+                continue;
+            }
+            let needle = format!(" {} ", qw.join(" "));
+            let src = order[..r]
+                .iter()
+                .copied()
+                .find(|&a| folded[a].contains(&needle));
+            if let Some(a) = src {
+                g.edge(
+                    &arts[a].doc.id,
+                    &arts[b].doc.id,
+                    ev(EvidenceKind::SameQuote, b, qs, qe, q),
+                );
+            }
+        }
+    }
+
+    // 4. Claims.
+    let reps = claims::reps(&arts, &order);
+    let groups = claims::group(&reps);
+    let mut claim_out = Vec::new();
+    // (article, claim index) → member rep indices.
+    let mut art_claims: FxHashMap<usize, Vec<(usize, usize)>> = FxHashMap::default();
+    for (ci, grp) in groups.iter().enumerate() {
+        let first = grp.members.first().and_then(|&m| reps.get(m));
+        let Some(first) = first else { continue };
+        let fa = &arts[first.art];
+        let text = fa
+            .doc
+            .attributions
+            .get(first.attr as usize)
+            .map(|a| fa.doc.span_text(a.content).trim().to_string())
+            .unwrap_or_default();
+        let origin = claim_origin(&arts, first.art, first.attr, lex, &mut g, &owner);
+        claim_out.push(Claim {
+            id: format!("{story}:{}", ci + 1),
+            text,
+            origin: Some(origin),
+            members: grp
+                .members
+                .iter()
+                .filter_map(|&m| reps.get(m))
+                .map(|r| ClaimMember {
+                    article: arts[r.art].doc.id.clone(),
+                    attribution: r.attr,
+                })
+                .collect(),
+        });
+        for &m in &grp.members {
+            if let Some(r) = reps.get(m) {
+                art_claims.entry(r.art).or_default().push((ci, m));
+            }
+        }
+    }
+
+    // 5. Same claim: an article nothing else links gets an edge from the earlier article it
+    // shares most claims with (else the most similar earlier one).
+    for (r, &b) in order.iter().enumerate() {
+        if r == 0 || g.has_incoming(&arts[b].doc.id) {
+            continue;
+        }
+        let mine: Vec<(usize, usize)> = art_claims.get(&b).cloned().unwrap_or_default();
+        let mut best: Option<(usize, f32, usize, Option<usize>)> = None;
+        for &a in &order[..r] {
+            let theirs = art_claims.get(&a);
+            let shared: Vec<usize> = mine
+                .iter()
+                .filter(|(c, _)| theirs.is_some_and(|t| t.iter().any(|(x, _)| x == c)))
+                .map(|&(_, m)| m)
+                .collect();
+            let cross = arts[a].arabic != arts[b].arabic;
+            let sim = similarity(&arts[a].feats, &arts[b].feats, cross);
+            let key = (shared.len(), sim);
+            if best.is_none_or(|(n, s, _, _)| key.0 > n || (key.0 == n && key.1 > s)) {
+                best = Some((shared.len(), sim, a, shared.first().copied()));
+            }
+        }
+        if let Some((n, sim, a, m)) = best
+            && (n > 0 || sim >= 0.2)
+        {
+            let e = match m.and_then(|m| reps.get(m)) {
+                Some(rep) => {
+                    let at = arts[b].doc.attributions.get(rep.attr as usize);
+                    let sp = at.map(|x| x.content).unwrap_or_default();
+                    let t = arts[b].doc.span_text(sp);
+                    ev(
+                        EvidenceKind::SameClaim,
+                        b,
+                        sp.start as usize,
+                        sp.end as usize,
+                        t,
+                    )
+                }
+                None => {
+                    let t = format!("similar wording ({:.2})", sim);
+                    ev(EvidenceKind::SameClaim, b, 0, 0, &t)
+                }
+            };
+            g.edge(&arts[a].doc.id, &arts[b].doc.id, e);
+        }
+    }
+
+    // 6. Drift along article → article edges.
+    let mut claim_of: FxHashMap<(usize, u32), String> = FxHashMap::default();
+    for (ci, gr) in groups.iter().enumerate() {
+        for &m in &gr.members {
+            if let (Some(r), Some(c)) = (reps.get(m), claim_out.get(ci)) {
+                claim_of.insert((r.art, r.attr), c.id.clone());
+            }
+        }
+    }
+    for e in g.edges.iter_mut() {
+        let (Some(&a), Some(&b)) = (by_id.get(e.from.as_str()), by_id.get(e.to.as_str())) else {
+            continue;
+        };
+        e.drift = drift::between(&arts[a], &arts[b], a, b, &claim_of);
+    }
+
+    let origin = g.origin(&rank, &by_id);
+    Provenance {
+        story,
+        origin,
+        nodes: g.nodes,
+        edges: g.edges,
+        claims: claim_out,
+    }
+}
+
+/// The node a claim first comes from: the outlet its earliest attribution credits (source
+/// or channel), else that attribution's article.
+fn claim_origin(
+    arts: &[Art<'_>],
+    art: usize,
+    attr: u32,
+    lex: &Lexicon,
+    g: &mut Builder,
+    owner: &dyn Fn(&str, usize) -> Option<usize>,
+) -> String {
+    let a = &arts[art];
+    let Some(at) = a.doc.attributions.get(attr as usize) else {
+        return a.doc.id.clone();
+    };
+    let mut named = Vec::new();
+    if let Some(s) = at.source {
+        named.extend(lex.find(a.doc.span_text(s)));
+    }
+    if let Some(c) = at.channel.as_deref() {
+        named.extend(lex.find(c));
+    }
+    for m in named {
+        let key = lex.key(m.outlet);
+        if a.own.iter().any(|k| k == key) {
+            continue;
+        }
+        return match owner(key, art) {
+            Some(o) => arts[o].doc.id.clone(),
+            None => g.external(key, lex),
+        };
+    }
+    a.doc.id.clone()
+}
+
+/// Byte ranges of quotations (inside “”, «», "" or „“).
+pub fn quotations(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<(char, usize)> = None;
+    for (i, c) in text.char_indices() {
+        match open {
+            None => {
+                let close = match c {
+                    '“' => '”',
+                    '«' => '»',
+                    '"' => '"',
+                    '„' => '“',
+                    _ => continue,
+                };
+                open = Some((close, i + c.len_utf8()));
+            }
+            Some((close, s)) => {
+                if c == close {
+                    out.push((s, i));
+                    open = None;
+                } else if c == '\n' {
+                    open = None;
+                }
+            }
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Builder {
+    nodes: Vec<Node>,
+    node_ix: FxHashMap<String, usize>,
+    edges: Vec<Edge>,
+    edge_ix: FxHashMap<(String, String), usize>,
+}
+
+impl Builder {
+    fn node(&mut self, n: Node) {
+        if !self.node_ix.contains_key(&n.id) {
+            self.node_ix.insert(n.id.clone(), self.nodes.len());
+            self.nodes.push(n);
+        }
+    }
+
+    fn external(&mut self, key: &str, lex: &Lexicon) -> String {
+        let id = format!("ext:{key}");
+        if !self.node_ix.contains_key(&id) {
+            let name = lex.by_key(key).map(|o| o.name.clone());
+            self.node(Node {
+                id: id.clone(),
+                kind: NodeKind::External,
+                outlet: name.or_else(|| Some(key.to_string())),
+                title: None,
+                url: None,
+                published: None,
+                lang: None,
+            });
+        }
+        id
+    }
+
+    fn edge(&mut self, from: &str, to: &str, ev: Evidence) {
+        if from == to {
+            return;
+        }
+        let k = (from.to_string(), to.to_string());
+        let i = match self.edge_ix.get(&k) {
+            Some(&i) => i,
+            None => {
+                self.edges.push(Edge {
+                    from: k.0.clone(),
+                    to: k.1.clone(),
+                    evidence: Vec::new(),
+                    drift: Vec::new(),
+                });
+                self.edge_ix.insert(k, self.edges.len() - 1);
+                self.edges.len() - 1
+            }
+        };
+        if let Some(e) = self.edges.get_mut(i)
+            && !e
+                .evidence
+                .iter()
+                .any(|x| x.kind == ev.kind && x.text == ev.text)
+            && e.evidence.len() < 16
+        {
+            e.evidence.push(ev);
+        }
+    }
+
+    fn has_incoming(&self, id: &str) -> bool {
+        self.edges.iter().any(|e| e.to == id)
+    }
+
+    /// The root (no incoming edge, or earliest in a cycle) that the most nodes lead back to;
+    /// ties go to the earliest article, then to external nodes.
+    fn origin(&self, rank: &[usize], by_id: &FxHashMap<&str, usize>) -> Option<String> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        let mut incoming: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+        for e in &self.edges {
+            incoming
+                .entry(e.to.as_str())
+                .or_default()
+                .push(e.from.as_str());
+        }
+        let mut reach: FxHashMap<&str, usize> = FxHashMap::default();
+        for n in &self.nodes {
+            // Walk back to the ancestors without parents (cycle-safe).
+            let mut seen: FxHashSet<&str> = FxHashSet::default();
+            let mut stack = vec![n.id.as_str()];
+            let mut roots: Vec<&str> = Vec::new();
+            while let Some(x) = stack.pop() {
+                if !seen.insert(x) {
+                    continue;
+                }
+                match incoming.get(x) {
+                    Some(ps) if !ps.is_empty() => stack.extend(ps.iter().copied()),
+                    _ => roots.push(x),
+                }
+            }
+            if roots.is_empty() {
+                // Only a cycle: its earliest article counts as the root.
+                if let Some(r) = seen
+                    .iter()
+                    .copied()
+                    .min_by_key(|x| by_id.get(x).map(|&i| rank[i]).unwrap_or(usize::MAX))
+                {
+                    roots.push(r);
+                }
+            }
+            for r in roots {
+                *reach.entry(r).or_default() += 1;
+            }
+        }
+        let key = |id: &str| {
+            let r = by_id.get(id).map(|&i| rank[i]).unwrap_or(usize::MAX);
+            (std::cmp::Reverse(reach.get(id).copied().unwrap_or(0)), r)
+        };
+        reach
+            .keys()
+            .copied()
+            .min_by(|a, b| key(a).cmp(&key(b)).then(a.cmp(b)))
+            .map(str::to_string)
+    }
+}
