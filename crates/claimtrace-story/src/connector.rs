@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use xxhash_rust::xxh3::xxh3_64;
 
-const BANDS: usize = 16;
-const ROWS: usize = MINHASH_LEN / BANDS;
+/// LSH: the first `BANDS * ROWS` MinHash values, in bands of `ROWS`.
+const BANDS: usize = 32;
+const ROWS: usize = 2;
+/// At most this many articles per LSH bucket (the most recent).
+const BUCKET_CAP: usize = 32;
 
 /// Tuning of a [`Connector`]. The defaults were set on the tuning half of the dev-stories
 /// corpus (see docs/benchmarks/story.md).
@@ -18,7 +21,7 @@ pub struct Config {
     /// Estimated Jaccard similarity from which a later article reprints an earlier one.
     pub reprint_jaccard: f32,
     /// Or: share of the smaller body found in the larger one (a cut or extended copy), with
-    /// at least `near_dup_jaccard / 2` Jaccard.
+    /// at least `near_dup_jaccard / 3` Jaccard.
     pub reprint_containment: f32,
     /// Bodies with fewer shingles than this are never called reprints (too short to tell).
     pub reprint_min_shingles: u32,
@@ -28,12 +31,17 @@ pub struct Config {
     pub event_window_days: i32,
     /// Minimum share of the article's key weight found in a story to join it.
     pub min_score: f32,
+    /// The same for an article with no date (no time window protects it).
+    pub min_score_undated: f32,
     /// Minimum number of distinct shared keys to join a story.
     pub min_shared_keys: u32,
     /// Articles stay in the near-duplicate index this many days (of publication).
     pub near_dup_days: i32,
-    /// Stories not updated for this many days (behind the newest day seen) leave the index.
+    /// Stories not updated for this many days (behind the newest day seen) leave the index,
+    /// once more than `retention_after_stories` stories are in memory (below that, undated
+    /// articles can still join old stories).
     pub retention_days: i32,
+    pub retention_after_stories: usize,
     /// At most this many stories are kept in memory; the least recently updated go first.
     pub max_active_stories: usize,
     /// At most this many stories are remembered per key (the most recent).
@@ -45,15 +53,17 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            near_dup_jaccard: 0.5,
-            reprint_jaccard: 0.7,
-            reprint_containment: 0.9,
+            near_dup_jaccard: 0.3,
+            reprint_jaccard: 0.6,
+            reprint_containment: 0.7,
             reprint_min_shingles: 20,
             event_window_days: 2,
             min_score: 0.3,
+            min_score_undated: 0.3,
             min_shared_keys: 2,
             near_dup_days: 30,
             retention_days: 60,
+            retention_after_stories: 10_000,
             max_active_stories: 200_000,
             max_postings: 48,
             max_story_keys: 400,
@@ -78,7 +88,11 @@ pub struct Assignment {
 struct Article {
     id: String,
     day: Option<i32>,
-    minhash: Box<[u32]>,
+    minhash: Box<[u16]>,
+    /// Insertion number (slots are reused once articles expire).
+    seq: u64,
+    /// (slot, seq) of the article this one reprints.
+    reprint_of: Option<(u32, u64)>,
     shingles: u32,
     story: u64,
 }
@@ -105,6 +119,7 @@ pub struct Connector {
     postings: FxHashMap<u32, Vec<u64>>,
     df: FxHashMap<u32, u32>,
     docs: u64,
+    seq: u64,
     clock: Option<i32>,
     swept: Option<i32>,
     next_story: u64,
@@ -128,6 +143,7 @@ impl Connector {
             postings: FxHashMap::default(),
             df: FxHashMap::default(),
             docs: 0,
+            seq: 0,
             clock: None,
             swept: None,
             next_story: 1,
@@ -157,7 +173,7 @@ impl Connector {
         let mut c = Connector::new(cfg);
         for (id, fp, story) in items {
             c.advance(fp);
-            c.join(id, fp, story);
+            c.join(id, fp, story, None);
             c.next_story = c.next_story.max(story.saturating_add(1));
         }
         c
@@ -166,8 +182,16 @@ impl Connector {
     /// Puts one article into a story (an existing one or a new one).
     pub fn add(&mut self, id: &str, fp: &Fingerprint) -> Assignment {
         self.advance(fp);
-        let (near_dups, reprint) = self.near_dups(fp);
-        let day = fp.any_day();
+        let (near_dups, mut reprint) = self.near_dups(fp);
+        let day = fp.day;
+        // Follow a reprint of a reprint back to the original.
+        if let Some(orig) = reprint
+            .and_then(|s| self.article(s))
+            .and_then(|a| a.reprint_of)
+            .filter(|&(slot, seq)| self.article(slot).is_some_and(|o| o.seq == seq))
+        {
+            reprint = Some(orig.0);
+        }
 
         // Story of the reprinted article, else the best-scoring story.
         let mut chosen: Option<u64> = reprint
@@ -183,7 +207,8 @@ impl Connector {
             self.next_story += 1;
             s
         });
-        self.join(id, fp, story);
+        let rep = reprint.and_then(|s| self.article(s).map(|a| (s, a.seq)));
+        self.join(id, fp, story, rep);
         Assignment {
             story,
             new_story,
@@ -201,7 +226,7 @@ impl Connector {
 
     /// Moves the clock and drops what fell out of the windows.
     fn advance(&mut self, fp: &Fingerprint) {
-        if let Some(d) = fp.any_day() {
+        if let Some(d) = fp.day {
             self.clock = Some(self.clock.map_or(d, |c| c.max(d)));
         }
         let Some(clock) = self.clock else { return };
@@ -212,7 +237,9 @@ impl Connector {
             self.expiry.pop_front();
             self.remove_article(slot);
         }
-        if self.swept.is_none_or(|s| s < clock) {
+        if self.swept.is_none_or(|s| s < clock)
+            && self.stories.len() > self.cfg.retention_after_stories
+        {
             self.swept = Some(clock);
             let limit = clock - self.cfg.retention_days;
             self.stories
@@ -230,17 +257,18 @@ impl Connector {
         }
     }
 
-    fn bands(minhash: &[u32]) -> impl Iterator<Item = u64> + '_ {
-        minhash.chunks(ROWS).enumerate().map(|(b, rows)| {
-            let mut buf = [0u8; 4 * ROWS + 1];
-            buf[0] = b as u8;
-            for (i, r) in rows.iter().enumerate() {
-                if let Some(dst) = buf.get_mut(1 + 4 * i..5 + 4 * i) {
-                    dst.copy_from_slice(&r.to_le_bytes());
+    fn bands(minhash: &[u16]) -> impl Iterator<Item = u64> + '_ {
+        minhash
+            .chunks(ROWS)
+            .take(BANDS)
+            .enumerate()
+            .map(|(b, rows)| {
+                let mut v = b as u64;
+                for r in rows {
+                    v = (v << 16) | u64::from(*r);
                 }
-            }
-            xxh3_64(&buf)
-        })
+                xxh3_64(&v.to_le_bytes())
+            })
     }
 
     fn remove_article(&mut self, slot: u32) {
@@ -292,7 +320,7 @@ impl Connector {
                 };
                 let near = j >= self.cfg.near_dup_jaccard
                     || (cont >= self.cfg.reprint_containment
-                        && j >= self.cfg.near_dup_jaccard / 2.0);
+                        && j >= self.cfg.near_dup_jaccard / 3.0);
                 if !near {
                     continue;
                 }
@@ -323,9 +351,35 @@ impl Connector {
         ((self.docs as f32 + 20.0) / (df + 1.0)).ln().max(0.2)
     }
 
+    /// Candidate stories for a fingerprint with their scores, best first (what
+    /// [`Connector::add`] would choose from, without the near-duplicate evidence).
+    pub fn candidates(&self, fp: &Fingerprint) -> Vec<(u64, f32)> {
+        let mut v = self.scored(fp, fp.day, &[]);
+        v.sort_by(|a, b| b.1.total_cmp(&a.1));
+        v
+    }
+
     fn best_story(&self, fp: &Fingerprint, day: Option<i32>, near: &[(u32, f32)]) -> Option<u64> {
+        let min = if day.is_some() {
+            self.cfg.min_score
+        } else {
+            self.cfg.min_score_undated
+        };
+        self.scored(fp, day, near)
+            .into_iter()
+            .filter(|&(_, sc)| sc >= min)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map(|b| b.0)
+    }
+
+    /// Scores the stories sharing keys or near-duplicates with an article: the share of the
+    /// article's key weight (idf-weighted) found in the story, each shared key counted by how
+    /// central it is to the story (sqrt of the share of members with it), plus the best
+    /// near-duplicate similarity. Stories outside the event window are left out.
+    fn scored(&self, fp: &Fingerprint, day: Option<i32>, near: &[(u32, f32)]) -> Vec<(u64, f32)> {
         let mut acc: FxHashMap<u64, (f32, u32)> = FxHashMap::default();
         let mut mass = 0.0f32;
+        let mut years: Vec<u32> = Vec::new();
         for &k in &fp.keys {
             let kind = KeyKind::of(k);
             let pk = if kind == Some(KeyKind::WeakName) {
@@ -333,14 +387,22 @@ impl Connector {
             } else {
                 k
             };
+            if kind == Some(KeyKind::Year) {
+                years.push(k);
+            }
             let w = Self::weight(kind) * self.idf(pk);
             if !matches!(kind, Some(KeyKind::WeakName) | Some(KeyKind::Weekday)) {
                 mass += w;
             }
             if let Some(ss) = self.postings.get(&pk) {
                 for &s in ss {
+                    let Some(st) = self.stories.get(&s) else {
+                        continue;
+                    };
+                    let c = st.keys.get(&pk).copied().unwrap_or(0) as f32;
+                    let central = (c / st.n.max(1) as f32).min(1.0).sqrt();
                     let e = acc.entry(s).or_default();
-                    e.0 += w;
+                    e.0 += w * central;
                     e.1 += 1;
                 }
             }
@@ -352,18 +414,19 @@ impl Connector {
                 *e = e.max(j);
             }
         }
-        let mut best: Option<(u64, f32)> = None;
         let consider = acc
             .keys()
             .copied()
             .chain(near_stories.keys().copied())
             .collect::<FxHashSet<u64>>();
+        let mut out = Vec::with_capacity(consider.len());
         for s in consider {
             let Some(st) = self.stories.get(&s) else {
                 continue;
             };
             let (m, shared) = acc.get(&s).copied().unwrap_or((0.0, 0));
             let nd = near_stories.get(&s).copied().unwrap_or(0.0);
+            let mut factor = 1.0;
             if nd == 0.0 {
                 if let (Some(d), Some(f)) = (day, st.first_day) {
                     let delta = d - f;
@@ -374,17 +437,23 @@ impl Connector {
                 if shared < self.cfg.min_shared_keys {
                     continue;
                 }
+                // An undated article naming years, none of them the story's: another event.
+                if day.is_none()
+                    && st.first_day.is_some()
+                    && !years.is_empty()
+                    && !years.iter().any(|y| st.keys.contains_key(y))
+                {
+                    factor = 0.5;
+                }
             }
-            let score = if mass > 0.0 { (m / mass).min(1.0) } else { 0.0 } + nd;
-            if score >= self.cfg.min_score && best.is_none_or(|(_, b)| score > b) {
-                best = Some((s, score));
-            }
+            let score = if mass > 0.0 { m / mass } else { 0.0 } * factor + nd;
+            out.push((s, score));
         }
-        best.map(|b| b.0)
+        out
     }
 
-    fn join(&mut self, id: &str, fp: &Fingerprint, story: u64) {
-        let day = fp.any_day();
+    fn join(&mut self, id: &str, fp: &Fingerprint, story: u64, reprint_of: Option<(u32, u64)>) {
+        let day = fp.day;
         let clock = self.clock.unwrap_or(0);
         let max_keys = self.cfg.max_story_keys;
         let max_postings = self.cfg.max_postings;
@@ -449,7 +518,10 @@ impl Connector {
                 minhash: fp.minhash.clone().into_boxed_slice(),
                 shingles: fp.shingles,
                 story,
+                seq: self.seq,
+                reprint_of,
             };
+            self.seq += 1;
             let slot = match self.free.pop() {
                 Some(s) => {
                     if let Some(e) = self.articles.get_mut(s as usize) {
@@ -464,7 +536,7 @@ impl Connector {
             };
             for b in Self::bands(&fp.minhash) {
                 let v = self.lsh.entry(b).or_default();
-                if v.len() >= 64 {
+                if v.len() >= BUCKET_CAP {
                     v.remove(0);
                 }
                 v.push(slot);

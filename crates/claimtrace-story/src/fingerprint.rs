@@ -6,8 +6,9 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
-/// Number of MinHash values per signature (16 LSH bands of 4 rows).
-pub const MINHASH_LEN: usize = 64;
+/// Number of MinHash values per signature (16-bit values; the first 64 form 32 LSH bands of
+/// 2 rows).
+pub const MINHASH_LEN: usize = 128;
 /// At most this many cross-language keys are kept per article.
 pub const MAX_KEYS: usize = 96;
 /// Only the first bytes of a body are read (a 1 MB page costs the same as a 200 KB one).
@@ -76,7 +77,7 @@ pub struct Fingerprint {
     pub shingles: u32,
     /// MinHash signature of the body's word 3-shingles ([`MINHASH_LEN`] values, empty for an
     /// empty body).
-    pub minhash: Vec<u32>,
+    pub minhash: Vec<u16>,
     /// Cross-language keys, sorted, unique (kind in the top 4 bits, see [`KeyKind`]).
     pub keys: Vec<u32>,
 }
@@ -241,7 +242,18 @@ fn perm_params() -> &'static [(u64, u64); MINHASH_LEN] {
     })
 }
 
-fn minhash(text: &str, ws: &[Word]) -> (Vec<u32>, u32) {
+/// Words per shingle.
+pub const SHINGLE: usize = 5;
+
+fn shingle_len() -> usize {
+    std::env::var("CT_SHINGLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&k| k > 0)
+        .unwrap_or(SHINGLE)
+}
+
+fn minhash(text: &str, ws: &[Word]) -> (Vec<u16>, u32) {
     let hs: Vec<u64> = ws
         .iter()
         .filter_map(|w| text.get(w.start..w.end))
@@ -250,30 +262,28 @@ fn minhash(text: &str, ws: &[Word]) -> (Vec<u32>, u32) {
     if hs.is_empty() {
         return (Vec::new(), 0);
     }
-    let mut shingles: Vec<u64> = if hs.len() < 3 {
-        vec![hs.iter().fold(0u64, |a, h| a.rotate_left(21) ^ h)]
-    } else {
-        hs.windows(3)
-            .map(|w| {
-                w.first().copied().unwrap_or(0).rotate_left(42)
-                    ^ w.get(1).copied().unwrap_or(0).rotate_left(21)
-                    ^ w.get(2).copied().unwrap_or(0)
-            })
-            .collect()
-    };
+    let k = shingle_len();
+    let mut shingles: Vec<u64> = hs
+        .windows(k.min(hs.len()))
+        .map(|w| w.iter().fold(0u64, |a, h| a.rotate_left(13) ^ h))
+        .collect();
     shingles.sort_unstable();
     shingles.dedup();
     let params = perm_params();
-    let mut sig = [u32::MAX; MINHASH_LEN];
+    let mut sig = [u64::MAX; MINHASH_LEN];
     for &s in &shingles {
         for (m, (a, b)) in sig.iter_mut().zip(params.iter()) {
-            let v = (s.wrapping_mul(*a).wrapping_add(*b) >> 32) as u32;
+            let v = s.wrapping_mul(*a).wrapping_add(*b);
             if v < *m {
                 *m = v;
             }
         }
     }
-    (sig.to_vec(), shingles.len().min(u32::MAX as usize) as u32)
+    // Keep 16 bits of each minimum (b-bit MinHash: chance collisions 1 in 65,536).
+    (
+        sig.iter().map(|m| (m >> 48) as u16).collect(),
+        shingles.len().min(u32::MAX as usize) as u32,
+    )
 }
 
 #[derive(Default)]
