@@ -1,6 +1,8 @@
 //! Prints gold and predicted spans side by side for CofeNet dev paragraphs (error analysis).
 //! `cargo run --release -p claimtrace-attribution --example dump_attribution -- MODEL [N]`
 
+mod common;
+
 use claimtrace_attribution::{Attributor, eval, tagger::Model};
 
 fn main() {
@@ -15,10 +17,11 @@ fn main() {
         "../shared/data/attribution/polnear/cofenet-paragraphs/valid.txt",
     ))
     .unwrap_or_default();
+    let core = common::Core::load();
     let rname = eval::ROLES.get(role).copied().unwrap_or("content");
     for p in paras.iter().take(n) {
         let (text, offs) = eval::detok(&p.tokens);
-        let spans = eval::predict_spans(&att, model.as_ref(), &text, "en");
+        let spans = eval::predict_spans(&att, model.as_ref(), &text, "en", &core.words(&text));
         let pred = eval::project(&spans, &offs);
         let g = eval::role_spans(&p.labels, rname);
         let pr = eval::role_spans(&pred, rname);

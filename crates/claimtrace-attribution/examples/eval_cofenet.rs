@@ -1,5 +1,7 @@
-//! CofeNet dev paragraphs with an optional tagger model (what `claimtrace eval attribution`
+//! CofeNet dev paragraphs with an optional tagger model (run on the linguistic core's parse; what `claimtrace eval attribution`
 //! prints first). `cargo run --release -p claimtrace-attribution --example eval_cofenet -- [MODEL]`
+mod common;
+
 use claimtrace_attribution::{Attributor, eval, tagger::Model};
 
 fn main() {
@@ -16,8 +18,11 @@ fn main() {
             return;
         }
     };
+    // the tagger model needs the parse; the rules alone do not use it
+    let core = model.as_ref().map(|_| common::Core::load());
+    let parse = |t: &str| core.as_ref().map(|c| c.words(t)).unwrap_or_default();
     let t = std::time::Instant::now();
-    let s = eval::eval_cofenet(&att, model.as_ref(), &paras);
+    let s = eval::eval_cofenet(&att, model.as_ref(), &paras, Some(&parse));
     let secs = t.elapsed().as_secs_f64();
     print!("{}", s.report());
     println!(

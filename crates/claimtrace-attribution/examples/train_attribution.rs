@@ -2,6 +2,8 @@
 //! `cargo run --release -p claimtrace-attribution --example train_attribution -- \
 //!    [--data ../shared/data/attribution/polnear] [--epochs 8] [--out models/attribution-en.bin]`
 
+mod common;
+
 use claimtrace_attribution::{Attributor, eval, tagger::Model};
 use std::path::PathBuf;
 
@@ -21,7 +23,7 @@ fn main() {
     let att = Attributor::new();
     if let Ok(paras) = eval::read_cofenet(&data.join("cofenet-paragraphs/valid.txt")) {
         let t = std::time::Instant::now();
-        let s = eval::eval_cofenet(&att, None, &paras);
+        let s = eval::eval_cofenet(&att, None, &paras, None);
         println!(
             "rules on cofenet valid ({:.1}s):\n{}",
             t.elapsed().as_secs_f64(),
@@ -38,20 +40,37 @@ fn main() {
     let units = eval::units_from_polnear(&arts);
     eprintln!("{} articles, {} paragraphs", arts.len(), units.len());
     let t = std::time::Instant::now();
+    let core = common::Core::load();
+    let words: Vec<_> = units.iter().map(|(text, _)| core.words(text)).collect();
+    eprintln!("parsed in {:.0}s", t.elapsed().as_secs_f64());
     let stacked = !std::env::args().any(|a| a == "--single");
-    let model = Model::train(&att, &units, epochs, stacked, &mut |pass, ep, acc| {
-        eprintln!(
-            "{pass} epoch {ep}: token accuracy {acc:.4} ({:.0}s)",
-            t.elapsed().as_secs_f64()
-        );
-    });
+    let model = match Model::train(
+        &att,
+        &units,
+        &words,
+        epochs,
+        stacked,
+        &mut |pass, ep, acc| {
+            eprintln!(
+                "{pass} epoch {ep}: token accuracy {acc:.4} ({:.0}s)",
+                t.elapsed().as_secs_f64()
+            );
+        },
+    ) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
     if let Err(e) = model.save(&out) {
         eprintln!("{e}");
         std::process::exit(2);
     }
     eprintln!("saved {}", out.display());
     if let Ok(paras) = eval::read_cofenet(&data.join("cofenet-paragraphs/valid.txt")) {
-        let s = eval::eval_cofenet(&att, Some(&model), &paras);
+        let parse = |t: &str| core.words(t);
+        let s = eval::eval_cofenet(&att, Some(&model), &paras, Some(&parse));
         println!("tagger on cofenet valid:\n{}", s.report());
     }
 }

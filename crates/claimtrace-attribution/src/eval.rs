@@ -400,7 +400,7 @@ pub fn eval_own_gold(
                 }
             }
             let lang = crate::pick_lang(Some(lang.as_str()), para);
-            let pred = predict_spans(att, None, para, lang);
+            let pred = predict_spans(att, None, para, lang, &[]);
             let e = by_lang.entry(lang.to_owned()).or_default();
             for r in 0..3 {
                 let g: Vec<_> = gold.iter().filter(|x| x.2 == r).collect();
@@ -468,8 +468,9 @@ pub fn predict_spans(
     model: Option<&crate::tagger::Model>,
     text: &str,
     lang: &'static str,
+    words: &[claimtrace_core::Token],
 ) -> Vec<(usize, usize, usize)> {
-    let an = att.analyse(text, lang);
+    let an = att.analyse_parsed(text, lang, words);
     if let Some(m) = model {
         return m.predict(att, &an, text);
     }
@@ -497,15 +498,20 @@ pub fn predict_spans(
 
 /// Scores a system on CofeNet paragraphs: each paragraph is detokenised, annotated, and the
 /// predicted spans projected back onto its tokens.
+/// The linguistic core run on one text: its words with tags, lemmas and dependency tree.
+pub type ParseFn<'a> = &'a dyn Fn(&str) -> Vec<claimtrace_core::Token>;
+
 pub fn eval_cofenet(
     att: &crate::Attributor,
     model: Option<&crate::tagger::Model>,
     paras: &[Para],
+    parse: Option<ParseFn<'_>>,
 ) -> Scores {
     let mut s = Scores::default();
     for p in paras {
         let (text, offs) = detok(&p.tokens);
-        let spans = predict_spans(att, model, &text, "en");
+        let words = parse.map(|f| f(&text)).unwrap_or_default();
+        let spans = predict_spans(att, model, &text, "en", &words);
         let pred = project(&spans, &offs);
         s.add(&p.labels, &pred);
     }

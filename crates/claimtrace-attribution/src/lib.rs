@@ -15,6 +15,7 @@ pub mod eval;
 pub mod lexicon;
 pub mod print;
 pub mod rules;
+pub mod syntax;
 pub mod tagger;
 pub mod tokens;
 pub mod words;
@@ -52,6 +53,14 @@ static DEFAULT: OnceLock<Attributor> = OnceLock::new();
 /// Annotates `doc` with the bundled lexicons (built once per process).
 pub fn annotate(doc: &mut Doc, opts: &Options) {
     DEFAULT.get_or_init(Attributor::new).annotate(doc, opts);
+}
+
+/// [`annotate`] plus a learned tagger (English): the attributions the rules find, and those
+/// whose cue only the model finds. Use the pipeline's parse in `doc.tokens` when present.
+pub fn annotate_with_model(doc: &mut Doc, opts: &Options, model: Option<&tagger::Model>) {
+    DEFAULT
+        .get_or_init(Attributor::new)
+        .annotate_model(doc, opts, model);
 }
 
 /// The language to use: the document's if supported, else a guess from the text.
@@ -98,6 +107,8 @@ pub struct Analysis {
     pub quotes: Vec<Quote>,
     pub sentences: Vec<(usize, usize)>,
     pub cands: Vec<Cand>,
+    /// The linguistic core's tags and tree on these tokens (empty when the text was not parsed).
+    pub syn: Vec<syntax::Syn>,
 }
 
 /// How a source mention was described.
@@ -128,7 +139,19 @@ impl Attributor {
 
     /// Tokens, quotes, sentences and rule candidates of a text.
     pub fn analyse(&self, text: &str, lang: &'static str) -> Analysis {
+        self.analyse_parsed(text, lang, &[])
+    }
+
+    /// [`Attributor::analyse`] with the pipeline's words (tags, lemmas, dependency tree) for
+    /// `text`, aligned onto the attribution tokens; `words` may be empty.
+    pub fn analyse_parsed(
+        &self,
+        text: &str,
+        lang: &'static str,
+        words: &[claimtrace_core::Token],
+    ) -> Analysis {
         let toks = tokens::tokenize(text);
+        let syn = syntax::align(text, &toks, words);
         let quotes = tokens::quotes(text, &toks);
         let qdepth = tokens::quote_depth(toks.len(), &quotes);
         let sentences = tokens::sentences(text, &toks);
@@ -151,13 +174,26 @@ impl Attributor {
             quotes,
             sentences,
             cands,
+            syn,
         }
     }
 
     /// Fills `doc.attributions` and `doc.sources` (replacing what was there).
     pub fn annotate(&self, doc: &mut Doc, opts: &Options) {
+        self.annotate_model(doc, opts, None);
+    }
+
+    /// [`Attributor::annotate`] with an optional learned tagger (used for English only).
+    pub fn annotate_model(&self, doc: &mut Doc, opts: &Options, model: Option<&tagger::Model>) {
         let lang = pick_lang(doc.lang.as_deref(), &doc.text);
-        let an = self.analyse(&doc.text, lang);
+        let mut an = self.analyse_parsed(&doc.text, lang, &doc.tokens);
+        if let Some(m) = model
+            && lang == "en"
+        {
+            let tags = m.predict_tags(self, &an, &doc.text);
+            let extra = tagger::model_cands(self, &an, &tags);
+            an.cands.extend(extra);
+        }
         let (attributions, sources) = self.resolve(doc, &an, opts);
         doc.attributions = attributions;
         doc.sources = sources;

@@ -487,6 +487,12 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     } else if is_negation(w) || is_passive_aux(w) {
                         l = usize::MAX;
                         break;
+                    } else if is_time_word(w) && l - 1 > s {
+                        // "The senator on Tuesday denied …": the time is no source
+                        l -= 1;
+                        while l > s && is_time_lead(cx.w(l - 1)) {
+                            l -= 1;
+                        }
                     } else {
                         break;
                     }

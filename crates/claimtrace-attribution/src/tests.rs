@@ -305,3 +305,80 @@ fn fixture_harbour() {
     let (_, a) = find(&v, "she", "added");
     assert_eq!(a.certainty, "unknown");
 }
+
+#[test]
+fn time_words_are_not_sources() {
+    let (_, v) = run(
+        "The senator on Tuesday denied that the plan had failed. Officials late Monday said the vote would go ahead.",
+        "en",
+    );
+    let srcs: Vec<&str> = v.iter().map(|x| x.source.as_str()).collect();
+    assert!(srcs.contains(&"The senator"), "{srcs:?}");
+    assert!(srcs.contains(&"Officials"), "{srcs:?}");
+    assert!(
+        !srcs
+            .iter()
+            .any(|s| s.contains("Tuesday") || s.contains("Monday"))
+    );
+}
+
+#[test]
+fn tagger_trains_roundtrips_and_survives_odd_inputs() {
+    use crate::tagger::{Model, Unit};
+    // fictional units: byte spans (start, end, role)
+    let mk = |text: &str, spans: &[(&str, usize)]| -> Unit {
+        let sp = spans
+            .iter()
+            .filter_map(|(w, r)| text.find(w).map(|s| (s, s + w.len(), *r)))
+            .collect();
+        (text.to_owned(), sp)
+    };
+    let units = vec![
+        mk(
+            "The mayor said that taxes would rise next year.",
+            &[
+                ("The mayor", 0),
+                ("said", 1),
+                ("that taxes would rise next year", 2),
+            ],
+        ),
+        mk(
+            "\"We will win,\" the coach told reporters.",
+            &[("\"We will win,\"", 2), ("the coach", 0), ("told", 1)],
+        ),
+        mk(
+            "According to the report, the river flooded twice.",
+            &[
+                ("According to", 1),
+                ("the report", 0),
+                ("the river flooded twice", 2),
+            ],
+        ),
+    ];
+    let att = Attributor::new();
+    let words = vec![Vec::new(); units.len()];
+    let m = Model::train(&att, &units, &words, 3, true, &mut |_, _, _| {}).expect("train");
+    let dir = std::env::temp_dir().join(format!("ct-attr-{}", std::process::id()));
+    let path = dir.join("m.bin");
+    m.save(&path).expect("save");
+    let m2 = Model::load(&path).expect("load");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(Model::from_bytes(b"garbage").is_err());
+    for text in [
+        "",
+        "\"",
+        "« « « never closing",
+        "He said.",
+        "The mayor said that taxes would rise.",
+        &"\"A long quote. ".repeat(500),
+    ] {
+        let an = att.analyse(text, "en");
+        let _ = m2.predict(&att, &an, text);
+        let mut d = Doc::from_text("t", text);
+        d.lang = Some("en".into());
+        crate::annotate_with_model(&mut d, &Options::default(), Some(&m2));
+        for a in &d.attributions {
+            assert!(a.content.end as usize <= text.len());
+        }
+    }
+}

@@ -557,3 +557,51 @@ pub fn is_media_word(w: &str) -> bool {
             | "televisión"
     )
 }
+
+/// A time word that can stand between a subject and its verb ("X on Tuesday said").
+pub fn is_time_word(w: &str) -> bool {
+    matches!(
+        w,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "yesterday"
+            | "today"
+            | "tonight"
+            | "earlier"
+            | "week"
+            | "month"
+            | "year"
+            | "night"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "weekend"
+            | "lundi"
+            | "mardi"
+            | "mercredi"
+            | "jeudi"
+            | "vendredi"
+            | "samedi"
+            | "dimanche"
+            | "lunes"
+            | "martes"
+            | "miércoles"
+            | "jueves"
+            | "viernes"
+            | "sábado"
+            | "domingo"
+    )
+}
+
+/// Words leading a time phrase ("on Tuesday", "late Monday", "last week", "this morning").
+pub fn is_time_lead(w: &str) -> bool {
+    matches!(
+        w,
+        "on" | "late" | "early" | "last" | "this" | "next" | "earlier" | "le" | "el" | "ce"
+    ) || is_time_word(w)
+}

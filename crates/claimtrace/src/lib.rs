@@ -69,6 +69,8 @@ pub struct Pipeline {
     opts: Options,
     langs: [OnceLock<LangModels>; 4],
     gazetteer: OnceLock<Option<claimtrace_timegeo::Gazetteer>>,
+    /// The learned attribution tagger (English), when bundled.
+    attribution_model: OnceLock<Option<claimtrace_attribution::tagger::Model>>,
     /// Errors met while loading bundled models (reported once, then the stage is skipped).
     load_errors: std::sync::Mutex<Vec<String>>,
 }
@@ -114,6 +116,7 @@ impl Pipeline {
             opts,
             langs: Default::default(),
             gazetteer: OnceLock::new(),
+            attribution_model: OnceLock::new(),
             load_errors: Default::default(),
         }
     }
@@ -218,7 +221,22 @@ impl Pipeline {
             let o = claimtrace_attribution::Options {
                 include_self: self.opts.include_self,
             };
-            claimtrace_attribution::annotate(doc, &o);
+            let model = if lang == "en" {
+                self.attribution_model
+                    .get_or_init(|| {
+                        bundled::ATTRIBUTION_EN.and_then(|b| {
+                            self.loaded(
+                                "attribution",
+                                "en",
+                                claimtrace_attribution::tagger::Model::from_bytes(b),
+                            )
+                        })
+                    })
+                    .as_ref()
+            } else {
+                None
+            };
+            claimtrace_attribution::annotate_with_model(doc, &o, model);
         }
     }
 }

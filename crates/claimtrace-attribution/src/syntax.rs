@@ -1,0 +1,171 @@
+//! The linguistic core's tags and dependency tree, carried over onto the attribution tokens.
+//!
+//! The pipeline tokenizes, tags and parses a document before attribution runs
+//! (`claimtrace-text`, `claimtrace-tag`, `claimtrace-parse`); this module aligns those words
+//! with the attribution tokens by byte offsets, so that the rules and the learned tagger can
+//! use UPOS, lemmas, heads, relations and subtree boundaries. Nothing here is required: a
+//! document without tokens gives an empty layer and every consumer falls back to the surface.
+
+use crate::tokens::Tok;
+use claimtrace_core::Token;
+
+/// Syntax of one attribution token (from the pipeline word that starts in it).
+#[derive(Debug, Clone, Default)]
+pub struct Syn {
+    pub upos: String,
+    pub lemma: String,
+    pub deprel: String,
+    /// Head as an attribution-token index (`None` for the root or an unparsed word).
+    pub head: Option<usize>,
+    /// First and last attribution-token index of the subtree rooted here (inclusive).
+    pub left: usize,
+    pub right: usize,
+    /// Depth in the tree (root = 0), capped.
+    pub depth: u8,
+}
+
+/// Aligns pipeline words with attribution tokens. Returns an empty vector when `words` is empty
+/// or carries no tags at all (then the caller has no syntax).
+pub fn align(text: &str, toks: &[Tok], words: &[Token]) -> Vec<Syn> {
+    if toks.is_empty() || words.is_empty() || words.iter().all(|w| w.upos.is_empty()) {
+        return Vec::new();
+    }
+    // word index → attribution token holding the word's start
+    let mut w2t: Vec<Option<usize>> = vec![None; words.len()];
+    let mut k = 0usize;
+    for (wi, w) in words.iter().enumerate() {
+        let ws = w.span.start as usize;
+        while k + 1 < toks.len() && toks.get(k).is_some_and(|t| t.end <= ws) {
+            k += 1;
+        }
+        // the token holding the word's start, or the next one (a word starting in a gap)
+        if toks.get(k).is_some_and(|t| t.end > ws) {
+            w2t[wi] = Some(k);
+        }
+    }
+    // attribution token → the first word whose span overlaps it
+    let mut t2w: Vec<Option<usize>> = vec![None; toks.len()];
+    let mut wi = 0usize;
+    for (ti, t) in toks.iter().enumerate() {
+        while wi + 1 < words.len()
+            && words
+                .get(wi)
+                .is_some_and(|w| (w.span.end as usize) <= t.start)
+        {
+            wi += 1;
+        }
+        if let Some(w) = words.get(wi) {
+            let (s, e) = (w.span.start as usize, w.span.end as usize);
+            if s < t.end && e > t.start {
+                t2w[ti] = Some(wi);
+            }
+        }
+    }
+    let _ = text;
+    let mut out: Vec<Syn> = t2w
+        .iter()
+        .enumerate()
+        .map(|(ti, w)| {
+            let Some(w) = w.and_then(|w| words.get(w)) else {
+                return Syn {
+                    left: ti,
+                    right: ti,
+                    ..Syn::default()
+                };
+            };
+            let head = if w.head == Token::ROOT {
+                None
+            } else {
+                w2t.get(w.head as usize)
+                    .copied()
+                    .flatten()
+                    .filter(|&h| h != ti)
+            };
+            Syn {
+                upos: w.upos.to_string(),
+                lemma: w.lemma.to_lowercase().to_string(),
+                deprel: w.deprel.to_string(),
+                head,
+                left: ti,
+                right: ti,
+                depth: 0,
+            }
+        })
+        .collect();
+    // subtree edges and depths: walk each token's ancestors (bounded, cycle-safe)
+    let n = out.len();
+    for i in 0..n {
+        let mut a = i;
+        let mut d = 0u8;
+        while let Some(h) = out.get(a).and_then(|s| s.head) {
+            if d >= 40 || h >= n {
+                break;
+            }
+            d += 1;
+            if let Some(x) = out.get_mut(h) {
+                x.left = x.left.min(i);
+                x.right = x.right.max(i);
+            }
+            a = h;
+        }
+        if let Some(x) = out.get_mut(i) {
+            x.depth = d;
+        }
+    }
+    out
+}
+
+/// Whether `anc` is an ancestor of `i` (or `i` itself), within 40 steps.
+pub fn dominates(syn: &[Syn], anc: usize, i: usize) -> bool {
+    let mut a = i;
+    for _ in 0..40 {
+        if a == anc {
+            return true;
+        }
+        match syn.get(a).and_then(|s| s.head) {
+            Some(h) => a = h,
+            None => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use claimtrace_core::Span;
+
+    #[test]
+    fn aligns_and_finds_subtrees() {
+        let text = "Officials said it failed.";
+        let toks = crate::tokens::tokenize(text);
+        let mk = |s: usize, e: usize, upos: &str, head: u32, rel: &str| {
+            let mut t = Token::new(Span::new(s, e));
+            t.upos = upos.into();
+            t.head = head;
+            t.deprel = rel.into();
+            t.lemma = text.get(s..e).unwrap_or("").into();
+            t
+        };
+        let words = vec![
+            mk(0, 9, "NOUN", 1, "nsubj"),
+            mk(10, 14, "VERB", Token::ROOT, "root"),
+            mk(15, 17, "PRON", 3, "nsubj"),
+            mk(18, 24, "VERB", 1, "ccomp"),
+            mk(24, 25, "PUNCT", 1, "punct"),
+        ];
+        let syn = align(text, &toks, &words);
+        assert_eq!(syn.len(), toks.len());
+        assert_eq!(syn[3].deprel, "ccomp");
+        assert_eq!((syn[3].left, syn[3].right), (2, 3));
+        assert_eq!((syn[1].left, syn[1].right), (0, 4));
+        assert!(dominates(&syn, 1, 2));
+        assert!(align(text, &toks, &[]).is_empty());
+        // garbage heads never panic
+        let mut bad = words.clone();
+        bad[0].head = 99;
+        bad[1].head = 3;
+        bad[3].head = 1;
+        let _ = align(text, &toks, &bad);
+    }
+}
