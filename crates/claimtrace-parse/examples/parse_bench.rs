@@ -33,6 +33,10 @@ fn main() {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(0),
+        soup: std::env::var("SOUP")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1),
         ..TrainConfig::default()
     };
     let t = std::time::Instant::now();

@@ -77,6 +77,9 @@ pub struct TrainConfig {
     /// Drop rows whose largest quantised weight is below this (model size vs accuracy).
     pub prune: i16,
     pub lang: String,
+    /// Train this many parsers under seeds `seed, seed + 1, …` (each keeping its best epoch)
+    /// and average their weights into one model of the same size (1 = a single model).
+    pub soup: usize,
 }
 
 impl Default for TrainConfig {
@@ -90,6 +93,7 @@ impl Default for TrainConfig {
             explore_p: 0.9,
             prune: 0,
             lang: String::new(),
+            soup: 1,
         }
     }
 }
@@ -355,11 +359,52 @@ impl Parser {
 
     /// Trains a parser. `dev`, when given, is scored after every epoch and the best epoch (by
     /// LAS) is kept; otherwise the last. `on_epoch` sees each epoch's report.
+    ///
+    /// With `cfg.soup > 1`, trains that many parsers under consecutive seeds and averages
+    /// their weights; the soup's dev scores are reported as one more epoch report numbered 0.
     pub fn train(
         train: &[conllu::Sentence],
         dev: Option<&[conllu::Sentence]>,
         cfg: &TrainConfig,
         mut on_epoch: impl FnMut(&EpochReport),
+    ) -> Result<Parser, String> {
+        if cfg.soup <= 1 {
+            return Self::train_one(train, dev, cfg, &mut on_epoch);
+        }
+        let mut parts = Vec::with_capacity(cfg.soup);
+        for k in 0..cfg.soup {
+            let c = TrainConfig {
+                seed: cfg.seed.wrapping_add(k as u64),
+                soup: 1,
+                ..cfg.clone()
+            };
+            parts.push(Self::train_one(train, dev, &c, &mut on_epoch)?);
+        }
+        let Some(first) = parts.first() else {
+            return Err("no soup members".into());
+        };
+        let mv: Vec<&Table> = parts.iter().map(|p| &p.moves).collect();
+        let lm: Vec<&Table> = parts.iter().map(|p| &p.label_model).collect();
+        let p = Parser {
+            lang: first.lang.clone(),
+            labels: first.labels.clone(),
+            moves: Table::soup(&mv),
+            label_model: Table::soup(&lm),
+        };
+        on_epoch(&EpochReport {
+            epoch: 0,
+            train_seconds: 0.0,
+            train_move_acc: 0.0,
+            dev: dev.map(|d| p.evaluate(d)),
+        });
+        Ok(p)
+    }
+
+    fn train_one(
+        train: &[conllu::Sentence],
+        dev: Option<&[conllu::Sentence]>,
+        cfg: &TrainConfig,
+        on_epoch: &mut impl FnMut(&EpochReport),
     ) -> Result<Parser, String> {
         // Label set: root first, then by frequency.
         let mut counts: std::collections::HashMap<&str, usize> = Default::default();

@@ -119,6 +119,33 @@ impl Table {
         }
     }
 
+    /// The mean of several tables of the same shape (a "weight soup": for linear models over
+    /// one feature map this is the mean of their scores). Each part's `i16` weights are on its
+    /// own scale (largest = 32000); they are averaged as they are and re-quantised. Parts of
+    /// another shape are ignored.
+    pub(crate) fn soup(parts: &[&Table]) -> Table {
+        let Some(first) = parts.first() else {
+            return Table {
+                n_classes: 1,
+                mask: 0,
+                w: vec![0],
+            };
+        };
+        let same: Vec<&Table> = parts
+            .iter()
+            .filter(|p| p.n_classes == first.n_classes && p.w.len() == first.w.len())
+            .copied()
+            .collect();
+        let k = same.len().max(1) as f32;
+        let mut avg = vec![0f32; first.w.len()];
+        for p in &same {
+            for (a, &x) in avg.iter_mut().zip(&p.w) {
+                *a += x as f32 / k;
+            }
+        }
+        Table::quantise(first.n_classes, first.mask, &avg)
+    }
+
     /// Sets to zero every row whose largest weight is below `min_abs` (pruning rare features).
     pub(crate) fn prune(&mut self, min_abs: i16) {
         let n = self.n_classes.max(1);

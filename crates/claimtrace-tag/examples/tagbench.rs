@@ -61,6 +61,9 @@ fn main() {
                 hapax_unknown: env("HAPAX", 0) == 1,
                 folds: env("FOLDS", 10),
                 tagdict_share: env("TAGDICT_SHARE", 0.99),
+                soup: env("SOUP", 1),
+                keep_best: env("KEEP_BEST", 1) == 1,
+                seed: env("SEED", 1),
                 ..TrainOptions::default()
             };
             let t = claimtrace_tag::train_with_log(

@@ -94,6 +94,9 @@ pub struct Tagger {
     pub(crate) lem_exact: FxHashMap<u64, Vec<(u8, u32)>>,
     pub(crate) lem_lower: FxHashMap<u64, Vec<(u8, u32)>>,
     pub(crate) lemmas: Vec<String>,
+    /// `lemma_key(form or lowercase key, tag, exact)` → lemma: both lexicons in one flat map
+    /// (one probe, lemma inline), built from `lem_exact` / `lem_lower` at load.
+    pub(crate) lemma_index: FxHashMap<u64, CompactString>,
     pub(crate) rules: Vec<Rule>,
     /// Key (lower flag, removed suffix) → rules.
     pub(crate) rule_index: FxHashMap<u64, Vec<u32>>,
@@ -142,6 +145,11 @@ struct Scratch {
     lbuf: String,
     lout: String,
     cands: Vec<u32>,
+}
+
+/// Key of the flat lemma lexicon: a word key (exact form or lowercase), a tag, which lexicon.
+pub(crate) fn lemma_key(key: u64, tag: usize, exact: bool) -> u64 {
+    claimtrace_ml::hash::mix(key, (tag as u64) << 1 | exact as u64)
 }
 
 pub(crate) fn rule_key(lower: bool, del: &str) -> u64 {
@@ -513,17 +521,8 @@ impl Tagger {
         );
     }
 
-    fn lexicon_lemma(
-        &self,
-        map: &FxHashMap<u64, Vec<(u8, u32)>>,
-        key: u64,
-        tag: usize,
-    ) -> Option<&str> {
-        map.get(&key)?
-            .iter()
-            .find(|(t, _)| *t as usize == tag)
-            .and_then(|&(_, l)| self.lemmas.get(l as usize))
-            .map(|s| s.as_str())
+    fn lexicon_lemma(&self, key: u64, tag: usize, exact: bool) -> Option<&CompactString> {
+        self.lemma_index.get(&lemma_key(key, tag, exact))
     }
 
     #[inline(never)]
@@ -536,10 +535,10 @@ impl Tagger {
         sc: &mut Scratch,
     ) -> CompactString {
         if let Some(l) = self
-            .lexicon_lemma(&self.lem_exact, wi.form, tag)
-            .or_else(|| self.lexicon_lemma(&self.lem_lower, wi.lower, tag))
+            .lexicon_lemma(wi.form, tag, true)
+            .or_else(|| self.lexicon_lemma(wi.lower, tag, false))
         {
-            return CompactString::from(l);
+            return l.clone();
         }
         // Candidate rules: those whose removed suffix ends the word and that were seen with
         // this tag.
@@ -887,6 +886,7 @@ impl Tagger {
             lem_exact,
             lem_lower,
             lemmas,
+            lemma_index: FxHashMap::default(),
             rules,
             rule_index: FxHashMap::default(),
             rule_tags,
@@ -899,6 +899,17 @@ impl Tagger {
     }
 
     pub(crate) fn index_rules(&mut self) {
+        self.lemma_index.clear();
+        for (map, exact) in [(&self.lem_exact, true), (&self.lem_lower, false)] {
+            for (&k, v) in map {
+                for &(t, l) in v {
+                    if let Some(lemma) = self.lemmas.get(l as usize) {
+                        self.lemma_index
+                            .insert(lemma_key(k, t as usize, exact), CompactString::from(lemma));
+                    }
+                }
+            }
+        }
         self.rule_index.clear();
         self.max_del = 0;
         for (i, r) in self.rules.iter().enumerate() {

@@ -164,6 +164,65 @@ impl Compact {
         self.data.len() / self.cols.max(1)
     }
 
+    /// The mean of several tables trained on the same features (a "weight soup": for linear
+    /// models with one feature map this equals averaging their scores). Each part's `i16`
+    /// weights are on its own scale (largest = 32000), so they are averaged as they are and
+    /// re-quantised. Parts must share `cols` and `bits`; others are ignored.
+    pub fn soup(parts: &[&Compact]) -> Compact {
+        let Some(first) = parts.first() else {
+            return Compact::default();
+        };
+        let parts: Vec<&Compact> = parts
+            .iter()
+            .filter(|p| p.cols == first.cols && p.bits == first.bits)
+            .copied()
+            .collect();
+        let n = first.cols;
+        let k = parts.len().max(1) as f32;
+        let rows = first.index.len();
+        let mut sums: Vec<(usize, Vec<f32>)> = Vec::new();
+        let mut max = 0f32;
+        for b in 0..rows {
+            let mut acc: Option<Vec<f32>> = None;
+            for p in &parts {
+                let r = p.index.get(b).copied().unwrap_or(u32::MAX);
+                if r == u32::MAX {
+                    continue;
+                }
+                let r = r as usize * n;
+                if let Some(row) = p.data.get(r..r + n) {
+                    let a = acc.get_or_insert_with(|| vec![0.0; n]);
+                    for (x, &w) in a.iter_mut().zip(row) {
+                        *x += w as f32 / k;
+                    }
+                }
+            }
+            if let Some(a) = acc {
+                max = a.iter().fold(max, |m, x| m.max(x.abs()));
+                sums.push((b, a));
+            }
+        }
+        let scale = if max > 0.0 { 32000.0 / max } else { 1.0 };
+        let mut index = vec![u32::MAX; rows];
+        let mut data: Vec<i16> = Vec::with_capacity(sums.len() * n);
+        for (b, a) in sums {
+            let q: Vec<i16> = a.iter().map(|x| (x * scale).round() as i16).collect();
+            if q.iter().any(|&x| x != 0)
+                && let Some(slot) = index.get_mut(b)
+            {
+                *slot = (data.len() / n.max(1)) as u32;
+                data.extend_from_slice(&q);
+            }
+        }
+        Compact {
+            cols: n,
+            bits: first.bits,
+            index,
+            data,
+            heads: first.heads.clone(),
+        }
+    }
+
     /// Sparse write: per non-zero row its bucket and `(column, value)` pairs.
     pub fn write_to(&self, w: &mut dyn Write) -> std::io::Result<()> {
         w.write_all(&(self.cols as u32).to_le_bytes())?;
@@ -308,6 +367,25 @@ impl Flat {
                 *s = *step;
                 *w += d;
             }
+        }
+    }
+
+    /// The mean of several averaged tables of the same size (see [`Compact::soup`]).
+    pub fn soup(parts: &[&Flat]) -> Flat {
+        let Some(first) = parts.first() else {
+            return Flat::default();
+        };
+        let k = parts.len() as f32;
+        let mut w = vec![0f32; first.w.len()];
+        for p in parts.iter().filter(|p| p.bits == first.bits) {
+            for (x, &y) in w.iter_mut().zip(&p.w) {
+                *x += y / k;
+            }
+        }
+        Flat {
+            bits: first.bits,
+            w,
+            train: None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use crate::features::{self, Bufs, PAD, WordInfo};
 use crate::lemma::{self, Rule};
-use crate::model::{Dense, Flat};
+use crate::model::{Compact, Dense, Flat};
 use crate::{Head, Scores, Tagger, UPOS};
 use claimtrace_ml::conllu::Sentence;
 use rustc_hash::FxHashMap;
@@ -39,6 +39,10 @@ pub struct TrainOptions {
     pub prune: i16,
     /// Hide the identity of words seen once in training (see `train_with_log`).
     pub hapax_unknown: bool,
+    /// Train this many taggers with seeds `seed, seed + 1, …` (each keeping its own best
+    /// epoch) and average their weights into one model of the same size and speed class
+    /// (1 = a single model).
+    pub soup: usize,
 }
 
 impl Default for TrainOptions {
@@ -60,6 +64,7 @@ impl Default for TrainOptions {
             rule_min: 2,
             prune: 0,
             hapax_unknown: false,
+            soup: 1,
         }
     }
 }
@@ -83,7 +88,58 @@ fn parse_feats(f: &str) -> impl Iterator<Item = (&str, &str)> {
 }
 
 /// Trains a tagger, reporting each epoch (with dev scores when `dev` is given) to `log`.
+/// With `opts.soup > 1`, trains that many taggers under consecutive seeds and averages them.
 pub fn train_with_log(
+    train: &[Sentence],
+    dev: Option<&[Sentence]>,
+    opts: &TrainOptions,
+    log: &mut dyn FnMut(&str),
+) -> Tagger {
+    if opts.soup <= 1 {
+        return train_one(train, dev, opts, log);
+    }
+    let mut parts = Vec::with_capacity(opts.soup);
+    for k in 0..opts.soup {
+        let o = TrainOptions {
+            seed: opts.seed.wrapping_add(k as u64),
+            soup: 1,
+            ..opts.clone()
+        };
+        log(&format!(
+            "soup member {} of {}: seed {}",
+            k + 1,
+            opts.soup,
+            o.seed
+        ));
+        parts.push(train_one(train, dev, &o, log));
+    }
+    let mut t = match parts.first() {
+        Some(p) => p.clone(),
+        None => return train_one(train, dev, opts, log),
+    };
+    let ups: Vec<&Compact> = parts.iter().map(|p| &p.upos1).collect();
+    t.upos1 = Compact::soup(&ups);
+    let u2: Vec<&Compact> = parts.iter().filter_map(|p| p.upos2.as_ref()).collect();
+    t.upos2 = (u2.len() == parts.len() && !u2.is_empty()).then(|| Compact::soup(&u2));
+    let fs: Vec<&Compact> = parts.iter().map(|p| &p.feats_model).collect();
+    t.feats_model = Compact::soup(&fs);
+    let ls: Vec<&Flat> = parts.iter().map(|p| &p.lemma_model).collect();
+    t.lemma_model = Flat::soup(&ls);
+    // The soup's "epoch": the members' mean best epoch (what `--holdout` retrains with).
+    t.epoch =
+        (parts.iter().map(|p| p.epoch).sum::<usize>() as f64 / parts.len() as f64).round() as usize;
+    t.build_cache();
+    if let Some(d) = dev {
+        let sc: Scores = t.evaluate(d);
+        log(&format!(
+            "soup of {}: dev UPOS {:.4} UFeats {:.4} Lemma {:.4} (unknown-word UPOS {:.4})",
+            opts.soup, sc.upos, sc.ufeats, sc.lemma, sc.upos_unknown
+        ));
+    }
+    t
+}
+
+fn train_one(
     train: &[Sentence],
     dev: Option<&[Sentence]>,
     opts: &TrainOptions,

@@ -58,6 +58,10 @@ pub struct Args {
     /// Epochs of the jackknife taggers.
     #[arg(long, default_value_t = 5)]
     jackknife_epochs: usize,
+    /// Train N parsers under seeds SEED, SEED+1, … (each keeps its best dev epoch) and average
+    /// their weights into one model of the same size and speed.
+    #[arg(long, default_value_t = 1)]
+    soup: usize,
 }
 
 /// Replaces the training sentences' tags by those of taggers that did not see them.
@@ -178,14 +182,16 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             explore_p: a.explore,
             prune: a.prune,
             lang: a.lang.clone(),
+            soup: a.soup,
             ..TrainConfig::default()
         };
         println!(
-            "training on {} sentences ({} words), {} epochs, seed {}",
+            "training on {} sentences ({} words), {} epochs, seed {}, soup of {}",
             train.len(),
             train.iter().map(|s| s.words.len()).sum::<usize>(),
             a.epochs,
-            a.seed
+            a.seed,
+            a.soup.max(1)
         );
         let t = Instant::now();
         let p = Parser::train(&train, dev.as_deref(), &cfg, |r| {
@@ -198,10 +204,14 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
                     )
                 })
                 .unwrap_or_default();
-            println!(
-                "epoch {:2}  {:6.1}s  train move acc {:.4}{dev}",
-                r.epoch, r.train_seconds, r.train_move_acc
-            );
+            if r.epoch == 0 {
+                println!("soup of {}:{dev}", a.soup);
+            } else {
+                println!(
+                    "epoch {:2}  {:6.1}s  train move acc {:.4}{dev}",
+                    r.epoch, r.train_seconds, r.train_move_acc
+                );
+            }
         })
         .map_err(anyhow::Error::msg)?;
         println!("trained in {:.1}s", t.elapsed().as_secs_f64());

@@ -40,6 +40,10 @@ pub struct Args {
     /// (up to `--epochs`), then retrain on all the training data for that many epochs.
     #[arg(long, default_value_t = 0)]
     holdout: usize,
+    /// Train N taggers under seeds SEED, SEED+1, … (each keeps its best dev epoch) and average
+    /// their weights into one model. With `--holdout`, epochs are chosen with a single tagger.
+    #[arg(long, default_value_t = 1)]
+    soup: usize,
     /// Score an existing model on `--test` instead of training.
     #[arg(long)]
     evaluate: Option<PathBuf>,
@@ -120,6 +124,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         two_pass: !args.one_pass,
         upos_bits: args.upos_bits,
         feats_bits: args.feats_bits,
+        soup: args.soup,
         ..TrainOptions::default()
     };
     let t0 = std::time::Instant::now();
@@ -139,7 +144,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.holdout,
             held.len()
         );
-        let t = claimtrace_tag::train_with_log(&fit, Some(&held), &opts, &mut |line| {
+        let single = claimtrace_tag::TrainOptions {
+            soup: 1,
+            ..opts.clone()
+        };
+        let t = claimtrace_tag::train_with_log(&fit, Some(&held), &single, &mut |line| {
             println!("  {line}")
         });
         opts.epochs = t.epoch().max(1);
