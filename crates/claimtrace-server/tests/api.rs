@@ -1,0 +1,253 @@
+//! API tests against a real server on 127.0.0.1 (ephemeral port) over a store built from
+//! `examples/` and the server fixtures.
+
+mod common;
+
+use claimtrace_server::Config;
+use common::{TestServer, http};
+use serde_json::Value;
+
+fn server() -> TestServer {
+    TestServer::with_store(Config {
+        max_body: 64 << 10,
+        ..Config::default()
+    })
+}
+
+fn find_article(s: &TestServer, q: &str) -> Value {
+    let r = s.get(&format!("/api/articles?q={q}"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    v["items"][0].clone()
+}
+
+#[test]
+fn api_end_to_end() {
+    let s = server();
+
+    // health, openapi, page, headers
+    let r = s.get("/api/health");
+    assert_eq!(r.status, 200);
+    let csp = r
+        .headers
+        .get("content-security-policy")
+        .cloned()
+        .unwrap_or_default();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(
+        r.headers.get("x-content-type-options").map(String::as_str),
+        Some("nosniff")
+    );
+    let spec = s.get("/api/openapi.json").json();
+    assert_eq!(spec["openapi"], "3.1.0");
+    assert!(spec["paths"]["/api/stories/{id}/provenance"].is_object());
+    let page = s.get("/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("<script src=\"/app.js\" defer>"));
+    assert_eq!(s.get("/app.js").status, 200);
+    assert_eq!(s.get("/app.css").status, 200);
+
+    // search (FTS) and list
+    let all = s.get("/api/articles?limit=100").json();
+    let n = all["items"].as_array().map_or(0, Vec::len);
+    assert!(n >= 9, "examples + fixtures stored: {n}");
+    let hit = find_article(&s, "Keldra");
+    assert_eq!(hit["outlet"], "Northern Ledger");
+    let paged = s.get("/api/articles?limit=2").json();
+    assert_eq!(paged["items"].as_array().map_or(0, Vec::len), 2);
+    let next = paged["next"].as_str().expect("next cursor").to_string();
+    let p2 = s
+        .get(&format!("/api/articles?limit=2&cursor={next}"))
+        .json();
+    assert_ne!(p2["items"][0]["id"], paged["items"][0]["id"]);
+    let es = s.get("/api/articles?lang=es&limit=100").json();
+    assert!(
+        es["items"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(|x| x["lang"] == "es"))
+    );
+
+    // one article with its layers
+    let id = hit["id"].as_str().expect("id").to_string();
+    let art = s.get(&format!("/api/articles/{id}"));
+    assert_eq!(art.status, 200);
+    assert_eq!(
+        art.headers.get("content-type").map(String::as_str),
+        Some("application/json")
+    );
+    let art = art.json();
+    assert!(art["attributions"].as_array().is_some_and(|a| a.len() >= 3));
+    assert!(art["text"].as_str().is_some_and(|t| t.contains("Keldra")));
+
+    // stories and provenance
+    let stories = s.get("/api/stories?limit=50").json();
+    let items = stories["items"].as_array().cloned().unwrap_or_default();
+    assert!(!items.is_empty());
+    let story = hit["story"].as_u64().expect("article has a story");
+    let st = s.get(&format!("/api/stories/{story}"));
+    assert_eq!(st.status, 200, "{}", st.text());
+    let prov = s.get(&format!("/api/stories/{story}/provenance"));
+    assert_eq!(prov.status, 200, "{}", prov.text());
+    assert!(
+        prov.json()["nodes"]
+            .as_array()
+            .is_some_and(|n| !n.is_empty())
+    );
+    let by_q = s.get("/api/stories?q=Aldervik").json();
+    assert!(by_q["items"].as_array().is_some_and(|a| !a.is_empty()));
+
+    // errors: JSON with the right status
+    let e = s.get("/api/articles/does-not-exist");
+    assert_eq!(e.status, 404);
+    assert_eq!(e.json()["error"]["status"], 404);
+    assert_eq!(s.get("/api/stories/999999999").status, 404);
+    assert_eq!(s.get("/api/stories/abc").status, 400);
+    assert_eq!(s.get("/api/stories/abc/provenance").status, 400);
+    assert_eq!(s.get("/api/articles?from=yesterday").status, 400);
+    assert_eq!(s.get("/api/articles?bogus=1").status, 400);
+    assert_eq!(s.get("/api/articles?story=-1").status, 400);
+    assert_eq!(s.get("/api/claims/nope/trace").status, 404);
+    assert_eq!(s.get("/api/nothing-here").status, 404);
+    let long = "x".repeat(1200);
+    assert_eq!(s.get(&format!("/api/articles?q={long}")).status, 400);
+    let huge = "x".repeat(9000);
+    assert_eq!(s.get(&format!("/api/articles?q={huge}")).status, 414);
+    // FTS syntax is plain words whatever the input
+    let r = s.get("/api/articles?q=%22AND%20OR%20(%20*");
+    assert!(r.status == 200 || r.status == 400, "{}", r.status);
+
+    // analyze: size cap, empty body, binary body, read-only store
+    let big = vec![b'a'; 70 << 10];
+    let r = http(
+        s.addr,
+        "POST",
+        "/api/analyze",
+        &[("Content-Type", "text/plain")],
+        &big,
+    );
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert_eq!(r.json()["error"]["status"], 413);
+    let r = http(s.addr, "POST", "/api/analyze", &[], b"   ");
+    assert_eq!(r.status, 400);
+    let r = http(s.addr, "POST", "/api/analyze?store=maybe", &[], b"text");
+    assert_eq!(r.status, 400);
+    let r = http(
+        s.addr,
+        "POST",
+        "/api/analyze",
+        &[],
+        &[0u8, 1, 2, 3, 0, 0, 0, 0, 255, 254, 0, 0],
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    let text = "Harbour workers said the water had turned yellow.\n\nThe mayor is believed to have resigned, according to officials.";
+    let r = http(
+        s.addr,
+        "POST",
+        "/api/analyze?lang=en",
+        &[("Content-Type", "text/plain")],
+        text.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert!(
+        v["attributions"].as_array().is_some_and(|a| !a.is_empty()),
+        "{v}"
+    );
+    let r = http(
+        s.addr,
+        "POST",
+        "/api/analyze?store=true",
+        &[],
+        text.as_bytes(),
+    );
+    assert_eq!(
+        r.status,
+        409,
+        "read-only server refuses to store: {}",
+        r.text()
+    );
+
+    // the hostile article comes back byte for byte
+    let h = s.get("/api/articles/hostile0000000001").json();
+    assert!(
+        h["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("<script>"))
+    );
+    assert!(
+        h["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("<img src=x onerror="))
+    );
+}
+
+#[test]
+fn token_required_and_checked() {
+    let s = TestServer::with_store(Config {
+        token: Some("s3cret-token-123".into()),
+        ..Config::default()
+    });
+    let r = s.get("/api/health");
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["error"]["status"], 401);
+    let r = http(
+        s.addr,
+        "GET",
+        "/api/health",
+        &[("Authorization", "Bearer wrong-token-1234")],
+        b"",
+    );
+    assert_eq!(r.status, 401);
+    let r = http(
+        s.addr,
+        "GET",
+        "/api/health",
+        &[("Authorization", "Bearer s3cret-token-123")],
+        b"",
+    );
+    assert_eq!(r.status, 200);
+    let r = s.get("/?token=s3cret-token-123");
+    assert_eq!(r.status, 303);
+    let cookie = r.headers.get("set-cookie").cloned().unwrap_or_default();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let r = http(
+        s.addr,
+        "GET",
+        "/",
+        &[("Cookie", "claimtrace_token=s3cret-token-123")],
+        b"",
+    );
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn non_loopback_bind_needs_a_token() {
+    let c = Config {
+        bind: "0.0.0.0:8080".parse().expect("addr"),
+        ..Config::default()
+    };
+    assert!(c.check().is_err());
+    let c = Config {
+        token: Some("long-enough-token".into()),
+        ..c
+    };
+    assert!(c.check().is_ok());
+    assert!(Config::default().check().is_ok());
+}
+
+#[test]
+fn report_is_self_contained() {
+    let backend = claimtrace_server::StoreBackend::open(common::store_path(), false).expect("open");
+    let s = TestServer::with_store(Config::default());
+    let hit = s.get("/api/articles?outlet=Aldervik%20Daily").json()["items"][0].clone();
+    let story = hit["story"].as_u64().unwrap_or(0);
+    let data = claimtrace_server::report_data(&backend, story, 50)
+        .expect("report data")
+        .expect("story exists");
+    let html = claimtrace_server::report::render(&data, "story");
+    assert!(html.contains("<script type=\"application/json\" id=\"report-data\">"));
+    assert!(!html.contains(" src="));
+    assert!(!html.contains("<link"));
+    assert!(html.contains("script-src 'sha256-"));
+}
