@@ -290,5 +290,11 @@ mod tests {
         b.score_range(&[1], 0, 3, &mut s);
         assert!(s[2] > 0 && s[0] < 0);
         assert!(Table::read_from(&mut &buf[..7]).is_err());
+        let soup = Table::soup(&[&a, &b]);
+        assert_eq!(soup.w, a.w);
+        let mut s = [0i32; 3];
+        soup.score_range(&[1], 0, 3, &mut s);
+        assert!(s[2] > 0 && s[0] < 0);
+        assert_eq!(Table::soup(&[]).n_classes(), 1);
     }
 }

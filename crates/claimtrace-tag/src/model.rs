@@ -517,6 +517,20 @@ mod tests {
             assert_eq!(argmax_i(&s), *g);
         }
         assert!(Compact::read_from(&mut &buf[..7]).is_err());
+        // A soup of a table with itself scores like the table; with an empty table, the rows
+        // are halved but keep their argmax.
+        let same = Compact::soup(&[&c, &c]);
+        let empty = Dense::new(3, 8).compact(&[(0, 3)], 0);
+        let half = Compact::soup(&[&c, &empty]);
+        assert_eq!(same.n_rows(), c.n_rows());
+        for (f, g) in &data {
+            for t in [&same, &half] {
+                let mut s = [0i32; 3];
+                t.score(f, &mut s);
+                assert_eq!(argmax_i(&s), *g);
+            }
+        }
+        assert_eq!(Compact::soup(&[]).n_rows(), 0);
     }
 
     fn argmax_f(s: &[f32]) -> usize {
