@@ -34,6 +34,17 @@ enum Command {
     /// Score a stage on an external benchmark.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Read articles (like `extract`), annotate them and connect them into a store: dedup,
+    /// stories, reprints, provenance. Idempotent and crash-safe.
+    Ingest(cmd::ingest::Args),
+    /// List a store's stories, one JSON object per line.
+    Stories(cmd::stories::Args),
+    /// A story's provenance graph (or one claim's chain): JSON, terminal tree or Graphviz.
+    Trace(cmd::trace::Args),
+    /// Serve the HTTP API and web page over a store (localhost by default).
+    Serve(cmd::serve::Args),
+    /// Write one self-contained HTML page with a story's provenance (no network needed).
+    Report(cmd::report::Args),
 }
 
 #[derive(Subcommand)]
@@ -73,6 +84,11 @@ fn main() -> ExitCode {
         Command::Train(TrainCommand::Parser(a)) => cmd::train_parser::run(a),
         Command::Train(TrainCommand::Ner(a)) => cmd::train_ner::run(a),
         Command::Claims(a) => cmd::claims::run(a),
+        Command::Ingest(a) => cmd::ingest::run(a),
+        Command::Stories(a) => cmd::stories::run(a),
+        Command::Trace(a) => cmd::trace::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
+        Command::Report(a) => cmd::report::run(a),
         Command::Eval(EvalCommand::Attribution(a)) => cmd::eval_attribution::run(a),
         Command::Eval(EvalCommand::Aeb(a)) => cmd::eval_aeb::run(a),
         Command::Eval(EvalCommand::Tokenizer(a)) => cmd::eval_tokenizer::run(a),

@@ -21,6 +21,8 @@
 //! # Ok::<(), claimtrace_store::Error>(())
 //! ```
 
+#[cfg(feature = "connect")]
+pub mod connect;
 mod dates;
 mod error;
 mod schema;
@@ -68,9 +70,9 @@ pub trait Store: Send + Sync {
     fn write_batch(&self, articles: &[NewArticle]) -> Result<usize>;
     /// Stories whose provenance is out of date (ascending ids, at most `limit`).
     fn stale_stories(&self, limit: usize) -> Result<Vec<u64>>;
-    /// The articles of a story, for recomputing its provenance: `(id, json line, reprint_of)`
-    /// in publication order.
-    fn story_articles(&self, story: u64) -> Result<Vec<StoredArticle>>;
+    /// The first `limit` articles of a story in publication order (undated last), for
+    /// recomputing its provenance.
+    fn story_articles(&self, story: u64, limit: usize) -> Result<Vec<StoredArticle>>;
     /// Stores computed provenance for several stories in one transaction and clears their
     /// stale flag (unless articles were added to them meanwhile).
     fn put_provenance(&self, items: &[StoryProvenance]) -> Result<()>;

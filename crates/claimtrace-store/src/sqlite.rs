@@ -736,19 +736,22 @@ impl Store for SqliteStore {
         })
     }
 
-    fn story_articles(&self, story: u64) -> Result<Vec<StoredArticle>> {
+    fn story_articles(&self, story: u64, limit: usize) -> Result<Vec<StoredArticle>> {
         self.read(|c| {
             c.prepare_cached(
                 "SELECT id, json, reprint_of FROM articles WHERE story = ?1 \
-                 ORDER BY pub_key = '', pub_key, seq",
+                 ORDER BY pub_key = '', pub_key, seq LIMIT ?2",
             )?
-            .query_map([story as i64], |r| {
-                Ok(StoredArticle {
-                    id: r.get(0)?,
-                    json: r.get(1)?,
-                    reprint_of: r.get(2)?,
-                })
-            })?
+            .query_map(
+                params![story as i64, limit.min(i64::MAX as usize) as i64],
+                |r| {
+                    Ok(StoredArticle {
+                        id: r.get(0)?,
+                        json: r.get(1)?,
+                        reprint_of: r.get(2)?,
+                    })
+                },
+            )?
             .collect()
         })
     }

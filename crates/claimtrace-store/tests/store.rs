@@ -294,7 +294,7 @@ fn provenance_and_claims() {
     assert_eq!(store.stale_stories(10).unwrap(), [1, 2]);
     assert_eq!(
         store
-            .story_articles(1)
+            .story_articles(1, 100)
             .unwrap()
             .iter()
             .map(|a| a.id.as_str())

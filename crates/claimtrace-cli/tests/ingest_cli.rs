@@ -1,0 +1,322 @@
+//! `claimtrace ingest`, `stories` and `trace` end to end: fallbacks for bad metadata, the
+//! dedup policy, bad store files, and crash safety (the real binary killed with SIGKILL at
+//! random moments, re-run, store checked).
+
+use assert_cmd::Command;
+use claimtrace_store::{SqliteStore, Store};
+use std::path::{Path, PathBuf};
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("claimtrace")
+}
+
+fn cmd() -> Command {
+    Command::new(bin())
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/store")
+        .join(name)
+}
+
+#[test]
+fn edge_cases_and_dedup_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    // A 1 MB article rides along.
+    let big = dir.path().join("big.jsonl");
+    let body = "The harbour master said the quay at Port Alder will be rebuilt. ".repeat(16_500);
+    std::fs::write(
+        &big,
+        format!(
+            "{{\"id\":\"e-big\",\"outlet\":\"Quay Weekly\",\"published\":\"2024-03-06\",\"text\":{}}}\n",
+            serde_json::Value::String(body)
+        ),
+    )
+    .unwrap();
+    let out = cmd()
+        .args(["ingest", "--annotated", "--db"])
+        .arg(&db)
+        .arg(fixture("edge.jsonl"))
+        .arg(&big)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "two bad lines were skipped: {err}"
+    );
+    assert!(err.contains("8 stored"), "{err}");
+    assert!(err.contains("2 duplicates"), "{err}");
+    assert!(err.contains("1 changed"), "{err}");
+    assert!(
+        err.contains("edge.jsonl") && err.contains("line 11"),
+        "{err}"
+    );
+
+    let store = SqliteStore::open_read_only(&db).unwrap();
+    assert_eq!(store.stats().unwrap().articles, 8);
+    assert_eq!(
+        store.stats().unwrap().stale_stories,
+        0,
+        "all stories traced"
+    );
+    // The first version of a URL wins.
+    let a = store.article_summary("e-nodate").unwrap().unwrap();
+    assert_eq!(a.published, None);
+    assert!(store.article("e-changed").unwrap().is_none());
+    // Implausible dates dropped, outlet from the URL host.
+    assert_eq!(
+        store
+            .article_summary("e-future")
+            .unwrap()
+            .unwrap()
+            .published,
+        None
+    );
+    assert_eq!(
+        store.article_summary("e-epoch").unwrap().unwrap().published,
+        None
+    );
+    assert_eq!(
+        store
+            .article_summary("e-bad-date")
+            .unwrap()
+            .unwrap()
+            .published,
+        None
+    );
+    assert_eq!(
+        store
+            .article_summary("e-nooutlet-url")
+            .unwrap()
+            .unwrap()
+            .outlet
+            .as_deref(),
+        Some("islandnews.example")
+    );
+    assert_eq!(
+        store.article_summary("e-nooutlet").unwrap().unwrap().outlet,
+        None
+    );
+    assert!(store.article("e-big").unwrap().unwrap().len() > 1_000_000);
+    drop(store);
+
+    // Idempotent: the same inputs again store nothing new.
+    let out = cmd()
+        .args(["ingest", "--annotated", "-q", "--db"])
+        .arg(&db)
+        .arg(fixture("edge.jsonl"))
+        .arg(&big)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let store = SqliteStore::open_read_only(&db).unwrap();
+    assert_eq!(store.stats().unwrap().articles, 8);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+
+    // stories: one JSON line per story; all articles accounted for.
+    let out = cmd().args(["stories", "--db"]).arg(&db).output().unwrap();
+    assert!(out.status.success());
+    let stories: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let total: u64 = stories
+        .iter()
+        .map(|s| s["articles"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 8);
+    for s in &stories {
+        assert!(s["story"].is_u64() && s["languages"].is_array() && s["top_entities"].is_array());
+    }
+    let story = stories[0]["story"].as_u64().unwrap().to_string();
+    for fmt in ["json", "tree", "dot"] {
+        let out = cmd()
+            .args(["trace", "--db"])
+            .arg(&db)
+            .args(["--story", &story, "--format", fmt])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{fmt}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        match fmt {
+            "json" => {
+                let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert!(v["nodes"].is_array() && v["edges"].is_array());
+            }
+            "dot" => assert!(text.contains("digraph")),
+            _ => assert!(text.starts_with("story ")),
+        }
+    }
+    let out = cmd()
+        .args(["trace", "--db"])
+        .arg(&db)
+        .args(["--article", "e-reprint", "--format", "tree"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = cmd()
+        .args(["trace", "--db"])
+        .arg(&db)
+        .args(["--article", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no article `nope`"));
+}
+
+#[test]
+fn bad_store_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let notdb = dir.path().join("notes.txt");
+    std::fs::write(&notdb, "these are my notes\n").unwrap();
+    for sub in [&["ingest", "--annotated"][..], &["stories"][..]] {
+        let out = cmd()
+            .args(sub)
+            .arg("--db")
+            .arg(&notdb)
+            .arg(fixture("edge.jsonl"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("notes.txt") && err.contains("not an SQLite database"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&notdb).unwrap(),
+        "these are my notes\n"
+    );
+    let out = cmd()
+        .args(["stories", "--db"])
+        .arg(dir.path().join("missing.db"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such store"));
+}
+
+/// Synthetic annotated articles: 12 stories of 100, each article unique.
+fn synthetic(path: &Path, n: usize) {
+    let mut s = String::new();
+    for i in 0..n {
+        let story = i % 12;
+        s.push_str(
+            &serde_json::json!({
+                "id": format!("c{i:05}"),
+                "url": format!("https://o{}.example/{i}", i % 7),
+                "outlet": format!("Outlet {}", i % 7),
+                "published": format!("2024-01-{:02}", 1 + story),
+                "lang": "en",
+                "title": format!("Bridge {story} closes"),
+                "text": format!(
+                    "Engineers from Firm{story} said bridge number {story} in Town{story} will close for {} weeks. Item {i} adds detail {i} about lane {}.",
+                    story + 3, i % 5
+                ),
+            })
+            .to_string(),
+        );
+        s.push('\n');
+    }
+    std::fs::write(path, s).unwrap();
+}
+
+#[test]
+fn crash_safe_under_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let n = 1200;
+    synthetic(&input, n);
+    let db = dir.path().join("crash.db");
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(7, |d| d.as_nanos() as u64)
+        | 1;
+    eprintln!("crash test seed {seed}");
+    let mut committed: Vec<String> = Vec::new();
+    for round in 0..6 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = 30 + seed % 400;
+        let mut child = std::process::Command::new(bin())
+            .args(["ingest", "--annotated", "-q", "--batch", "40", "--db"])
+            .arg(&db)
+            .arg(&input)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        if !db.exists() {
+            continue;
+        }
+        let store = match SqliteStore::open_read_only(&db) {
+            Ok(s) => s,
+            // Killed while creating the file, before the schema was committed.
+            Err(e) => {
+                assert!(committed.is_empty(), "round {round}: {e}");
+                continue;
+            }
+        };
+        assert_eq!(store.integrity_check().unwrap(), "ok", "round {round}");
+        let mut ids = Vec::new();
+        store
+            .for_each_fingerprint(&mut |r| ids.push(r.id.to_owned()))
+            .unwrap();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ids.len(), "round {round}: duplicates");
+        for id in &committed {
+            assert!(sorted.binary_search(id).is_ok(), "round {round}: lost {id}");
+        }
+        eprintln!(
+            "round {round}: killed after {delay} ms with {} articles stored",
+            ids.len()
+        );
+        committed = sorted;
+    }
+    let out = cmd()
+        .args(["ingest", "--annotated", "-q", "--batch", "40", "--db"])
+        .arg(&db)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = SqliteStore::open_read_only(&db).unwrap();
+    let st = store.stats().unwrap();
+    assert_eq!(st.articles, n as u64);
+    assert_eq!(st.stale_stories, 0);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let stories: u64 = {
+        let mut total = 0;
+        let mut q = claimtrace_store::StoryQuery {
+            limit: 200,
+            ..Default::default()
+        };
+        loop {
+            let p = store.stories(&q).unwrap();
+            total += p.items.iter().map(|s| s.articles).sum::<u64>();
+            match p.next {
+                Some(c) => q.cursor = Some(c),
+                None => break,
+            }
+        }
+        total
+    };
+    assert_eq!(stories, n as u64, "every article in exactly one story");
+}
