@@ -36,7 +36,7 @@
     Object.keys(attrs).forEach(function (k) {
       var v = attrs[k];
       if (v === null || v === undefined || v === false) return;
-      if (k === 'text') el.textContent = String(v);
+      if (k === 'text') append(el, String(v));
       else if (k === 'on') Object.keys(v).forEach(function (ev) { el.addEventListener(ev, v[ev]); });
       else if (k === 'href') el.setAttribute('href', safeHref(String(v)));
       else el.setAttribute(k, v === true ? '' : String(v));
@@ -45,8 +45,32 @@
   function append(el, c) {
     if (c === null || c === undefined || c === false) return;
     if (Array.isArray(c)) { c.forEach(function (x) { append(el, x); }); return; }
-    if (typeof c === 'string' || typeof c === 'number') { el.appendChild(document.createTextNode(String(c))); return; }
+    if (typeof c === 'string' || typeof c === 'number') { appendText(el, String(c)); return; }
     el.appendChild(c);
+  }
+  // Invisible bidi and zero-width controls in data are shown, not obeyed: each sits alone in an
+  // isolated span (so an override cannot flip the text around it) with a visible code.
+  var CTL = /[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
+  function ctlCode(ch) { return 'U+' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0'); }
+  function appendText(el, t) {
+    if (!CTL.test(t)) { el.appendChild(document.createTextNode(t)); return; }
+    if (el.namespaceURI === SVGNS) {
+      el.appendChild(document.createTextNode(t.replace(new RegExp(CTL.source, 'g'), function (ch) { return '[' + ctlCode(ch) + ']'; })));
+      return;
+    }
+    var buf = '';
+    Array.from(t).forEach(function (ch) {
+      if (CTL.test(ch)) {
+        if (buf) { el.appendChild(document.createTextNode(buf)); buf = ''; }
+        var sp = document.createElement('span');
+        sp.className = 'ctl';
+        sp.setAttribute('data-code', ctlCode(ch));
+        sp.setAttribute('title', 'invisible control character ' + ctlCode(ch));
+        sp.appendChild(document.createTextNode(ch));
+        el.appendChild(sp);
+      } else buf += ch;
+    });
+    if (buf) el.appendChild(document.createTextNode(buf));
   }
   // Internal links (#/...) and http(s) URLs only.
   function safeHref(u) {
@@ -87,7 +111,10 @@
     return h('span', { 'class': 'badge c-' + c, text: c });
   }
   function errorBox(msg) { return h('p', { 'class': 'error', role: 'alert', text: msg }); }
-  function setTitle(t) { document.title = t ? t + ' — claimtrace' : 'claimtrace'; }
+  function setTitle(t) {
+    var clean = str(t).replace(new RegExp(CTL.source, 'g'), '');
+    document.title = clean ? clean + ' — claimtrace' : 'claimtrace';
+  }
 
   // ---------- data access (the API, or the report's inlined data) ----------
   function api(path, opts) {
@@ -199,7 +226,7 @@
     });
     return h('div', null, ol,
       h('blockquote', { 'class': 'chain-content', text: trunc(a.content && a.content.text, 400) }),
-      a.hedge && a.hedge.text ? h('p', { 'class': 'small' }, 'Hedged by ', h('span', { 'class': 'm-hedge', text: a.hedge.text })) : null);
+      a.hedge && a.hedge.text ? h('p', { 'class': 'small' }, 'Certainty cue: ', h('span', { 'class': 'm-hedge', text: a.hedge.text })) : null);
   }
 
   function articleView(doc, selected) {
@@ -266,7 +293,7 @@
           para.appendChild(sp);
           pieces.push(sp);
         } else {
-          para.appendChild(document.createTextNode(lines[li]));
+          appendText(para, lines[li]);
         }
       }
     }
@@ -446,7 +473,7 @@
       });
       clear(detail);
       var from = byId[str(e.from)] || { id: e.from }, to = byId[str(e.to)] || { id: e.to };
-      detail.appendChild(h('h2', null, nodeLabel(to), ' re-reports ', nodeLabel(from)));
+      detail.appendChild(h('h2', null, '#' + (k + 1) + ' · ', nodeLabel(to), ' re-reports ', nodeLabel(from)));
       var ev = arr(e.evidence);
       if (ev.length) {
         detail.appendChild(h('h3', { text: 'Evidence' }));
@@ -457,12 +484,19 @@
       }
       var dr = arr(e.drift);
       detail.appendChild(h('h3', { text: dr.length ? 'What changed' : 'No drift found on this edge' }));
+      // One diff per distinct pair of wordings, with every kind of change it shows.
+      var groups = [];
       dr.forEach(function (d) {
-        detail.appendChild(h('div', { 'class': 'drift' },
-          h('p', null, h('span', { 'class': 'drift-kind k-' + str(d.kind), text: DRIFT[d.kind] || str(d.kind) }),
-            d.claim !== undefined && d.claim !== null ? h('span', { 'class': 'muted', text: ' claim ' + str(d.claim) }) : null),
-          diffView(str(d.before), str(d.after))));
+        var g = groups.filter(function (x) { return x.before === str(d.before) && x.after === str(d.after); })[0];
+        if (!g) { g = { before: str(d.before), after: str(d.after), kinds: [] }; groups.push(g); }
+        if (g.kinds.indexOf(str(d.kind)) < 0) g.kinds.push(str(d.kind));
       });
+      groups.forEach(function (g) {
+        detail.appendChild(h('div', { 'class': 'drift' },
+          h('p', { 'class': 'drift-kinds' }, g.kinds.map(function (k) { return h('span', { 'class': 'drift-kind k-' + k, text: DRIFT[k] || k }); })),
+          diffView(g.before, g.after)));
+      });
+      if (groups.length) detail.appendChild(h('p', { 'class': 'small muted' }, 'Word changes: ', h('del', { text: 'removed' }), ' ', h('ins', { text: 'added' })));
     }
 
     var meta = h('p', { 'class': 'meta' },
@@ -474,6 +508,7 @@
     var edgeRows = edges.map(function (e, k) {
       var from = byId[str(e.from)] || { id: e.from }, to = byId[str(e.to)] || { id: e.to };
       return h('tr', null,
+        h('td', null, String(k + 1)),
         h('td', null, nodeLabel(from)), h('td', null, nodeLabel(to)),
         h('td', null, arr(e.evidence).map(function (x) { return EVIDENCE[x.kind] || str(x.kind); }).filter(uniq).join(', ')),
         h('td', null, arr(e.drift).map(function (x) { return DRIFT[x.kind] || str(x.kind); }).filter(uniq).join(', ') || '—'),
@@ -486,6 +521,9 @@
         h('span', { 'class': 'muted', text: '— first from ' + (o ? nodeLabel(o) : str(c.origin) || '?') + ', ' + arr(c.members).length + ' report' + (arr(c.members).length === 1 ? '' : 's') }));
     }));
 
+    var firstDrift = -1;
+    edges.forEach(function (e, k) { if (firstDrift < 0 && arr(e.drift).length) firstDrift = k; });
+    if (firstDrift >= 0) window.setTimeout(function () { showEdge(firstDrift); }, 0);
     return h('div', { 'class': 'story' },
       h('h1', { dir: 'auto', text: title }),
       meta,
@@ -497,7 +535,7 @@
       h('section', null, h('h2', { text: 'Articles' }), articleTable(articles)),
       edges.length ? h('section', null, h('h2', { text: 'All re-reports' }),
         h('div', { 'class': 'table-scroll' }, h('table', { 'class': 'edges' },
-          h('thead', null, h('tr', null, h('th', { scope: 'col', text: 'From' }), h('th', { scope: 'col', text: 'To' }), h('th', { scope: 'col', text: 'Evidence' }), h('th', { scope: 'col', text: 'Drift' }), h('th', { scope: 'col', text: '' }))),
+          h('thead', null, h('tr', null, h('th', { scope: 'col', text: '#' }), h('th', { scope: 'col', text: 'From' }), h('th', { scope: 'col', text: 'To' }), h('th', { scope: 'col', text: 'Evidence' }), h('th', { scope: 'col', text: 'Drift' }), h('th', { scope: 'col', text: '' }))),
           h('tbody', null, edgeRows)))) : null,
       arr(prov.claims).length ? h('section', null, h('h2', { text: 'Claims in this story' }), claimList) : null);
   }
@@ -544,12 +582,13 @@
   }
 
   function graphSvg(nodes, edges, origin, onEdge) {
-    var W = 150, H = 46, GAP = 18, LEFT = 20;
+    var W = 150, H = 46, GAP = 24, LEFT = 44;
     var ext = nodes.filter(function (n) { return n.kind === 'external'; });
     var arts = nodes.filter(function (n) { return n.kind !== 'external'; })
       .sort(function (a, b) { return str(a.published) < str(b.published) ? -1 : str(a.published) > str(b.published) ? 1 : 0; });
     var x0 = LEFT + (ext.length ? W + 60 : 0);
-    var width = Math.max(760, x0 + Math.max(arts.length, 4) * 95 + W + 20);
+    var avail = (main && main.clientWidth ? main.clientWidth : 1100) - 60;
+    var width = Math.max(760, avail, x0 + Math.min(arts.length, 60) * 70 + W + 40);
     var sc = timeScale(arts, x0, width - W - 20);
     var pos = {};
     var lanes = []; // last right edge per lane
@@ -562,7 +601,7 @@
     });
     ext.forEach(function (n, i) { pos[str(n.id)] = { x: LEFT, lane: i }; });
     var nl = Math.max(lanes.length, ext.length, 1);
-    var top = 20, rowH = H + 34;
+    var top = 34, rowH = H + 46;
     var height = top + nl * rowH + 40;
     Object.keys(pos).forEach(function (k) { pos[k].y = top + pos[k].lane * rowH; });
 
@@ -597,8 +636,16 @@
       });
       g.appendChild(s('path', { 'class': 'hit', d: d }));
       g.appendChild(s('path', { 'class': 'line', d: d, 'marker-end': drift ? 'url(#arrow-drift)' : 'url(#arrow)' }));
-      var lx = (ax + bx) / 2, ly = (ay + by) / 2 - 6;
-      g.appendChild(s('text', { 'class': 'edge-label', x: lx, y: ly, 'text-anchor': 'middle', text: trunc(label, 40) }));
+      // A numbered badge at the middle of the curve (same number as the table below), and the
+      // evidence written beside it when the two ends are far enough apart.
+      var lx = (ax + bx) / 2, ly = (ay + by) / 2;
+      var num = s('g', { 'class': 'edge-num', transform: 'translate(' + lx + ',' + ly + ')' });
+      num.appendChild(s('circle', { r: 9 }));
+      num.appendChild(s('text', { y: 4, 'text-anchor': 'middle', text: String(k + 1) }));
+      g.appendChild(num);
+      if (Math.abs(bx - ax) > label.length * 6 + 40) {
+        g.appendChild(s('text', { 'class': 'edge-label', x: lx, y: ly - 14, 'text-anchor': 'middle', text: trunc(label, 48) }));
+      }
       g.addEventListener('click', function () { onEdge(k); });
       g.addEventListener('keydown', function (ev) { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); onEdge(k); } });
       eg.appendChild(g);
@@ -639,7 +686,8 @@
 
   function timelineSvg(articles) {
     var langs = articles.map(function (n) { return str(n.lang) || '?'; }).filter(uniq).sort();
-    var L = 60, width = 760, rowH = 44, top = 10;
+    var L = 60, rowH = 48, top = 14;
+    var width = Math.max(760, (main && main.clientWidth ? main.clientWidth : 1100) - 60);
     var height = top + Math.max(langs.length, 1) * rowH + 34;
     var sc = timeScale(articles, L + 10, width - 110);
     var svg = s('svg', { 'class': 'timeline', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': 'Timeline of ' + articles.length + ' articles in ' + langs.length + ' languages' });
@@ -648,24 +696,26 @@
       var y = top + i * rowH + rowH / 2;
       svg.appendChild(s('text', { 'class': 'lane-label', x: 8, y: y + 4, text: l }));
       svg.appendChild(s('line', { 'class': 'lane', x1: L, x2: width - 100, y1: y, y2: y }));
-      var row = articles.filter(function (n) { return (str(n.lang) || '?') === l; });
+      var row = articles.filter(function (n) { return (str(n.lang) || '?') === l; })
+        .sort(function (a, b) { return str(a.published) < str(b.published) ? -1 : 1; });
       row.forEach(function (n, j) {
         var x = sc.x(n.published);
         var g = s('g', { 'class': 'dot' });
         g.appendChild(s('title', { text: nodeLabel(n) + ' — ' + fmtDate(n.published) }));
         g.appendChild(s('circle', { cx: x, cy: y, r: 6 }));
-        g.appendChild(s('text', { x: x + 9, y: y + (j % 2 ? 16 : -8), text: trunc(nodeLabel(n), 16) }));
+        g.appendChild(s('text', { x: x + 9, y: y + (j % 2 ? 18 : -9), text: trunc(nodeLabel(n), 22) }));
         svg.appendChild(g);
       });
     });
     return h('div', { 'class': 'graph-scroll' }, svg);
   }
 
-  // Word-level diff (LCS over words and spaces).
+  // Word-level diff (LCS over words); runs of removed and added words are grouped.
   function diffView(a, b) {
-    var x = a.split(/(\s+)/).filter(function (t) { return t !== ''; });
-    var y = b.split(/(\s+)/).filter(function (t) { return t !== ''; });
-    if (x.length * y.length > 250000) { x = x.slice(0, 400); y = y.slice(0, 400); }
+    var x = a.split(/\s+/).filter(Boolean);
+    var y = b.split(/\s+/).filter(Boolean);
+    if (x.length > 400) x = x.slice(0, 400);
+    if (y.length > 400) y = y.slice(0, 400);
     var n = x.length, m = y.length;
     var L = [];
     for (var i = 0; i <= n; i++) { L.push(new Uint16Array(m + 1)); }
@@ -674,14 +724,25 @@
         L[i][j] = x[i] === y[j] ? L[i + 1][j + 1] + 1 : Math.max(L[i + 1][j], L[i][j + 1]);
       }
     }
-    var out = h('p', { 'class': 'diff', dir: 'auto' });
+    var ops = []; // [op, words]
+    function push(op, w) {
+      var last = ops[ops.length - 1];
+      if (last && last[0] === op) last[1].push(w); else ops.push([op, [w]]);
+    }
     i = 0; j = 0;
     while (i < n || j < m) {
-      if (i < n && j < m && x[i] === y[j]) { out.appendChild(document.createTextNode(x[i])); i++; j++; }
-      else if (j < m && (i >= n || L[i][j + 1] >= L[i + 1][j])) { out.appendChild(h('ins', { text: y[j] })); j++; }
-      else { out.appendChild(h('del', { text: x[i] })); i++; }
+      if (i < n && j < m && x[i] === y[j]) { push('=', x[i]); i++; j++; }
+      else if (i < n && (j >= m || L[i + 1][j] >= L[i][j + 1])) { push('-', x[i]); i++; }
+      else { push('+', y[j]); j++; }
     }
-    return h('div', null, out, h('p', { 'class': 'small muted' }, h('del', { text: 'removed' }), ' ', h('ins', { text: 'added' })));
+    var out = h('p', { 'class': 'diff', dir: 'auto' });
+    ops.forEach(function (o, k) {
+      if (k > 0) out.appendChild(document.createTextNode(' '));
+      var t = o[1].join(' ');
+      if (o[0] === '=') appendText(out, t);
+      else out.appendChild(h(o[0] === '-' ? 'del' : 'ins', { text: t }));
+    });
+    return out;
   }
 
   // ---------- search ----------
@@ -767,9 +828,9 @@
     var n = typeof st.articles === 'number' ? st.articles : arr(st.articles).length || st.size || st.count;
     return h('li', { 'class': 'hit' },
       h('a', { href: '#/story/' + encodeURIComponent(str(id)), dir: 'auto', text: str(st.title) || 'Story ' + str(id) }),
-      h('div', { 'class': 'small muted' }, [n ? n + ' articles' : '', arr(st.languages || st.langs).join(', '),
+      h('div', { 'class': 'small muted' }, [n ? n + (n === 1 ? ' article' : ' articles') : '', arr(st.languages || st.langs).join(', '),
         st.first ? fmtDay(st.first) + (st.last ? ' – ' + fmtDay(st.last) : '') : '',
-        st.origin ? 'origin: ' + str(st.origin) : ''].filter(Boolean).join(' · ')));
+        /^ext:/.test(str(st.origin)) ? 'origin: ' + str(st.origin).slice(4) + ' (cited)' : ''].filter(Boolean).join(' · ')));
   }
 
   // ---------- paste box ----------

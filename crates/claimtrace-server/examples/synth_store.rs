@@ -1,5 +1,8 @@
 //! Builds a synthetic store for the server's load benchmark: N articles (default 100,000) in
-//! stories of 5 (4 languages, 40 outlets, a reprint per story), each with three attributions,
+//! stories of 5 (4 languages, 40 outlets, a reprint per story), about 1,500 characters of
+//! pseudo-words each drawn from a 20,000-word Zipfian vocabulary (so full-text doclists have
+//! realistic lengths: `word(r)` spells rank r with syllables, see `bench/search.lua`), one
+//! attribution each,
 //! and a provenance graph per story (5 article nodes + 1 external origin, 5 edges with
 //! evidence and drift). Writes through the store's own API (`write_batch`, `put_provenance`).
 //!
@@ -20,6 +23,23 @@ impl Rng {
     fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         xs[(self.next() % xs.len() as u64) as usize]
     }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// A rank in 1..=V with probability about 1/r (Zipf).
+    fn zipf(&mut self, v: f64) -> u64 {
+        (v.ln() * self.unit()).exp().floor().max(1.0) as u64
+    }
+}
+
+const SYLLABLES: &[&str] = &["ka", "lo", "mi", "ne", "ru", "ta", "vi", "so", "de", "pa"];
+
+/// The pseudo-word of rank `r`: its decimal digits spelled as syllables (1 → "lo", 42 → "rumi").
+fn word(r: u64) -> String {
+    r.to_string()
+        .bytes()
+        .map(|d| SYLLABLES[(d - b'0') as usize])
+        .collect()
 }
 
 const WORDS: &[&str] = &[
@@ -86,7 +106,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut text = String::new();
         let mut sentences = 0;
         while text.len() < 1400 {
-            let w: Vec<&str> = (0..12).map(|_| rng.pick(WORDS)).collect();
+            let w: Vec<String> = (0..12).map(|_| word(rng.zipf(20_000.0))).collect();
             text.push_str(&format!(
                 "The {} {} {}. ",
                 topic[sentences % 3],
@@ -187,6 +207,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             batch.clear();
         }
         if provs.len() >= 500 {
+            // The stories' articles first: a story written after its provenance is stale again.
+            store.write_batch(&batch)?;
+            batch.clear();
             store.put_provenance(&provs)?;
             provs.clear();
         }
