@@ -391,7 +391,8 @@
       h('span', { text: str(doc.lang) || '?' }),
       arr(doc.authors).length ? [' · by ', arr(doc.authors).map(str).join(', ')] : null,
       isHttp(doc.url) ? [' · ', h('a', { href: doc.url, rel: 'noopener noreferrer nofollow', target: '_blank', text: 'original' })] : null,
-      doc.story !== undefined && doc.story !== null ? [' · ', h('a', { href: '#/story/' + encodeURIComponent(str(doc.story)), 'class': 'story-link', text: 'story ' + str(doc.story) })] : null);
+      doc.story !== undefined && doc.story !== null ? [' · ', h('a', { href: '#/story/' + encodeURIComponent(str(doc.story)), 'class': 'story-link', text: 'story ' + str(doc.story) })] : null,
+      doc.reprint_of ? [' · reprint of ', h('a', { href: '#/article/' + encodeURIComponent(str(doc.reprint_of)), text: str(doc.reprint_of) })] : null);
 
     var counts = {};
     atts.forEach(function (a) { counts[a.certainty] = (counts[a.certainty] || 0) + 1; });

@@ -73,7 +73,29 @@ impl StoreBackend {
 
 impl Backend for StoreBackend {
     fn article(&self, id: &str) -> Result<Option<String>, BackendError> {
-        Ok(self.store.article(id)?)
+        let Some(json) = self.store.article(id)? else {
+            return Ok(None);
+        };
+        // The stored line is the article as analysed; the page also needs where the store put
+        // it (story, reprint). Spliced in front of the object's keys, without a re-parse.
+        let summary = self.store.article_summary(id)?;
+        match (summary, json.strip_prefix('{')) {
+            (Some(a), Some(rest)) if a.story.is_some() || a.reprint_of.is_some() => {
+                let extra = serde_json::json!({"story": a.story, "reprint_of": a.reprint_of});
+                let extra = extra.to_string();
+                let inner = extra
+                    .strip_prefix('{')
+                    .and_then(|x| x.strip_suffix('}'))
+                    .unwrap_or("");
+                let sep = if rest.trim_start().starts_with('}') {
+                    ""
+                } else {
+                    ","
+                };
+                Ok(Some(format!("{{{inner}{sep}{rest}")))
+            }
+            _ => Ok(Some(json)),
+        }
     }
 
     fn search(&self, q: &ArticleQuery) -> Result<Page, BackendError> {

@@ -79,6 +79,10 @@ fn api_end_to_end() {
     let art = art.json();
     assert!(art["attributions"].as_array().is_some_and(|a| a.len() >= 3));
     assert!(art["text"].as_str().is_some_and(|t| t.contains("Keldra")));
+    assert_eq!(
+        art["story"], hit["story"],
+        "the article says which story it is in"
+    );
 
     // stories and provenance
     let stories = s.get("/api/stories?limit=50").json();

@@ -186,6 +186,10 @@ fn browser_views() {
     let hedged = atts.iter().filter(|a| a["hedge"].is_object()).count();
     assert!(count(&dom, "m-hedge") >= hedged, "hedges underlined");
     assert!(dom.contains("Entities") && dom.contains("Places"));
+    assert!(
+        dom.contains("class=\"story-link\""),
+        "the article links to its story"
+    );
     // With a claim selected (its chain shown beside the text).
     let sel = atts
         .iter()
