@@ -249,6 +249,10 @@ pub struct Ner {
     doc_consistency: bool,
 }
 
+thread_local! {
+    static WORK: std::cell::RefCell<Work> = std::cell::RefCell::new(Work::default());
+}
+
 /// Reusable buffers for tagging.
 #[derive(Default)]
 struct Work {
@@ -612,8 +616,11 @@ impl Ner {
             .iter()
             .map(|&(a, b)| doc.tokens[a..b].iter().map(|t| t.form(&doc.text)).collect())
             .collect();
-        let mut w = Work::default();
-        let tags = self.tag_doc(&sents, &mut w);
+        // One work area per thread, reused from document to document; a fresh one if in use.
+        let tags = WORK.with(|c| match c.try_borrow_mut() {
+            Ok(mut w) => self.tag_doc(&sents, &mut w),
+            Err(_) => self.tag_doc(&sents, &mut Work::default()),
+        });
         let mut ents = Vec::new();
         for (&(a, _), t) in ranges.iter().zip(&tags) {
             let labels: Vec<&str> = t

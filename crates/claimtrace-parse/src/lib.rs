@@ -23,6 +23,10 @@ pub use state::{TokenIn, Workspace};
 use std::path::Path;
 use std::time::Instant;
 
+thread_local! {
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
+}
+
 const MAGIC: &[u8; 8] = b"CTPARSE\0";
 const VERSION: u32 = 1;
 const ROOT_LABEL: u16 = 0;
@@ -254,7 +258,15 @@ impl Parser {
     /// `head` (doc-level index, [`Token::ROOT`] for the root) and `deprel`. A document with tokens
     /// but no sentences is parsed as one sentence. Never panics.
     pub fn parse(&self, doc: &mut Doc) {
-        let mut ws = Workspace::default();
+        // One workspace per thread, reused from document to document (no allocation per
+        // document once its buffers have grown); a fresh one if it is already in use.
+        WORKSPACE.with(|c| match c.try_borrow_mut() {
+            Ok(mut ws) => self.parse_with(doc, &mut ws),
+            Err(_) => self.parse_with(doc, &mut Workspace::default()),
+        });
+    }
+
+    fn parse_with(&self, doc: &mut Doc, ws: &mut Workspace) {
         let ranges: Vec<(usize, usize)> = if doc.sentences.is_empty() {
             vec![(0, doc.tokens.len())]
         } else {
@@ -277,7 +289,7 @@ impl Parser {
                 feats: &t.feats,
                 lemma: &t.lemma,
             }));
-            self.run(&mut ws);
+            self.run(ws);
             for (i, tok) in doc.tokens[start..end].iter_mut().enumerate() {
                 let h = ws.heads.get(i + 1).copied().unwrap_or(0);
                 tok.head = if h == 0 || h > ws.n {

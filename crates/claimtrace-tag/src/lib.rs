@@ -127,6 +127,10 @@ pub(crate) fn morph_key(form: u64, tag: usize) -> u64 {
     claimtrace_ml::hash::mix(form, tag as u64 + 7)
 }
 
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 /// Reusable buffers for tagging one sentence.
 #[derive(Debug, Default)]
 struct Scratch {
@@ -204,6 +208,14 @@ impl Tagger {
     /// when there is no sentence layer; tokens outside every sentence are tagged as their own
     /// stretches).
     pub fn tag(&self, doc: &mut Doc) {
+        // One scratch per thread, reused from document to document; a fresh one if in use.
+        SCRATCH.with(|c| match c.try_borrow_mut() {
+            Ok(mut sc) => self.tag_with(doc, &mut sc),
+            Err(_) => self.tag_with(doc, &mut Scratch::default()),
+        });
+    }
+
+    fn tag_with(&self, doc: &mut Doc, sc: &mut Scratch) {
         let n = doc.tokens.len();
         let mut chunks = Vec::new();
         let mut pos = 0usize;
@@ -224,14 +236,13 @@ impl Tagger {
         if pos < n {
             chunks.push((pos, n));
         }
-        let mut sc = Scratch::default();
         let mut out = Vec::new();
         for (a, b) in chunks {
             {
                 let toks = doc.tokens.get(a..b).unwrap_or(&[]);
                 let words: Vec<&str> = toks.iter().map(|t| t.form(&doc.text)).collect();
                 out.clear();
-                self.run(&words, &mut sc, |_, t| out.push(t));
+                self.run(&words, sc, |_, t| out.push(t));
             }
             for (tok, t) in doc
                 .tokens
