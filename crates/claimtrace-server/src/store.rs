@@ -182,6 +182,29 @@ impl Backend for StoreBackend {
             .write
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // The same lock as `claimtrace ingest`: one writer (and one clustering state) per store.
+        let mut lock_name = self.path.as_os_str().to_owned();
+        lock_name.push(".ingest-lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(PathBuf::from(lock_name))
+            .map_err(|e| BackendError::Internal(format!("cannot create the ingest lock: {e}")))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(BackendError::ReadOnly(
+                    "a `claimtrace ingest` is writing to this store: try again when it is done"
+                        .into(),
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(BackendError::Internal(format!(
+                    "cannot lock the store: {e}"
+                )));
+            }
+        }
         let w = SqliteStore::open(&self.path)?;
         let mut ing = claimtrace_store::connect::Ingester::open(&w)?;
         let prepared = claimtrace_store::connect::Ingester::prepare(doc.clone(), ing.today());

@@ -255,3 +255,44 @@ fn report_is_self_contained() {
     assert!(!html.contains("<link"));
     assert!(html.contains("script-src 'sha256-"));
 }
+
+#[test]
+fn analyze_and_store() {
+    // A copy of the test store, writable through `?store=true`.
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("copy.db");
+    let src = common::store_path();
+    for ext in ["", "-wal"] {
+        let from = std::path::PathBuf::from(format!("{}{ext}", src.display()));
+        if from.exists() {
+            std::fs::copy(&from, format!("{}{ext}", db.display())).expect("copy store");
+        }
+    }
+    let backend = claimtrace_server::StoreBackend::open(&db, true).expect("open copy");
+    let s = TestServer::start(Config::default(), std::sync::Arc::new(backend));
+    let text = "Bridge to reopen in Tarnby\n\nThe mayor of Tarnby said the old bridge would reopen on Monday, according to council officials.";
+    let r = http(
+        s.addr,
+        "POST",
+        "/api/analyze?store=true&lang=en",
+        &[],
+        text.as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let v = r.json();
+    let id = v["stored"]["id"].as_str().expect("stored id").to_string();
+    assert!(v["stored"]["story"].is_u64());
+    let back = s.get(&format!("/api/articles/{id}"));
+    assert_eq!(back.status, 200);
+    assert_eq!(back.json()["story"], v["stored"]["story"]);
+    // The same text again is a duplicate, not a second article.
+    let r = http(
+        s.addr,
+        "POST",
+        "/api/analyze?store=true&lang=en",
+        &[],
+        text.as_bytes(),
+    );
+    assert_eq!(r.status, 201);
+    assert_eq!(r.json()["stored"]["duplicate"], true);
+}
