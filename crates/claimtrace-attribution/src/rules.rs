@@ -289,6 +289,7 @@ impl Ctx<'_> {
                                 | "lundi"
                         )
                         && !is_adverb_between(first)
+                        && !is_time_lead(first)
                     {
                         let st = if matches!(first, "to" | "à" | "a" | "al" | "au") {
                             i + 1
@@ -504,8 +505,15 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     || cx.toks.get(cs).is_some_and(|t| t.lower.ends_with("ing"))
                     || (s..cs).any(|k| is_subordinator(cx.w(k)) && k == s);
                 let left_np = cx.np_left(l, s);
-                // Is the cue at the end of its clause ("…, X said.")?
-                let after = cx.w(ce);
+                // Is the cue at the end of its clause ("…, X said.", "…, X said Tuesday.")?
+                let mut ce_t = ce;
+                while ce_t < e && ce_t - ce < 3 && is_time_lead(cx.w(ce_t)) && ce_t + 1 < e {
+                    ce_t += 1;
+                }
+                if ce_t > ce && !is_time_word(cx.w(ce_t.saturating_sub(1))) {
+                    ce_t = ce;
+                }
+                let after = cx.w(ce_t);
                 // "…," she told the radio station Alder FM.
                 let obj_then_end = cx.lex.lang == "en"
                     && cx.np_right(ce, e, false).is_some_and(|r| {
@@ -517,8 +525,8 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     || ce >= e
                     || is_sentence_end(after)
                     || (is_comma(after)
-                        && !is_linking_participle(cx.w(ce + 1))
-                        && !is_complementizer(cx.w(ce + 1)))
+                        && !is_linking_participle(cx.w(ce_t + 1))
+                        && !is_complementizer(cx.w(ce_t + 1)))
                     || is_close_quote(after);
                 let boundary_before = |a: usize| -> Option<usize> {
                     if a > s {

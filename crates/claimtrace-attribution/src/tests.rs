@@ -376,9 +376,44 @@ fn tagger_trains_roundtrips_and_survives_odd_inputs() {
         let _ = m2.predict(&att, &an, text);
         let mut d = Doc::from_text("t", text);
         d.lang = Some("en".into());
+        // a made-up parse (a right-branching chain, odd heads included) exercises the syntax path
+        claimtrace_text::tokenize(&mut d, "en");
+        let n = d.tokens.len() as u32;
+        for (k, t) in d.tokens.iter_mut().enumerate() {
+            let k = k as u32;
+            t.upos = if k % 3 == 0 { "VERB" } else { "NOUN" }.into();
+            t.deprel = if k % 2 == 0 { "ccomp" } else { "nsubj" }.into();
+            t.head = if k + 1 < n {
+                k + 1
+            } else {
+                claimtrace_core::Token::ROOT
+            };
+            if k == 5 {
+                t.head = 999_999;
+            }
+        }
+        let an = att.analyse_parsed(text, "en", &d.tokens);
+        let _ = m2.predict(&att, &an, text);
         crate::annotate_with_model(&mut d, &Options::default(), Some(&m2));
         for a in &d.attributions {
             assert!(a.content.end as usize <= text.len());
         }
     }
+}
+
+#[test]
+fn time_after_the_cue() {
+    let (_, v) = run(
+        "The plan will fail, officials said Wednesday. Officials said Tuesday that the bridge was closed.",
+        "en",
+    );
+    assert_eq!(
+        v.len(),
+        2,
+        "{:?}",
+        v.iter().map(|x| &x.content).collect::<Vec<_>>()
+    );
+    assert_eq!(v[0].source, "officials");
+    assert_eq!(v[0].content, "The plan will fail");
+    assert!(v.iter().all(|x| x.channel.is_none()));
 }

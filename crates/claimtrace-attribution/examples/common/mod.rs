@@ -5,8 +5,8 @@ use claimtrace_core::{Doc, Token};
 use std::path::PathBuf;
 
 pub struct Core {
-    tagger: Option<claimtrace_tag::Tagger>,
-    parser: Option<claimtrace_parse::Parser>,
+    pub tagger: Option<claimtrace_tag::Tagger>,
+    pub parser: Option<claimtrace_parse::Parser>,
 }
 
 impl Core {
@@ -23,6 +23,7 @@ impl Core {
     }
 
     /// Words of `text` with tags, lemmas and the dependency tree.
+    #[allow(dead_code)]
     pub fn words(&self, text: &str) -> Vec<Token> {
         let mut d = Doc::from_text("x", text);
         d.lang = Some("en".into());
