@@ -105,10 +105,9 @@ fn main() -> Result<(), String> {
             "tuning half (S1 S3 S5 S7)",
             &(|_: &str, l: &Label| tune_half(&l.story)) as &dyn Fn(&str, &Label) -> bool,
         ),
-        (
-            "test half (S2 S4 S6 S8 + other)",
-            &|_: &str, l: &Label| !tune_half(&l.story),
-        ),
+        ("test half (S2 S4 S6 S8 + other)", &|_: &str, l: &Label| {
+            !tune_half(&l.story)
+        }),
         ("all", &|_: &str, _: &Label| true),
     ] {
         println!("== {name}");

@@ -23,6 +23,15 @@ pub struct Art<'a> {
     /// Text shingles (5 folded words), for copies and shared quotes.
     pub shingles: FxHashSet<u64>,
     pub arabic: bool,
+    /// Primary language subtag, lower case (empty when unknown).
+    pub lang: String,
+}
+
+impl Art<'_> {
+    /// Whether comparing with `o` crosses languages (only names and numbers then count).
+    pub fn cross(&self, o: &Art<'_>) -> bool {
+        self.arabic != o.arabic || self.lang != o.lang
+    }
 }
 
 /// A sentence or the headline.
@@ -474,7 +483,15 @@ pub fn analyse<'a>(doc: &'a Doc, lex: &Lexicon) -> Art<'a> {
         units,
         feats,
         shingles: shingles(&ws),
-        arabic: is_arabic(doc.text.get(..doc.text.len().min(400)).unwrap_or("")),
+        arabic: is_arabic(&doc.text.chars().take(400).collect::<String>()),
+        lang: doc
+            .lang
+            .as_deref()
+            .unwrap_or("")
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase(),
     }
 }
 

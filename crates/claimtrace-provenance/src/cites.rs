@@ -50,8 +50,24 @@ const CUES: &[&str] = &[
     "broke",
     "confirmed to",
     "in an interview with",
-    "speaking to",
+    "speaking",
+    "spoke",
+    "talking",
     "interview",
+    "gathered",
+    "gather",
+    "learnt",
+    "learned",
+    "understands",
+    "reveals",
+    "claimed",
+    "claims",
+    "wrote",
+    "writes",
+    "published",
+    "agency",
+    "network",
+    "newspaper",
     "selon",
     "d apres",
     "rapporte",
@@ -61,8 +77,6 @@ const CUES: &[&str] = &[
     "indiquait",
     "citant",
     "cite",
-    "cites",
-    "affirme",
     "revele",
     "revelait",
     "relaye",
@@ -72,6 +86,21 @@ const CUES: &[&str] = &[
     "a declare",
     "a confie",
     "confie",
+    "souligne",
+    "precise",
+    "ajoute",
+    "explique",
+    "ecrit",
+    "repris",
+    "reprise",
+    "interroge",
+    "joint",
+    "contacte",
+    "agence",
+    "site",
+    "journal",
+    "quotidien",
+    "chaine",
     "segun",
     "informo",
     "informa",
@@ -90,14 +119,32 @@ const CUES: &[&str] = &[
     "citada",
     "citando",
     "cita",
+    "cito",
     "aseguro",
     "confirmo",
     "senalo",
     "indico",
     "de acuerdo con",
+    "apunto",
+    "portal",
+    "agencia",
+    "cadena",
+    "diario",
+    "periodico",
+    "medio",
+    "entregada",
+    "entregado",
     "secondo",
     "riporta",
     "riferisce",
+    "agenzia",
+    "rilasciato",
+    "rilasciata",
+    "remis",
+    "remise",
+    "transmis",
+    "transmise",
+    "fourni",
     "segundo",
     "informou",
     "نقلا",
@@ -292,8 +339,14 @@ fn credit_of(text: &str, ws: &[Word], m: &Mention, doc: &Doc) -> Option<(usize, 
         .iter()
         .rposition(|w| {
             let gap = text.get(w.end..).unwrap_or("");
-            gap.trim_start_matches([' ', '"', '\'', '»', '”'])
-                .starts_with(['.', '\n'])
+            let g = gap.trim_start_matches([' ', '"', '\'', '»', '”']);
+            g.starts_with('\n')
+                || (g.starts_with('.')
+                    && g.get(1..)
+                        .unwrap_or("")
+                        .chars()
+                        .next()
+                        .is_none_or(|c| c.is_whitespace() || c == '"'))
         })
         .map(|p| p + 1)
         .unwrap_or(0);
@@ -314,7 +367,7 @@ fn credit_of(text: &str, ws: &[Word], m: &Mention, doc: &Doc) -> Option<(usize, 
     {
         return Some((m.start, m.end));
     }
-    let to = (m.w1 + 3).min(ws.len());
+    let to = (m.w1 + 5).min(ws.len());
     for i in m.w1..to {
         if text
             .get(ws.get(m.w1.saturating_sub(1))?.end..ws.get(i)?.start)
@@ -365,5 +418,20 @@ mod tests {
             keys("The paper, citing Reuters, said the mayor died. Reuters reported it first."),
             [("reuters".into(), None), ("reuters".into(), None)]
         );
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn debug_after_cue() {
+        let d = Doc::from_text(
+            "x",
+            "Boko Haram leader Zed Zorb is dead, HumAngle has been able to gather from multiple sources.",
+        );
+        let c = cited_outlets(&d, Lexicon::bundled());
+        assert_eq!(c.len(), 1, "{c:?}");
     }
 }

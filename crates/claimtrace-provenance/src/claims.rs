@@ -22,6 +22,7 @@ pub struct Rep {
     pub attr: u32,
     pub feats: FxHashSet<String>,
     pub arabic: bool,
+    pub lang: String,
 }
 
 /// A claim: its members (indices into the reps), earliest first.
@@ -50,6 +51,7 @@ pub fn reps(arts: &[Art<'_>], order: &[usize]) -> Vec<Rep> {
                 attr: i as u32,
                 feats,
                 arabic: a.arabic,
+                lang: a.lang.clone(),
             });
         }
     }
@@ -68,7 +70,7 @@ pub fn group(reps: &[Rep]) -> Vec<Group> {
                 if o.art == r.art {
                     continue;
                 }
-                let cross = o.arabic != r.arabic;
+                let cross = o.arabic != r.arabic || o.lang != r.lang;
                 let sim = similarity(&o.feats, &r.feats, cross);
                 let th = if cross { CROSS_SCRIPT } else { SAME_SCRIPT };
                 if sim >= th {

@@ -47,7 +47,7 @@ pub fn between(
     bi: usize,
     claims: &FxHashMap<(usize, u32), String>,
 ) -> Vec<Drift> {
-    let cross = a.arabic != b.arabic;
+    let cross = a.cross(b);
     let same_lang = a.doc.lang.is_some() && a.doc.lang == b.doc.lang;
     let claim_id = |art: usize, attr: Option<u32>| -> String {
         attr.and_then(|x| claims.get(&(art, x)))
@@ -57,7 +57,8 @@ pub fn between(
     let mut out: Vec<Drift> = Vec::new();
     let mut seen: FxHashSet<(DriftKind, usize)> = FxHashSet::default();
     for (ui, ua) in a.units.iter().enumerate() {
-        let interesting = ua.attribution.is_some() || !ua.hedges.is_empty();
+        let interesting =
+            ua.attribution.is_some() || !ua.hedges.is_empty() || !ua.numbers.is_empty();
         if !interesting || ua.feats.len() < 3 {
             continue;
         }

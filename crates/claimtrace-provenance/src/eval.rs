@@ -365,7 +365,19 @@ pub fn evaluate(
             continue;
         };
         let p = provs.get(&s.story);
-        let got: FxHashSet<String> = p.map(|p| cited_keys(p, id, lex)).unwrap_or_default();
+        // Credits of the article's own outlet or wire ("told NBC News" in an NBC copy) are
+        // not counted: the labels list what an article credits besides itself.
+        let own = s
+            .outlet
+            .as_deref()
+            .map(|o| lex.keys_of_outlet_field(o))
+            .unwrap_or_default();
+        let got: FxHashSet<String> = p
+            .map(|p| cited_keys(p, id, lex))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|k| !own.contains(k))
+            .collect();
         let want: FxHashSet<String> = l.cites.iter().filter_map(|c| gold_outlet(c, lex)).collect();
         rep.cites.0 += want.intersection(&got).count();
         rep.cites.1 += want.len();

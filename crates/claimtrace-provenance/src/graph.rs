@@ -14,6 +14,32 @@ pub const COPY_CONTAINMENT: f32 = 0.6;
 /// Minimum words of a quotation shared verbatim to count as the same quote.
 pub const QUOTE_WORDS: usize = 5;
 
+/// Agencies and networks whose copies other outlets rewrite: on the same day, a copy of
+/// theirs (an article whose outlet field names them) is taken to come first.
+pub const WIRES: &[&str] = &[
+    "ap",
+    "afp",
+    "reuters",
+    "efe",
+    "xinhua",
+    "dpa",
+    "ansa",
+    "anadolu",
+    "yonhap",
+    "kcna",
+    "tass",
+    "europapress",
+    "ani",
+    "irna",
+    "isna",
+    "wafa",
+    "cnn",
+    "cbs",
+    "nbc",
+];
+
+const ALL_EDGES_REACH: bool = true;
+
 /// Builds the provenance of one story.
 pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provenance {
     let lex = Lexicon::bundled();
@@ -21,20 +47,53 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
     // Time order: dated first (by day), undated after; within a day, articles crediting
     // fewer other outlets first (re-reporters credit), then by id for determinism.
     let credits = |a: &Art<'_>| a.cites.iter().filter(|c| !a.own.contains(&c.key)).count();
+    // ... then the most cited by the others, then by id for determinism.
+    let cited_by: Vec<usize> = arts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            arts.iter()
+                .enumerate()
+                .filter(|(j, b)| *j != i && b.cites.iter().any(|c| a.own.contains(&c.key)))
+                .count()
+        })
+        .collect();
+    let by_id_pre: FxHashMap<&str, usize> = arts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.doc.id.as_str(), i))
+        .collect();
     let mut order: Vec<usize> = (0..arts.len()).collect();
     order.sort_by(|&a, &b| {
-        let ka = (
-            arts[a].day.unwrap_or(i64::MAX),
-            credits(&arts[a]),
-            &arts[a].doc.id,
-        );
-        let kb = (
-            arts[b].day.unwrap_or(i64::MAX),
-            credits(&arts[b]),
-            &arts[b].doc.id,
-        );
-        ka.cmp(&kb)
+        let key = |i: usize| {
+            (
+                arts[i].day.unwrap_or(i64::MAX),
+                !arts[i].own.iter().any(|k| WIRES.contains(&k.as_str())),
+                credits(&arts[i]),
+                std::cmp::Reverse(cited_by[i]),
+                &arts[i].doc.id,
+            )
+        };
+        key(a).cmp(&key(b))
     });
+    // A reprint cannot predate its original (dates in other time zones, republications):
+    // move copies dated before their original right after it.
+    for (copy, orig) in reprints {
+        let (Some(&c), Some(&o)) = (by_id_pre.get(copy.as_str()), by_id_pre.get(orig.as_str()))
+        else {
+            continue;
+        };
+        let (Some(pc), Some(po)) = (
+            order.iter().position(|&x| x == c),
+            order.iter().position(|&x| x == o),
+        ) else {
+            continue;
+        };
+        if pc < po {
+            order.remove(pc);
+            order.insert(po, c);
+        }
+    }
     let mut rank = vec![0usize; arts.len()];
     for (r, &i) in order.iter().enumerate() {
         rank[i] = r;
@@ -126,9 +185,6 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
     };
     for &b in &order {
         for c in &arts[b].cites {
-            if arts[b].own.contains(&c.key) {
-                continue;
-            }
             let text = arts[b]
                 .doc
                 .text
@@ -219,7 +275,7 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
     // 5. Same claim: an article nothing else links gets an edge from the earlier article it
     // shares most claims with (else the most similar earlier one).
     for (r, &b) in order.iter().enumerate() {
-        if r == 0 || g.has_incoming(&arts[b].doc.id) {
+        if r == 0 || copied.contains(&b) {
             continue;
         }
         let mine: Vec<(usize, usize)> = art_claims.get(&b).cloned().unwrap_or_default();
@@ -231,7 +287,7 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
                 .filter(|(c, _)| theirs.is_some_and(|t| t.iter().any(|(x, _)| x == c)))
                 .map(|&(_, m)| m)
                 .collect();
-            let cross = arts[a].arabic != arts[b].arabic;
+            let cross = arts[a].cross(&arts[b]);
             let sim = similarity(&arts[a].feats, &arts[b].feats, cross);
             let key = (shared.len(), sim);
             if best.is_none_or(|(n, s, _, _)| key.0 > n || (key.0 == n && key.1 > s)) {
@@ -279,7 +335,17 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
         e.drift = drift::between(&arts[a], &arts[b], a, b, &claim_of);
     }
 
-    let origin = g.origin(&rank, &by_id);
+    let origin = g
+        .origin(&rank, &by_id)
+        .map(|o| match o.strip_prefix("ext:") {
+            // An outlet only named: its earliest stored copy stands in for it, if any.
+            Some(key) => order
+                .iter()
+                .find(|&&i| arts[i].own.iter().any(|k| k == key))
+                .map(|&i| arts[i].doc.id.clone())
+                .unwrap_or(o),
+            None => o,
+        });
     Provenance {
         story,
         origin,
@@ -414,22 +480,28 @@ impl Builder {
         }
     }
 
-    fn has_incoming(&self, id: &str) -> bool {
-        self.edges.iter().any(|e| e.to == id)
-    }
-
     /// The root (no incoming edge, or earliest in a cycle) that the most nodes lead back to;
     /// ties go to the earliest article, then to external nodes.
     fn origin(&self, rank: &[usize], by_id: &FxHashMap<&str, usize>) -> Option<String> {
         if self.nodes.is_empty() {
             return None;
         }
+        // Same-claim edges only count for nodes no stronger evidence links.
+        let strong = |e: &Edge| e.evidence.iter().any(|x| x.kind != EvidenceKind::SameClaim);
+        let linked: FxHashSet<&str> = self
+            .edges
+            .iter()
+            .filter(|e| strong(e))
+            .map(|e| e.to.as_str())
+            .collect();
         let mut incoming: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         for e in &self.edges {
-            incoming
-                .entry(e.to.as_str())
-                .or_default()
-                .push(e.from.as_str());
+            if ALL_EDGES_REACH || strong(e) || !linked.contains(e.to.as_str()) {
+                incoming
+                    .entry(e.to.as_str())
+                    .or_default()
+                    .push(e.from.as_str());
+            }
         }
         let mut reach: FxHashMap<&str, usize> = FxHashMap::default();
         for n in &self.nodes {

@@ -68,7 +68,13 @@ impl Lexicon {
                 name: name.trim().to_string(),
             });
             lex.by_key.insert(key.trim().to_string(), idx);
-            for a in aliases.split('|').chain(std::iter::once(name)) {
+            let listed: Vec<&str> = aliases.split('|').map(str::trim).collect();
+            // The name is an alias too, unless listed as a case-sensitive one.
+            let name_alias = (!listed
+                .iter()
+                .any(|a| a.strip_prefix('=') == Some(name.trim())))
+            .then_some(name);
+            for a in listed.iter().copied().chain(name_alias) {
                 let a = a.trim();
                 let (exact, a) = match a.strip_prefix('=') {
                     Some(rest) => (true, rest),
