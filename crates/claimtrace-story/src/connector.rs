@@ -33,6 +33,9 @@ pub struct Config {
     pub min_score: f32,
     /// The same for an article with no date (no time window protects it).
     pub min_score_undated: f32,
+    /// Share of an uncapitalised Arabic word's weight counted in the article's key mass (its
+    /// full weight counts when a story has it).
+    pub weak_mass: f32,
     /// Minimum number of distinct shared keys to join a story.
     pub min_shared_keys: u32,
     /// Articles stay in the near-duplicate index this many days (of publication).
@@ -58,8 +61,9 @@ impl Default for Config {
             reprint_containment: 0.7,
             reprint_min_shingles: 20,
             event_window_days: 2,
-            min_score: 0.3,
+            min_score: 0.25,
             min_score_undated: 0.3,
+            weak_mass: 0.1,
             min_shared_keys: 2,
             near_dup_days: 30,
             retention_days: 60,
@@ -391,9 +395,11 @@ impl Connector {
                 years.push(k);
             }
             let w = Self::weight(kind) * self.idf(pk);
-            if !matches!(kind, Some(KeyKind::WeakName) | Some(KeyKind::Weekday)) {
-                mass += w;
-            }
+            mass += match kind {
+                Some(KeyKind::Weekday) => 0.0,
+                Some(KeyKind::WeakName) => w * self.cfg.weak_mass,
+                _ => w,
+            };
             if let Some(ss) = self.postings.get(&pk) {
                 for &s in ss {
                     let Some(st) = self.stories.get(&s) else {
