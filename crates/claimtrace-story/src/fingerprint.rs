@@ -425,7 +425,7 @@ impl KeyBuilder {
             self.push(key(KeyKind::Year, digits));
             return;
         }
-        if v >= 1 && v <= 31 && seps.is_empty() {
+        if (1..=31).contains(&v) && seps.is_empty() {
             // A day next to a month name is handled by `month`; small numbers alone are noise.
             if v >= 10 {
                 self.push(key(KeyKind::Number, digits));
