@@ -73,6 +73,9 @@ enum EvalCommand {
     Time(cmd::eval_time::Args),
     /// Toponym resolution against gold coordinates (Acc@161, mean error, AUC).
     Geo(cmd::eval_geo::Args),
+    /// Stories and provenance on a store against dev-stories labels (B³, origins, cited
+    /// outlets, drift).
+    Stories(cmd::eval_stories::Args),
 }
 
 fn main() -> ExitCode {
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Ner(a)) => cmd::eval_ner::run(a),
         Command::Eval(EvalCommand::Time(a)) => cmd::eval_time::run(a),
         Command::Eval(EvalCommand::Geo(a)) => cmd::eval_geo::run(a),
+        Command::Eval(EvalCommand::Stories(a)) => cmd::eval_stories::run(a),
     };
     match result {
         Ok(code) => code,

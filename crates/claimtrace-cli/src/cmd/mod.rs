@@ -7,6 +7,7 @@ pub mod eval_aeb;
 pub mod eval_attribution;
 pub mod eval_geo;
 pub mod eval_ner;
+pub mod eval_stories;
 pub mod eval_time;
 pub mod eval_tokenizer;
 pub mod eval_ud;
