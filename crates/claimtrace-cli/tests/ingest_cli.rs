@@ -177,14 +177,14 @@ fn bad_store_files() {
     let dir = tempfile::tempdir().unwrap();
     let notdb = dir.path().join("notes.txt");
     std::fs::write(&notdb, "these are my notes\n").unwrap();
-    for sub in [&["ingest", "--annotated"][..], &["stories"][..]] {
-        let out = cmd()
-            .args(sub)
-            .arg("--db")
-            .arg(&notdb)
-            .arg(fixture("edge.jsonl"))
-            .output()
-            .unwrap();
+    for ingest in [true, false] {
+        let mut c = cmd();
+        if ingest {
+            c.args(["ingest", "--annotated"]).arg(fixture("edge.jsonl"));
+        } else {
+            c.arg("stories");
+        }
+        let out = c.arg("--db").arg(&notdb).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert!(

@@ -39,9 +39,12 @@ pub struct Args {
     /// Articles per transaction.
     #[arg(long, value_name = "N", default_value_t = claimtrace_store::connect::DEFAULT_BATCH)]
     pub batch: usize,
-    /// Trace provenance of the touched stories every N batches (0: only at the end). Stories
-    /// not yet traced are kept marked and traced by the next run if this one is interrupted.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// Trace the provenance of the stories touched every N batches (1: after every batch;
+    /// 0: only at the end); always at the end. Tracing a big story costs more than adding
+    /// articles to it, so tracing after every batch slows long ingests (see
+    /// docs/benchmarks/store.md). Stories not yet traced stay marked in the store and are
+    /// traced by the next run if this one is interrupted.
+    #[arg(long, value_name = "N", default_value_t = 20)]
     pub provenance_every: usize,
     /// Publication date (YYYY-MM-DD or RFC 3339) for articles whose input carries none.
     #[arg(long, value_name = "DATE")]
