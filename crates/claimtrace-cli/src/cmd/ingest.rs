@@ -63,7 +63,7 @@ pub struct Args {
 
 /// One unit of input for the parallel stage.
 enum Item {
-    Raw(Result<RawDoc, InputError>),
+    Raw(Box<Result<RawDoc, InputError>>),
     /// A claimtrace JSON line: (input, line number, bytes).
     Line(String, u64, Vec<u8>),
 }
@@ -71,7 +71,7 @@ enum Item {
 impl Item {
     fn size(&self) -> usize {
         match self {
-            Item::Raw(r) => r.as_ref().map_or(0, RawDoc::size),
+            Item::Raw(r) => r.as_ref().as_ref().map_or(0, RawDoc::size),
             Item::Line(_, _, b) => b.len(),
         }
     }
@@ -87,14 +87,16 @@ struct Work<'a> {
 impl Work<'_> {
     fn process(&self, item: Item) -> Result<Prepared, InputError> {
         let (input, location) = match &item {
-            Item::Raw(Ok(r)) => (r.input.clone(), r.location.clone()),
-            Item::Raw(Err(_)) => (String::new(), String::new()),
+            Item::Raw(r) => match r.as_ref() {
+                Ok(r) => (r.input.clone(), r.location.clone()),
+                Err(_) => (String::new(), String::new()),
+            },
             Item::Line(i, n, _) => (i.clone(), format!("line {n}")),
         };
         let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let doc = match item {
                 Item::Raw(r) => {
-                    let mut doc = r?.into_doc(self.opts)?;
+                    let mut doc = (*r)?.into_doc(self.opts)?;
                     if self.annotate {
                         self.pipeline.annotate(&mut doc);
                     }
@@ -232,10 +234,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         match std::fs::File::open(&name) {
                             Ok(f) => Box::new(f),
                             Err(e) => {
-                                let item = Item::Raw(Err(InputError::new(
+                                let item = Item::Raw(Box::new(Err(InputError::new(
                                     name.clone(),
                                     format!("cannot open: {e}"),
-                                )));
+                                ))));
                                 if !send(item, &mut chunk, &mut bytes) {
                                     break 'files;
                                 }
@@ -254,19 +256,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                             ropts.max_size.min(usize::MAX as u64) as usize,
                         ) {
                             Ok((0, _)) => break,
-                            Ok((_, true)) => Item::Raw(Err(InputError::new(
+                            Ok((_, true)) => Item::Raw(Box::new(Err(InputError::new(
                                 name.clone(),
                                 "line over the size limit (raise it with --max-size)",
                             )
-                            .at(format!("line {n}")))),
+                            .at(format!("line {n}"))))),
                             Ok(_) if buf.iter().all(u8::is_ascii_whitespace) => continue,
                             Ok(_) => Item::Line(name.clone(), n, std::mem::take(&mut buf)),
                             Err(e) => {
-                                let item = Item::Raw(Err(InputError::new(
+                                let item = Item::Raw(Box::new(Err(InputError::new(
                                     name.clone(),
                                     format!("read error: {e}"),
                                 )
-                                .at(format!("line {n}"))));
+                                .at(format!("line {n}")))));
                                 if !send(item, &mut chunk, &mut bytes) {
                                     break 'files;
                                 }
@@ -281,7 +283,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 let mut inputs = read_inputs(&rpaths, &ropts);
                 for item in inputs.by_ref() {
-                    if !send(Item::Raw(item), &mut chunk, &mut bytes) {
+                    if !send(Item::Raw(Box::new(item)), &mut chunk, &mut bytes) {
                         return inputs.files;
                     }
                 }
