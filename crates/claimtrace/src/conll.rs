@@ -33,6 +33,61 @@ pub fn doc_of_sentence(sent: &conllu::Sentence, lang: &str) -> Doc {
     doc
 }
 
+/// One document holding several CoNLL-U sentences (one [`Sentence`] each, in order; text =
+/// the words joined by single spaces). Empty sentences add no sentence span.
+pub fn doc_of_sentences(sents: &[conllu::Sentence], lang: &str) -> Doc {
+    let mut text = String::new();
+    let mut tokens = Vec::new();
+    let mut spans = Vec::with_capacity(sents.len());
+    for sent in sents {
+        let (t0, c0) = (tokens.len(), text.len() + (!text.is_empty()) as usize);
+        for w in &sent.words {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let start = text.len();
+            text.push_str(&w.form);
+            tokens.push(Token::new(Span::new(start, text.len())));
+        }
+        if tokens.len() > t0 {
+            spans.push(Sentence {
+                span: Span::new(c0, text.len()),
+                token_start: t0 as u32,
+                token_end: tokens.len() as u32,
+            });
+        }
+    }
+    let id = sents.first().and_then(|s| s.sent_id()).unwrap_or("");
+    let mut doc = Doc::from_text(id, text);
+    doc.lang = Some(lang.to_string());
+    doc.sentences = spans;
+    doc.tokens = tokens;
+    doc
+}
+
+/// Splits a treebank into its documents at `# newdoc` comments (sentences before the first
+/// one form a document of their own); `None` when the file has no `# newdoc` comment.
+pub fn newdoc_groups(sents: &[conllu::Sentence]) -> Option<Vec<std::ops::Range<usize>>> {
+    let starts: Vec<usize> = sents
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.comments.iter().any(|c| c.starts_with("newdoc")))
+        .map(|(i, _)| i)
+        .collect();
+    if starts.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(starts.len() + 1);
+    let mut prev = 0;
+    for &st in starts.iter().chain(std::iter::once(&sents.len())) {
+        if st > prev {
+            out.push(prev..st);
+        }
+        prev = st;
+    }
+    Some(out)
+}
+
 /// IOB2 label of every token from the entity layer.
 pub fn iob2_labels(doc: &Doc) -> Vec<String> {
     let mut labels = vec![String::from("O"); doc.tokens.len()];
@@ -236,18 +291,28 @@ fn universal(rel: &str) -> &str {
 
 /// Tags and parses every sentence from its gold tokens and scores the result.
 pub fn eval_ud(p: &Pipeline, sents: &[conllu::Sentence], lang: &str) -> UdScores {
-    eval_ud_repeat(p, sents, lang, 1)
+    eval_ud_repeat(p, sents, lang, 1, false)
 }
 
 /// [`eval_ud`] with `repeat` timed annotation passes over fresh copies of the documents;
-/// the speed is that of the fastest pass (wall clock and on-CPU time apart).
+/// the speed is that of the fastest pass (wall clock and on-CPU time apart). With `by_doc`,
+/// the sentences of each treebank document (`# newdoc`) form one [`Doc`], as an article
+/// would; otherwise (or when the file marks no documents) every sentence is a document.
 pub fn eval_ud_repeat(
     p: &Pipeline,
     sents: &[conllu::Sentence],
     lang: &str,
     repeat: usize,
+    by_doc: bool,
 ) -> UdScores {
-    let fresh: Vec<Doc> = sents.iter().map(|s| doc_of_sentence(s, lang)).collect();
+    let groups: Vec<std::ops::Range<usize>> = match newdoc_groups(sents) {
+        Some(g) if by_doc => g,
+        _ => (0..sents.len()).map(|i| i..i + 1).collect(),
+    };
+    let fresh: Vec<Doc> = groups
+        .iter()
+        .map(|g| doc_of_sentences(sents.get(g.clone()).unwrap_or(&[]), lang))
+        .collect();
     let (mut seconds, mut cpu_seconds) = (f64::MAX, f64::MAX);
     let mut docs = Vec::new();
     for _ in 0..repeat.max(1) {
@@ -267,24 +332,30 @@ pub fn eval_ud_repeat(
         cpu_seconds = 0.0;
     }
     let (mut n, mut upos, mut feats, mut lemma, mut uas, mut las) = (0usize, 0, 0, 0, 0, 0);
-    for (s, d) in sents.iter().zip(&docs) {
-        for (w, t) in s.words.iter().zip(&d.tokens) {
-            n += 1;
-            upos += (w.upos == t.upos) as usize;
-            let gf = if w.feats == "_" { "" } else { w.feats.as_str() };
-            feats += (ufeats(gf) == ufeats(&t.feats)) as usize;
-            lemma += (w.lemma == t.lemma || (w.lemma == "_" && t.lemma.is_empty())) as usize;
-            let head = if t.deprel.is_empty() {
-                None
-            } else if t.head == Token::ROOT {
-                Some(0)
-            } else {
-                Some(t.head + 1)
-            };
-            if head.is_some() && head == w.head {
-                uas += 1;
-                las += (universal(&w.deprel) == universal(&t.deprel)) as usize;
+    for (g, d) in groups.iter().zip(&docs) {
+        // Heads are doc-level token indices; UD heads count from the sentence's first word.
+        let mut base = 0usize;
+        for s in sents.get(g.clone()).unwrap_or(&[]) {
+            let toks = d.tokens.get(base..).unwrap_or(&[]);
+            for (w, t) in s.words.iter().zip(toks) {
+                n += 1;
+                upos += (w.upos == t.upos) as usize;
+                let gf = if w.feats == "_" { "" } else { w.feats.as_str() };
+                feats += (ufeats(gf) == ufeats(&t.feats)) as usize;
+                lemma += (w.lemma == t.lemma || (w.lemma == "_" && t.lemma.is_empty())) as usize;
+                let head = if t.deprel.is_empty() {
+                    None
+                } else if t.head == Token::ROOT {
+                    Some(0)
+                } else {
+                    (t.head as usize).checked_sub(base).map(|h| h as u32 + 1)
+                };
+                if head.is_some() && head == w.head {
+                    uas += 1;
+                    las += (universal(&w.deprel) == universal(&t.deprel)) as usize;
+                }
             }
+            base += s.words.len();
         }
     }
     let r = |x: usize| if n == 0 { 0.0 } else { x as f64 / n as f64 };
@@ -303,6 +374,25 @@ pub fn eval_ud_repeat(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn treebank_documents_become_docs() {
+        let src = "# newdoc id = a\n# sent_id = 1\n1\tHi\thi\tINTJ\t_\t_\t0\troot\t_\t_\n\n\
+                   # sent_id = 2\n1\tGo\tgo\tVERB\t_\t_\t0\troot\t_\t_\n2\tnow\tnow\tADV\t_\t_\t1\tadvmod\t_\t_\n\n\
+                   # newdoc id = b\n# sent_id = 3\n1\tBye\tbye\tINTJ\t_\t_\t0\troot\t_\t_\n\n";
+        let sents: Vec<conllu::Sentence> = conllu::Reader::new(src.as_bytes())
+            .filter_map(Result::ok)
+            .collect();
+        assert_eq!(sents.len(), 3);
+        let g = newdoc_groups(&sents).unwrap();
+        assert_eq!(g, vec![0..2, 2..3]);
+        let d = doc_of_sentences(&sents[0..2], "en");
+        assert_eq!(d.tokens.len(), 3);
+        assert_eq!(d.sentences.len(), 2);
+        assert_eq!(d.sentences[1].token_start, 1);
+        assert_eq!(&d.text[d.sentences[1].span.start as usize..], "Go now");
+        assert!(newdoc_groups(&sents[1..2]).is_none());
+    }
 
     #[test]
     fn misc_items_are_kept() {

@@ -21,6 +21,10 @@ pub struct Args {
     /// on-CPU time of the annotating thread, the figure for an idle core).
     #[arg(long, default_value_t = 1)]
     repeat: usize,
+    /// Annotate each treebank document (`# newdoc`) as one document, as articles are, instead
+    /// of one document per sentence (files without `# newdoc`: one per sentence anyway).
+    #[arg(long)]
+    by_doc: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -40,7 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut warm = claimtrace_core::Doc::from_text("warm", "x");
     warm.lang = Some(args.lang.clone());
     pipeline.annotate(&mut warm);
-    let s = conll::eval_ud_repeat(&pipeline, &sents, &args.lang, args.repeat);
+    let s = conll::eval_ud_repeat(&pipeline, &sents, &args.lang, args.repeat, args.by_doc);
     for e in pipeline.load_errors() {
         eprintln!("claimtrace: warning: {e}");
     }
