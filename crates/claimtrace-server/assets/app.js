@@ -66,7 +66,10 @@
         sp.className = 'ctl';
         sp.setAttribute('data-code', ctlCode(ch));
         sp.setAttribute('title', 'invisible control character ' + ctlCode(ch));
-        sp.appendChild(document.createTextNode(ch));
+        var inner = document.createElement('span');
+        inner.className = 'ctl-ch';
+        inner.appendChild(document.createTextNode(ch));
+        sp.appendChild(inner);
         el.appendChild(sp);
       } else buf += ch;
     });
