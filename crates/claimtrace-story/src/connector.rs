@@ -69,7 +69,7 @@ impl Default for Config {
             retention_days: 60,
             retention_after_stories: 10_000,
             max_active_stories: 200_000,
-            max_postings: 48,
+            max_postings: 32,
             max_story_keys: 400,
         }
     }
@@ -381,6 +381,13 @@ impl Connector {
     /// central it is to the story (sqrt of the share of members with it), plus the best
     /// near-duplicate similarity. Stories outside the event window are left out.
     fn scored(&self, fp: &Fingerprint, day: Option<i32>, near: &[(u32, f32)]) -> Vec<(u64, f32)> {
+        let mut near_stories: FxHashMap<u64, f32> = FxHashMap::default();
+        for &(slot, j) in near {
+            if let Some(a) = self.article(slot) {
+                let e = near_stories.entry(a.story).or_default();
+                *e = e.max(j);
+            }
+        }
         let mut acc: FxHashMap<u64, (f32, u32)> = FxHashMap::default();
         let mut mass = 0.0f32;
         let mut years: Vec<u32> = Vec::new();
@@ -405,19 +412,18 @@ impl Connector {
                     let Some(st) = self.stories.get(&s) else {
                         continue;
                     };
+                    if let (Some(d), Some(f)) = (day, st.first_day)
+                        && (d - f > self.cfg.event_window_days || d - f < -1)
+                        && !near_stories.contains_key(&s)
+                    {
+                        continue;
+                    }
                     let c = st.keys.get(&pk).copied().unwrap_or(0) as f32;
                     let central = (c / st.n.max(1) as f32).min(1.0).sqrt();
                     let e = acc.entry(s).or_default();
                     e.0 += w * central;
                     e.1 += 1;
                 }
-            }
-        }
-        let mut near_stories: FxHashMap<u64, f32> = FxHashMap::default();
-        for &(slot, j) in near {
-            if let Some(a) = self.article(slot) {
-                let e = near_stories.entry(a.story).or_default();
-                *e = e.max(j);
             }
         }
         let consider = acc

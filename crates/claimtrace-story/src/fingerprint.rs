@@ -317,7 +317,10 @@ impl KeyBuilder {
         while i < ws.len() {
             // Alias phrases, longest first (each word also tried without an Arabic article).
             let mut matched = 0;
-            for n in (1..=max_n.min(ws.len() - i)).rev() {
+            let head = folded.get(i).map(String::as_str).unwrap_or("");
+            let multi = t.alias_heads.contains(head) || t.alias_heads.contains(strip_article(head));
+            let top = if multi { max_n.min(ws.len() - i) } else { 1 };
+            for n in (1..=top).rev() {
                 for strip in [false, true] {
                     phrase.clear();
                     for (j, f) in folded.iter().skip(i).take(n).enumerate() {

@@ -8,6 +8,9 @@ use unicode_normalization::UnicodeNormalization;
 /// Folds one word or phrase: NFKD, combining marks dropped, lower case, Arabic diacritics and
 /// tatweel dropped, hamza/alef forms unified (أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي).
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase().replace('`', "'");
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.nfkd() {
         match c {
@@ -225,6 +228,8 @@ pub struct Tables {
     pub aliases: FxHashMap<String, String>,
     /// Longest alias phrase in words.
     pub max_alias_words: usize,
+    /// First words of multi-word alias phrases.
+    pub alias_heads: FxHashSet<String>,
     pub stopwords: FxHashSet<String>,
     /// Folded word → month 1..=12.
     pub months: FxHashMap<String, u8>,
@@ -239,6 +244,7 @@ pub fn tables() -> &'static Tables {
         let mut t = Tables {
             aliases: FxHashMap::default(),
             max_alias_words: 1,
+            alias_heads: FxHashSet::default(),
             stopwords: FxHashSet::default(),
             months: FxHashMap::default(),
             weekdays: FxHashMap::default(),
@@ -255,6 +261,9 @@ pub fn tables() -> &'static Tables {
                     continue;
                 }
                 t.max_alias_words = t.max_alias_words.max(key.split(' ').count());
+                if let Some((head, _)) = key.split_once(' ') {
+                    t.alias_heads.insert(head.to_string());
+                }
                 t.aliases.entry(key).or_insert_with(|| canon.to_string());
             }
         }
