@@ -92,6 +92,31 @@ fn main() -> Result<(), String> {
     {
         println!("{}", render_tree(p));
     }
+    // Timing: the largest story, traced 21 times (median), and its per-article analysis.
+    if let Some((sid, ds)) = groups.iter().max_by_key(|(_, d)| d.len()) {
+        let mut ts: Vec<std::time::Duration> = (0..21)
+            .map(|_| {
+                let t = Instant::now();
+                let _ = trace(*sid, ds, &[]);
+                t.elapsed()
+            })
+            .collect();
+        ts.sort();
+        let t = Instant::now();
+        for d in ds {
+            let _ = claimtrace_provenance::analyse::analyse(
+                d,
+                claimtrace_provenance::Lexicon::bundled(),
+            );
+        }
+        println!(
+            "largest story ({} articles): trace median {:.2?}, max {:.2?}; analysis alone {:.2?}",
+            ds.len(),
+            ts[10],
+            ts[20],
+            t.elapsed()
+        );
+    }
     let max = times.iter().max_by_key(|t| t.0);
     if let Some((t, n)) = max {
         println!("slowest trace: {t:.2?} ({n} articles)\n");

@@ -19,10 +19,12 @@ pub struct Art<'a> {
     /// Sentences (index 0 is the headline when there is one).
     pub units: Vec<Unit>,
     /// Features of the whole article (union of its units').
-    pub feats: FxHashSet<String>,
+    pub feats: Feats,
     /// Text shingles (5 folded words), for copies and shared quotes.
     pub shingles: FxHashSet<u64>,
     pub arabic: bool,
+    /// The folded words of the text joined by spaces, with a space at both ends.
+    pub folded: String,
     /// Primary language subtag, lower case (empty when unknown).
     pub lang: String,
 }
@@ -40,7 +42,7 @@ pub struct Unit {
     /// Byte range in the text (`None` for the headline).
     pub span: Option<(usize, usize)>,
     pub text: String,
-    pub feats: FxHashSet<String>,
+    pub feats: Feats,
     /// Numbers written (values), years left out.
     pub numbers: Vec<(f64, String)>,
     /// Hedge words found ("believed", "serait").
@@ -292,7 +294,7 @@ pub fn skeleton(w: &str) -> String {
 
 /// Comparison features of a piece of text: 5-letter stems of content words, numbers and,
 /// for names and Arabic words, consonant skeletons.
-pub fn features(text: &str, ws: &[Word]) -> FxHashSet<String> {
+pub fn features(text: &str, ws: &[Word]) -> Feats {
     let mut f = FxHashSet::default();
     for (i, w) in ws.iter().enumerate() {
         if let Some(v) = number_value(&w.fold)
@@ -329,24 +331,83 @@ pub fn features(text: &str, ws: &[Word]) -> FxHashSet<String> {
             }
         }
     }
-    f
+    Feats::from_strings(f)
 }
 
-/// Dice coefficient of two feature sets; cross-script pairs only count skeletons and numbers.
-pub fn similarity(a: &FxHashSet<String>, b: &FxHashSet<String>, cross_script: bool) -> f32 {
-    let keep = |s: &&String| !cross_script || s.starts_with('~') || s.starts_with('#');
-    let na = a.iter().filter(keep).count();
-    let nb = b.iter().filter(keep).count();
-    if na == 0 || nb == 0 {
+/// Comparison features as sorted hashes; `cross` holds those that carry across languages
+/// (numbers and consonant skeletons of names).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Feats {
+    pub all: Vec<u64>,
+    pub cross: Vec<u64>,
+}
+
+impl Feats {
+    pub fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+
+    fn from_strings(f: FxHashSet<String>) -> Feats {
+        let h = |s: &String| xxhash_rust::xxh3::xxh3_64(s.as_bytes());
+        let mut all: Vec<u64> = f.iter().map(h).collect();
+        let mut cross: Vec<u64> = f
+            .iter()
+            .filter(|s| s.starts_with('~') || s.starts_with('#'))
+            .map(h)
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        cross.sort_unstable();
+        cross.dedup();
+        Feats { all, cross }
+    }
+
+    /// The union of several feature sets.
+    pub fn union<'a>(it: impl Iterator<Item = &'a Feats>) -> Feats {
+        let mut out = Feats::default();
+        for f in it {
+            out.all.extend_from_slice(&f.all);
+            out.cross.extend_from_slice(&f.cross);
+        }
+        out.all.sort_unstable();
+        out.all.dedup();
+        out.cross.sort_unstable();
+        out.cross.dedup();
+        out
+    }
+}
+
+fn shared_sorted(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Dice coefficient of two feature sets; across languages only names and numbers count.
+pub fn similarity(a: &Feats, b: &Feats, cross_lang: bool) -> f32 {
+    let (x, y) = if cross_lang {
+        (&a.cross, &b.cross)
+    } else {
+        (&a.all, &b.all)
+    };
+    if x.is_empty() || y.is_empty() {
         return 0.0;
     }
-    let (small, big) = if na <= nb { (a, b) } else { (b, a) };
-    let shared = small
-        .iter()
-        .filter(keep)
-        .filter(|x| big.contains(*x))
-        .count();
-    2.0 * shared as f32 / (na + nb) as f32
+    2.0 * shared_sorted(x, y) as f32 / (x.len() + y.len()) as f32
 }
 
 fn shingles(ws: &[Word]) -> FxHashSet<u64> {
@@ -470,10 +531,7 @@ pub fn analyse<'a>(doc: &'a Doc, lex: &Lexicon) -> Art<'a> {
         let t = doc.text.get(s..e).unwrap_or("");
         units.push(unit(doc, Some((s, e)), t));
     }
-    let mut feats = FxHashSet::default();
-    for u in &units {
-        feats.extend(u.feats.iter().cloned());
-    }
+    let feats = Feats::union(units.iter().map(|u| &u.feats));
     let ws = words(&doc.text);
     Art {
         doc,
@@ -483,6 +541,15 @@ pub fn analyse<'a>(doc: &'a Doc, lex: &Lexicon) -> Art<'a> {
         units,
         feats,
         shingles: shingles(&ws),
+        folded: {
+            let mut f = String::with_capacity(doc.text.len() + 2);
+            f.push(' ');
+            for w in &ws {
+                f.push_str(&w.fold);
+                f.push(' ');
+            }
+            f
+        },
         arabic: is_arabic(&doc.text.chars().take(400).collect::<String>()),
         lang: doc
             .lang

@@ -20,7 +20,7 @@ pub const CROSS_SCRIPT: f32 = 0.30;
 pub struct Rep {
     pub art: usize,
     pub attr: u32,
-    pub feats: FxHashSet<String>,
+    pub feats: crate::analyse::Feats,
     pub arabic: bool,
     pub lang: String,
 }

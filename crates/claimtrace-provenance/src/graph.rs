@@ -208,10 +208,6 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
     }
 
     // 3. Same quotes: a quotation of b found word for word in an earlier a.
-    let folded: Vec<String> = arts
-        .iter()
-        .map(|a| format!(" {} ", fold_words(&a.doc.text).join(" ")))
-        .collect();
     for (r, &b) in order.iter().enumerate() {
         for (qs, qe) in quotations(&arts[b].doc.text) {
             let q = arts[b].doc.text.get(qs..qe).unwrap_or("");
@@ -223,7 +219,7 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
             let src = order[..r]
                 .iter()
                 .copied()
-                .find(|&a| folded[a].contains(&needle));
+                .find(|&a| arts[a].folded.contains(&needle));
             if let Some(a) = src {
                 g.edge(
                     &arts[a].doc.id,

@@ -16,6 +16,9 @@ pub struct Word {
 
 /// Folds one word or phrase: NFKD, no combining marks, lower case, Arabic normalised.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.nfkd() {
         if is_combining_mark(c) {

@@ -86,3 +86,75 @@ fn empty_and_odd_inputs_do_not_panic() {
     assert!(p.origin.is_some());
     let _ = (render_tree(&p), to_dot(&p));
 }
+
+const MAYOR: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/provenance/mayor-guardian.jsonl"
+));
+
+#[test]
+fn external_origin_across_languages() {
+    let d = docs(MAYOR);
+    assert_eq!(d.len(), 3);
+    let p = trace(9, &d, &[]);
+    // Every article credits the Guardian, which is not stored: it is the origin.
+    assert_eq!(
+        p.origin.as_deref(),
+        Some("ext:guardian"),
+        "{}",
+        render_tree(&p)
+    );
+    for id in ["fr-1", "es-2", "ar-3"] {
+        assert!(
+            p.edges
+                .iter()
+                .any(|e| e.from == "ext:guardian" && e.to == id),
+            "{id}: {}",
+            render_tree(&p)
+        );
+    }
+    // "informó The Guardian, y recoge la agencia EFE": EFE took it from the Guardian.
+    assert!(
+        p.edges
+            .iter()
+            .any(|e| e.from == "ext:guardian" && e.to == "ext:efe")
+    );
+    assert!(
+        p.edges
+            .iter()
+            .any(|e| e.from == "ext:efe" && e.to == "es-2")
+    );
+    // The French report hedges ("aurait"), the Spanish one does not.
+    let fr_es: Vec<DriftKind> = p
+        .edges
+        .iter()
+        .filter(|e| e.from == "fr-1" && e.to == "es-2")
+        .flat_map(|e| e.drift.iter().map(|d| d.kind))
+        .collect();
+    assert!(
+        fr_es.is_empty() || fr_es.contains(&DriftKind::HedgeDropped),
+        "{fr_es:?}"
+    );
+}
+
+#[test]
+fn a_few_dozen_articles_trace_fast() {
+    let base = docs(ZORLAND);
+    let mut many = Vec::new();
+    for i in 0..40 {
+        let mut d = base[i % base.len()].clone();
+        d.id = format!("{}-{i}", d.id);
+        many.push(d);
+    }
+    let t = std::time::Instant::now();
+    let p = trace(3, &many, &[]);
+    assert_eq!(
+        p.nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Article)
+            .count(),
+        40
+    );
+    // Generous bound for a debug build on a loaded machine; release is far below.
+    assert!(t.elapsed().as_millis() < 2000, "{:?}", t.elapsed());
+}
