@@ -1,13 +1,16 @@
 //! CofeNet dev paragraphs with an optional tagger model (run on the linguistic core's parse; what `claimtrace eval attribution`
-//! prints first). `cargo run --release -p claimtrace-attribution --example eval_cofenet -- [MODEL]`
+//! prints first). `cargo run --release -p claimtrace-attribution --example eval_cofenet -- [MODEL] [--parse]`
+//! (`--parse`: give the rules the linguistic core's parse too; the model always gets it)
 mod common;
 
 use claimtrace_attribution::{Attributor, eval, tagger::Model};
 
 fn main() {
     let model = std::env::args()
-        .nth(1)
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
         .and_then(|p| Model::load(std::path::Path::new(&p)).ok());
+    let with_parse = model.is_some() || std::env::args().any(|a| a == "--parse");
     let att = Attributor::new();
     let paras = match eval::read_cofenet(std::path::Path::new(
         "../shared/data/attribution/polnear/cofenet-paragraphs/valid.txt",
@@ -19,7 +22,7 @@ fn main() {
         }
     };
     // the tagger model needs the parse; the rules alone do not use it
-    let core = model.as_ref().map(|_| common::Core::load());
+    let core = with_parse.then(common::Core::load);
     let parse = |t: &str| core.as_ref().map(|c| c.words(t)).unwrap_or_default();
     let t = std::time::Instant::now();
     let s = eval::eval_cofenet(&att, model.as_ref(), &paras, Some(&parse));

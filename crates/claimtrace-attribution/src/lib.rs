@@ -163,6 +163,7 @@ impl Attributor {
                 quotes: &quotes,
                 qdepth: &qdepth,
                 lex,
+                syn: &syn,
             };
             for (sid, &(s, e)) in sentences.iter().enumerate() {
                 rules::sentence_cands(&cx, s, e, sid, &mut cands);

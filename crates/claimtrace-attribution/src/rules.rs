@@ -34,6 +34,8 @@ pub struct Ctx<'a> {
     pub quotes: &'a [Quote],
     pub qdepth: &'a [u8],
     pub lex: &'a Lexicon,
+    /// The pipeline's parse on these tokens (empty when absent).
+    pub syn: &'a [crate::syntax::Syn],
 }
 
 impl Ctx<'_> {
@@ -247,6 +249,25 @@ impl Ctx<'_> {
         e
     }
 
+    /// The `nsubj` subtree of the verb at `v` when it lies before the verb within `lo..v` and
+    /// is short (a noun phrase, not a clause).
+    fn subject_of(&self, v: usize, lo: usize) -> Option<(usize, usize)> {
+        if self.syn.is_empty() {
+            return None;
+        }
+        let (k, sub) = self
+            .syn
+            .iter()
+            .enumerate()
+            .skip(lo)
+            .take(v.saturating_sub(lo))
+            .find(|(_, x)| {
+                x.head == Some(v) && matches!(x.deprel.as_str(), "nsubj" | "nsubj:pass")
+            })?;
+        let (a, b) = (sub.left.min(k), sub.right.max(k) + 1);
+        (a >= lo && b <= v && b - a <= 12 && !pronoun_or_empty(self.w(a), b - a)).then_some((a, b))
+    }
+
     /// Content after position `p` (after a cue): skips ", indicating", an object before "that"
     /// (recording a channel), a colon. Returns (content range, has complement, channel).
     fn content_right(&self, p: usize, se: usize, clause_to_comma: bool) -> Option<RightContent> {
@@ -330,6 +351,31 @@ impl Ctx<'_> {
                 if is_comma(self.w(j)) && !self.in_quote(j) {
                     e = j;
                     break;
+                }
+                j += 1;
+            }
+        }
+        // French and Spanish: a relative or comment clause after a comma is no longer the claim
+        // ("…, al que calificó como …", "…, tal como este afirmó", "…, dont …")
+        if matches!(self.lex.lang.as_str(), "es" | "fr") {
+            let mut j = i + 2;
+            while j + 1 < e {
+                if is_comma(self.w(j)) && !self.in_quote(j) {
+                    let (a, b) = (self.w(j + 1), self.w(j + 2));
+                    let cut = match self.lex.lang.as_str() {
+                        "es" => {
+                            matches!(a, "quien" | "quienes" | "cuyo" | "cuya" | "donde")
+                                || a == "al" && b == "que"
+                                || a == "a" && matches!(b, "la" | "los" | "las" | "quien")
+                                || a == "tal" && b == "como"
+                                || a == "lo" && b == "que"
+                        }
+                        _ => matches!(a, "dont" | "lequel" | "laquelle" | "lesquels" | "où"),
+                    };
+                    if cut {
+                        e = j;
+                        break;
+                    }
                 }
                 j += 1;
             }
@@ -504,7 +550,9 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                 let clause_to_comma = cx.w(ce).ends_with("ing")
                     || cx.toks.get(cs).is_some_and(|t| t.lower.ends_with("ing"))
                     || (s..cs).any(|k| is_subordinator(cx.w(k)) && k == s);
-                let left_np = cx.np_left(l, s);
+                // dependency frame: no noun phrase right before the cue, but the parse gives the
+                // cue a subject before it ("Officials, citing the report, said …")
+                let left_np = cx.np_left(l, s).or_else(|| cx.subject_of(cs, s));
                 // Is the cue at the end of its clause ("…, X said.", "…, X said Tuesday.")?
                 let mut ce_t = ce;
                 while ce_t < e && ce_t - ce < 3 && is_time_lead(cx.w(ce_t)) && ce_t + 1 < e {
@@ -751,4 +799,9 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
             m.content = pc;
         }
     }
+}
+
+/// A one-word relative or demonstrative subject ("which", "that") is no source.
+fn pronoun_or_empty(w: &str, len: usize) -> bool {
+    len == 1 && matches!(w, "which" | "that" | "who" | "this" | "it" | "what")
 }

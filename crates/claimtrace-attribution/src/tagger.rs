@@ -52,6 +52,9 @@ const KEEP2: u128 = 0x31ae24000000016003f9206;
 /// Train the refiner on jackknifed second-pass tags (else on first-pass tags).
 const REFINER_ON_PASS2: bool = true;
 
+/// Refiner candidates also start after a comma or sentence end up to two sentences back.
+const REFINER_WIDE_STARTS: bool = true;
+
 /// Hash buckets per pass (2^20 rows × 7 classes).
 pub const BITS: u32 = 20;
 
@@ -1678,6 +1681,26 @@ impl Prep<'_> {
         }
         // further sentence ends and closing quotes (contents that run over sentences), and the
         // edges of neighbouring runs of the same role (merging)
+        if REFINER_WIDE_STARTS {
+            // earlier starts: after a comma or sentence end, up to two sentences back
+            let mut seen = 0;
+            let mut k = s;
+            while k > 0 && s - k < 60 {
+                k -= 1;
+                match self.punct_kind(k as isize) {
+                    1 => starts.push(k + 1),
+                    3 => {
+                        starts.push(k + 1);
+                        seen += 1;
+                        if seen >= 2 {
+                            break;
+                        }
+                    }
+                    6 => starts.push(k),
+                    _ => {}
+                }
+            }
+        }
         let mut sentences = 0;
         for k in (e + 15).min(n)..(e + 80).min(n) {
             match self.punct_kind(k as isize) {
@@ -1853,6 +1876,23 @@ impl Prep<'_> {
         out.push(f3(236, role, dsent, lastp));
         out.push(f3(237, role, absorbed, de));
         out.push(f3(238, role, absorbed, dsent));
+        // the nearest cue of the tags around the span (its word), and on which side
+        let cue_near = {
+            let is_cue = |k: usize| matches!(tags.get(k), Some(3) | Some(4));
+            let before = (s.saturating_sub(12)..s).rev().find(|&k| is_cue(k));
+            let after = (e..(e + 12).min(tags.len())).find(|&k| is_cue(k));
+            match (before, after) {
+                (Some(b), Some(a)) if a - e < s - b => (w(a as isize), 2u64),
+                (Some(b), _) => (w(b as isize), 1),
+                (None, Some(a)) => (w(a as isize), 2),
+                (None, None) => (0, 0),
+            }
+        };
+        out.push(f3(245, role, cue_near.0, endp));
+        out.push(f3(246, role, cue_near.0, de));
+        out.push(f3(247, role, cue_near.1, exact));
+        out.push(f3(248, role, cue_near.0, ds));
+        out.push(f3(249, role, cue_near.1, dsent));
         let (pr, nr) = (role_at(s as isize - 1), role_at(e as isize));
         out.push(f3(240, role, pr, nr));
         out.push(f3(241, role, pr, ds));

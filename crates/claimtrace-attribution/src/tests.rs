@@ -381,8 +381,13 @@ fn tagger_trains_roundtrips_and_survives_odd_inputs() {
         let n = d.tokens.len() as u32;
         for (k, t) in d.tokens.iter_mut().enumerate() {
             let k = k as u32;
-            t.upos = if k % 3 == 0 { "VERB" } else { "NOUN" }.into();
-            t.deprel = if k % 2 == 0 { "ccomp" } else { "nsubj" }.into();
+            t.upos = if k.is_multiple_of(3) { "VERB" } else { "NOUN" }.into();
+            t.deprel = if k.is_multiple_of(2) {
+                "ccomp"
+            } else {
+                "nsubj"
+            }
+            .into();
             t.head = if k + 1 < n {
                 k + 1
             } else {
