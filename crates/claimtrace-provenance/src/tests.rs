@@ -158,3 +158,26 @@ fn a_few_dozen_articles_trace_fast() {
     // Generous bound for a debug build on a loaded machine; release is far below.
     assert!(t.elapsed().as_millis() < 2000, "{:?}", t.elapsed());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    #[test]
+    fn any_text_traces_without_panic(
+        texts in proptest::collection::vec("\\PC{0,120}", 1..5),
+        dates in proptest::collection::vec(proptest::option::of("[0-9-]{0,12}"), 5),
+    ) {
+        let docs: Vec<Doc> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut d = Doc::from_text(format!("d{i}"), t.clone());
+                d.published = dates.get(i).cloned().flatten();
+                d.title = Some(t.chars().rev().collect());
+                d.outlet = Some(t.chars().take(20).collect());
+                d
+            })
+            .collect();
+        let p = trace(1, &docs, &[("d1".into(), "d0".into())]);
+        let _ = (render_tree(&p), to_dot(&p));
+    }
+}
