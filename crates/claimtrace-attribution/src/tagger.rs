@@ -1546,6 +1546,30 @@ pub fn model_cands(att: &Attributor, an: &Analysis, tags: &[usize]) -> Vec<crate
         let Some(content) = after.or(before).map(|r| (r.0, r.1)) else {
             continue;
         };
+        // the pipeline lists claims: a content with no verb and no quote (an object noun
+        // phrase: "recalled an ISIS fighter") or one a rule already attributes is skipped
+        let has_verb = an.syn.is_empty()
+            || (content.0..content.1).any(|k| {
+                an.syn
+                    .get(k)
+                    .is_some_and(|x| matches!(x.upos.as_str(), "VERB" | "AUX"))
+            });
+        let quoted = (content.0..content.1).any(|k| {
+            an.toks
+                .get(k)
+                .is_some_and(|t| crate::words::is_open_quote(&t.lower))
+        });
+        let dup = an.cands.iter().any(|c| {
+            let ov = c
+                .content
+                .1
+                .min(content.1)
+                .saturating_sub(c.content.0.max(content.0));
+            2 * ov > content.1 - content.0
+        });
+        if !(has_verb || quoted) || dup {
+            continue;
+        }
         let final_frame = content.1 <= cs;
         let source = rs
             .iter()
