@@ -10,6 +10,12 @@
 //! Arabic and Spanish verb-first order, French "a-t-il dit"; then certainty from cue, source
 //! and hedge markers, source typing, and coreference of pronouns and descriptions within the
 //! article.
+//!
+//! When the pipeline has parsed the document (`doc.tokens` with tags and heads), [`syntax`]
+//! aligns that parse onto the attribution tokens: the rules take a verb's `nsubj` subtree as
+//! its source when no noun phrase stands right before it, and the learned English tagger
+//! ([`tagger`], [`annotate_with_model`]; PolNeAR-trained, optional) reads UPOS, relations and
+//! cue/clause/root constituents, then a span refiner re-chooses source and content boundaries.
 
 pub mod eval;
 pub mod lexicon;
