@@ -26,6 +26,9 @@ pub struct Args {
     halves: bool,
 }
 
+/// Which labelled articles a run scores.
+type Keep = Box<dyn Fn(&str, &Label) -> bool>;
+
 pub fn run(a: Args) -> Result<ExitCode> {
     let labels: BTreeMap<String, Label> = parse_labels(
         &std::fs::read_to_string(&a.labels)
@@ -86,7 +89,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     );
 
     let tune = |l: &Label| matches!(l.story.as_str(), "S1" | "S3" | "S5" | "S7");
-    let mut runs: Vec<(String, Box<dyn Fn(&str, &Label) -> bool>)> = Vec::new();
+    let mut runs: Vec<(String, Keep)> = Vec::new();
     if a.only.is_empty() {
         runs.push(("all".into(), Box::new(|_: &str, _: &Label| true)));
         if a.halves {
