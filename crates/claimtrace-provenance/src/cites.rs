@@ -305,6 +305,33 @@ pub fn cited_outlets(doc: &Doc, lex: &Lexicon) -> Vec<CitedOutlet> {
     out
 }
 
+/// Whether the mention sits in a short parenthesis on one line that reads as a picture
+/// credit: "(Korea News Service via AP)", "(Jane Roe/Reuters)" — a slash or "via" inside,
+/// the name closing it, and no sentence punctuation.
+fn picture_credit(text: &str, m: &Mention) -> bool {
+    let before = text.get(..m.start).unwrap_or("");
+    let after = text.get(m.end..).unwrap_or("");
+    let Some(open) = before.rfind(['(', ')', '\n']) else {
+        return false;
+    };
+    if !before.get(open..).is_some_and(|s| s.starts_with('(')) {
+        return false;
+    }
+    // The name closes the parenthesis (allowing "Photo", "File" and the like is left to
+    // NOT_CREDIT).
+    if !after.trim_start().starts_with(')') {
+        return false;
+    }
+    let inside = before.get(open + 1..).unwrap_or("");
+    if inside.len() > 120 || inside.contains(['.', ',', ';', '\n']) {
+        return false;
+    }
+    inside.contains('/')
+        || inside
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("via"))
+}
+
 /// The credit span (cue + name) if the mention is a credit.
 fn credit_of(text: &str, ws: &[Word], m: &Mention, doc: &Doc) -> Option<(usize, usize)> {
     // Picture / copyright credits and datelines.
@@ -330,6 +357,9 @@ fn credit_of(text: &str, ws: &[Word], m: &Mention, doc: &Doc) -> Option<(usize, 
         if rest.starts_with(['—', '-', '–']) {
             return None;
         }
+    }
+    if picture_credit(text, m) {
+        return None;
     }
     if in_layer(doc, m.start, m.end) {
         return Some((m.start, m.end));
@@ -406,6 +436,14 @@ mod tests {
         );
         assert!(keys("(AP Photo/Jane Roe) A view of the town.").is_empty());
         assert!(keys("ZORLAND, Vexia (AP) — A quake hit.").is_empty());
+        // Picture credits: "via X" or "Name/X" closing a parenthesis.
+        assert!(keys("The leader at a rally. (Vexian State Agency via AP)\nThe mayor").is_empty());
+        assert!(keys("The square at dawn. (Jane Roe/Reuters)").is_empty());
+        // ... but a credit in a parenthesis is still one.
+        assert_eq!(
+            keys("The mayor died (as the Guardian reported)."),
+            [("guardian".into(), None)]
+        );
         assert_eq!(
             keys("Le maire est mort, a rapporté l'AFP."),
             [("afp".into(), None)]

@@ -44,37 +44,17 @@ const ALL_EDGES_REACH: bool = true;
 pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provenance {
     let lex = Lexicon::bundled();
     let arts: Vec<Art<'_>> = docs.iter().map(|d| analyse(d, lex)).collect();
-    // Time order: dated first (by day), undated after; within a day, articles crediting
-    // fewer other outlets first (re-reporters credit), then by id for determinism.
-    let credits = |a: &Art<'_>| a.cites.iter().filter(|c| !a.own.contains(&c.key)).count();
-    // ... then the most cited by the others, then by id for determinism.
-    let cited_by: Vec<usize> = arts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            arts.iter()
-                .enumerate()
-                .filter(|(j, b)| *j != i && b.cites.iter().any(|c| a.own.contains(&c.key)))
-                .count()
-        })
-        .collect();
     let by_id_pre: FxHashMap<&str, usize> = arts
         .iter()
         .enumerate()
         .map(|(i, a)| (a.doc.id.as_str(), i))
         .collect();
+    let keys = order_keys(&arts, reprints, &by_id_pre);
     let mut order: Vec<usize> = (0..arts.len()).collect();
     order.sort_by(|&a, &b| {
-        let key = |i: usize| {
-            (
-                arts[i].day.unwrap_or(i64::MAX),
-                !arts[i].own.iter().any(|k| WIRES.contains(&k.as_str())),
-                credits(&arts[i]),
-                std::cmp::Reverse(cited_by[i]),
-                &arts[i].doc.id,
-            )
-        };
-        key(a).cmp(&key(b))
+        keys[a]
+            .cmp(&keys[b])
+            .then(arts[a].doc.id.cmp(&arts[b].doc.id))
     });
     // A reprint cannot predate its original (dates in other time zones, republications):
     // move copies dated before their original right after it.
@@ -184,7 +164,12 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
         }
     };
     for &b in &order {
-        for c in &arts[b].cites {
+        // "told CBS News" inside a CBS copy is the copy's own reporting, not a re-report.
+        for c in arts[b]
+            .cites
+            .iter()
+            .filter(|c| !arts[b].own.contains(&c.key))
+        {
             let text = arts[b]
                 .doc
                 .text
@@ -349,6 +334,81 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
         edges: g.edges,
         claims: claim_out,
     }
+}
+
+/// Same-story ordering evidence of each article, compared in this order:
+/// 1. its day — the earliest of its own date and the dates of its given reprints (a copy
+///    dated day D shows that its original existed by D);
+/// 2. wire copies (the outlet field names a wire) before rewrites;
+/// 3. fewer credits of other outlets (re-reporters credit);
+/// 4. more articles crediting its outlet;
+/// 5. more other articles repeating one of its quotations word for word (the text others
+///    quote from is the fuller source copy);
+/// 6. longer text (the most complete copy of a same-day wire).
+///
+/// Ties after that go to the id, for determinism.
+pub(crate) fn order_keys(
+    arts: &[Art<'_>],
+    reprints: &[(String, String)],
+    by_id: &FxHashMap<&str, usize>,
+) -> Vec<OrderKey> {
+    let mut day: Vec<Option<i64>> = arts.iter().map(|a| a.day).collect();
+    for (copy, orig) in reprints {
+        if let (Some(&c), Some(&o)) = (by_id.get(copy.as_str()), by_id.get(orig.as_str()))
+            && let Some(dc) = arts.get(c).and_then(|a| a.day)
+            && let Some(d) = day.get_mut(o)
+        {
+            *d = Some(d.map_or(dc, |x| x.min(dc)));
+        }
+    }
+    // Quotations (≥ QUOTE_WORDS words) of each article, folded.
+    let quotes: Vec<Vec<String>> = arts
+        .iter()
+        .map(|a| {
+            quotations(&a.doc.text)
+                .into_iter()
+                .filter_map(|(s, e)| {
+                    let qw = fold_words(a.doc.text.get(s..e)?);
+                    (qw.len() >= QUOTE_WORDS).then(|| format!(" {} ", qw.join(" ")))
+                })
+                .collect()
+        })
+        .collect();
+    arts.iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let credits = a.cites.iter().filter(|c| !a.own.contains(&c.key)).count();
+            let cited_by = arts
+                .iter()
+                .enumerate()
+                .filter(|(j, b)| *j != i && b.cites.iter().any(|c| a.own.contains(&c.key)))
+                .count();
+            let quoted_by = quotes
+                .iter()
+                .enumerate()
+                .filter(|(j, qs)| *j != i && qs.iter().any(|q| a.folded.contains(q.as_str())))
+                .count();
+            OrderKey {
+                day: day.get(i).copied().flatten().unwrap_or(i64::MAX),
+                not_wire: !a.own.iter().any(|k| WIRES.contains(&k.as_str())),
+                credits,
+                cited_by: std::cmp::Reverse(cited_by),
+                quoted_by: std::cmp::Reverse(quoted_by),
+                length: std::cmp::Reverse(a.doc.text.len()),
+            }
+        })
+        .collect()
+}
+
+/// See [`order_keys`]; compared field by field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct OrderKey {
+    day: i64,
+    not_wire: bool,
+    credits: usize,
+    cited_by: std::cmp::Reverse<usize>,
+    quoted_by: std::cmp::Reverse<usize>,
+    length: std::cmp::Reverse<usize>,
 }
 
 /// The node a claim first comes from: the outlet its earliest attribution credits (source

@@ -181,3 +181,91 @@ proptest::proptest! {
         let _ = (render_tree(&p), to_dot(&p));
     }
 }
+
+fn doc(id: &str, outlet: &str, day: &str, lang: &str, text: &str) -> Doc {
+    let v = serde_json::json!({
+        "id": id, "outlet": outlet, "published": day, "lang": lang, "title": null, "text": text,
+    });
+    Doc::from_json(&v).unwrap_or_else(|_| Doc::from_text(id, text))
+}
+
+/// "officials told CBS News" inside two CBS copies is their own reporting: no edge between
+/// them (it made a cycle), so the copy most re-reports lead back to is the origin, not an
+/// outlet named beside it.
+#[test]
+fn own_outlet_credit_is_not_a_re_report() {
+    let body = "Officials are confident the Vexian ferry was sunk by a mine, sources told CBS News on Thursday. The Zorland navy denied any role and said the ferry hit a reef near the port.";
+    let d = vec![
+        doc("kaaa-1", "KAAA (CBS News wire)", "2031-03-04", "en", body),
+        doc("kbbb-2", "KBBB (CBS News wire)", "2031-03-04", "en", body),
+        doc(
+            "rew-3",
+            "Daily Rewrite",
+            "2031-03-04",
+            "en",
+            "The Vexian ferry was sunk by a mine, according to Newsweek and CBS News. The navy denied it.",
+        ),
+        doc(
+            "rew-4",
+            "Other Rewrite",
+            "2031-03-05",
+            "en",
+            "A mine sank the Vexian ferry, CBS News reported, while Newsweek said officials were confident.",
+        ),
+    ];
+    let p = trace(1, &d, &[("kbbb-2".into(), "kaaa-1".into())]);
+    assert_eq!(p.origin.as_deref(), Some("kaaa-1"), "{}", render_tree(&p));
+    assert!(
+        !p.edges
+            .iter()
+            .any(|e| e.from == "kbbb-2" && e.to == "kaaa-1"),
+        "{}",
+        render_tree(&p)
+    );
+}
+
+/// A reprint dated the day before shows its original existed by then: of two same-wire
+/// copies, the one reprinted earlier comes first, even though the other is longer.
+#[test]
+fn reprint_date_dates_its_original() {
+    let short = "A magnitude 6.1 quake struck near Zorbad on Wednesday, the Vexian Geological Survey said. Houses collapsed in two villages.";
+    let long = "A magnitude 6.1 quake struck near Zorbad on Wednesday, the Vexian Geological Survey said. Houses collapsed in two villages. Local officials said rescuers were digging through rubble overnight and that the toll could rise as roads reopened to the mountain valleys north of the city.";
+    let d = vec![
+        doc("wire-b", "Radio B (AP wire)", "2031-05-11", "en", long),
+        doc("wire-a", "Radio A (AP wire)", "2031-05-11", "en", short),
+        doc("copy-c", "Paper C (AP wire)", "2031-05-10", "en", short),
+    ];
+    let p = trace(2, &d, &[("copy-c".into(), "wire-a".into())]);
+    assert_eq!(p.origin.as_deref(), Some("wire-a"), "{}", render_tree(&p));
+}
+
+/// Two same-day copies of one wire: the copy whose quotation a later article repeats word
+/// for word comes first, before a longer translation.
+#[test]
+fn quoted_copy_comes_first() {
+    let d = vec![
+        doc(
+            "pt-1",
+            "Jornal P (AFP wire)",
+            "2031-07-02",
+            "pt",
+            "O líder do grupo armado Zorb foi morto em combate, anunciou o exército de Vexia nesta segunda-feira. Segundo o comunicado, ele foi ferido numa operação na floresta e morreu dias depois, longe da fronteira, disse o porta-voz militar a jornalistas na capital.",
+        ),
+        doc(
+            "en-2",
+            "Paper E (AFP wire)",
+            "2031-07-02",
+            "en",
+            "The leader of the armed group Zorb was killed, the Vexian army said on Monday, calling him \"the most wanted man in the whole region\" in a statement.",
+        ),
+        doc(
+            "later-3",
+            "Weekly W",
+            "2031-07-03",
+            "en",
+            "Zorb, \"the most wanted man in the whole region\" according to the army, is dead, officials say.",
+        ),
+    ];
+    let p = trace(3, &d, &[]);
+    assert_eq!(p.origin.as_deref(), Some("en-2"), "{}", render_tree(&p));
+}
