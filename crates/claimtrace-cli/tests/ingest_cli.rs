@@ -204,7 +204,7 @@ fn bad_store_files() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such store"));
 }
 
-/// Synthetic annotated articles: 12 stories of 100, each article unique.
+/// Synthetic annotated articles in 12 stories, each article unique.
 fn synthetic(path: &Path, n: usize) {
     let mut s = String::new();
     for i in 0..n {
@@ -233,22 +233,39 @@ fn synthetic(path: &Path, n: usize) {
 fn crash_safe_under_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
-    let n = 1200;
+    let n = 2000;
     synthetic(&input, n);
+    let args = [
+        "ingest",
+        "--annotated",
+        "-q",
+        "--batch",
+        "20",
+        "--provenance-every",
+        "1",
+        "--db",
+    ];
+    // How long a whole run takes here, so that kills land inside the work.
+    let t0 = std::time::Instant::now();
+    let scratch = dir.path().join("scratch.db");
+    let out = cmd().args(args).arg(&scratch).arg(&input).output().unwrap();
+    assert!(out.status.success());
+    let full = t0.elapsed().as_millis().max(50) as u64;
     let db = dir.path().join("crash.db");
     let mut seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(7, |d| d.as_nanos() as u64)
         | 1;
-    eprintln!("crash test seed {seed}");
+    eprintln!("crash test seed {seed}, a whole run takes {full} ms");
     let mut committed: Vec<String> = Vec::new();
-    for round in 0..6 {
+    let mut partial = 0;
+    for round in 0..8 {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = 30 + seed % 400;
+        let delay = full / 50 + seed % (full / 6).max(1);
         let mut child = std::process::Command::new(bin())
-            .args(["ingest", "--annotated", "-q", "--batch", "40", "--db"])
+            .args(args)
             .arg(&db)
             .arg(&input)
             .stderr(std::process::Stdio::null())
@@ -280,12 +297,19 @@ fn crash_safe_under_sigkill() {
         for id in &committed {
             assert!(sorted.binary_search(id).is_ok(), "round {round}: lost {id}");
         }
+        if !ids.is_empty() && ids.len() < n {
+            partial += 1;
+        }
         eprintln!(
             "round {round}: killed after {delay} ms with {} articles stored",
             ids.len()
         );
         committed = sorted;
     }
+    assert!(
+        partial >= 2,
+        "too few kills landed inside the ingest ({partial})"
+    );
     let out = cmd()
         .args(["ingest", "--annotated", "-q", "--batch", "40", "--db"])
         .arg(&db)
