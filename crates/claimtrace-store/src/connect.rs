@@ -302,11 +302,16 @@ impl<'s> Ingester<'s> {
         }
         // Publication order for clustering; undated articles keep their place at the end.
         // (Dedup above ran in input order, so the first version of an article wins.)
-        fresh.sort_by(|a, b| match (&a.published, &b.published) {
-            (Some(x), Some(y)) => x.cmp(y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
+        // Ties (same timestamp, or both undated) go by article id, so that the clustering does
+        // not depend on the order in which files or parallel workers delivered the batch.
+        fresh.sort_by(|a, b| {
+            match (&a.published, &b.published) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then_with(|| a.doc_id.cmp(&b.doc_id))
         });
         let mut out: Vec<NewArticle> = Vec::with_capacity(fresh.len());
         for p in fresh {
