@@ -5,9 +5,11 @@
 //! "selon", "a rapporté", "informó", "recoge", "según", "نقلا عن", "بحسب", "ذكرت"). Photo
 //! credits, copyright lines and bare wire datelines are not credits.
 
-use crate::norm::{Word, words};
+use crate::norm::{Word, fold_words, words};
 use crate::outlets::{Lexicon, Mention};
 use claimtrace_core::Doc;
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 /// One credited outlet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +83,9 @@ const CUES: &[&str] = &[
     "revelait",
     "relaye",
     "relayee",
+    "evoque",
+    "evoquait",
+    "evoquent",
     "annonce",
     "informe",
     "a declare",
@@ -230,17 +235,71 @@ const CHAIN_BACK: &[&str] = &[
     "نقلها",
 ];
 
-fn cue_match(ws: &[Word], i: usize, cue: &str) -> usize {
-    let parts: Vec<&str> = cue.split(' ').collect();
-    for (k, p) in parts.iter().enumerate() {
-        match ws.get(i + k) {
-            Some(w) if w.fold == *p => {}
-            Some(w) if k == 0 && crate::norm::arabic_stems(&w.fold).any(|s| s == *p) => {}
-            _ => return 0,
+/// Credit cues as folded word sequences, indexed by their first word: [`CUES`] (credit words
+/// proper: "agency", "via", "told") and every reporting cue of the attribution lexicons
+/// (`lang/{en,fr,es,ar}/attribution/cues.tsv`: "señaló", "a évoqué", "أفاد"), so that a verb
+/// added there for attribution also credits an outlet.
+fn cue_table() -> &'static FxHashMap<String, Vec<Vec<String>>> {
+    static T: OnceLock<FxHashMap<String, Vec<Vec<String>>>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t: FxHashMap<String, Vec<Vec<String>>> = FxHashMap::default();
+        let mut add = |ws: Vec<String>| {
+            if let Some(first) = ws.first().cloned() {
+                let v = t.entry(first).or_default();
+                if !v.contains(&ws) {
+                    v.push(ws);
+                }
+            }
+        };
+        for c in CUES {
+            add(c.split(' ').map(str::to_string).collect());
+        }
+        for lang in ["en", "fr", "es", "ar"] {
+            let lx = claimtrace_attribution::lexicon::Lexicon::bundled(lang);
+            for (first, entries) in &lx.cues {
+                for e in entries {
+                    let phrase = std::iter::once(first.as_str())
+                        .chain(e.rest.iter().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    add(fold_words(&phrase));
+                }
+            }
+        }
+        for v in t.values_mut() {
+            v.sort_by_key(|c| std::cmp::Reverse(c.len()));
+        }
+        t
+    })
+}
+
+/// The number of words of the longest credit cue starting at word `i` (0: none).
+fn cue_at(ws: &[Word], i: usize) -> usize {
+    let Some(w) = ws.get(i) else {
+        return 0;
+    };
+    let table = cue_table();
+    let firsts = std::iter::once(w.fold.as_str()).chain(crate::norm::arabic_stems(&w.fold));
+    for first in firsts {
+        let Some(cands) = table.get(first) else {
+            continue;
+        };
+        for cue in cands {
+            let rest_ok = cue
+                .iter()
+                .enumerate()
+                .skip(1)
+                .all(|(k, p)| ws.get(i + k).is_some_and(|x| x.fold == *p));
+            if rest_ok {
+                return cue.len();
+            }
         }
     }
-    parts.len()
+    0
 }
+
+/// Conjunctions that coordinate two outlet names ("CBS and Newsweek", "CBS y Newsweek").
+const COORD: &[&str] = &["and", "or", "et", "ou", "y", "e", "o", "و"];
 
 fn in_layer(doc: &Doc, s: usize, e: usize) -> bool {
     let ov = |a: u32, b: u32| (a as usize) < e && s < (b as usize);
@@ -261,9 +320,33 @@ pub fn cited_outlets(doc: &Doc, lex: &Lexicon) -> Vec<CitedOutlet> {
     let text = doc.text.as_str();
     let ws = words(text);
     let mentions = lex.find_in_words(text, &ws);
+    let mut credits: Vec<Option<(usize, usize)>> = mentions
+        .iter()
+        .map(|m| credit_of(text, &ws, m, &mentions, doc))
+        .collect();
+    // Coordinated names share their credit: "CBS and Newsweek reported", "según EFE y AFP".
+    for _ in 0..2 {
+        for mi in 1..mentions.len() {
+            let (p, m) = (&mentions[mi - 1], &mentions[mi]);
+            let coordinated = ws.get(p.w1..m.w0).is_some_and(|between| {
+                between.len() == 1 && COORD.contains(&between[0].fold.as_str())
+                    || between.is_empty()
+                        && text.get(p.end..m.start).is_some_and(|g| g.trim() == ",")
+            }) && !picture_or_copyright(text, &ws, m)
+                && !picture_or_copyright(text, &ws, p);
+            if !coordinated {
+                continue;
+            }
+            match (credits[mi - 1], credits[mi]) {
+                (Some(c), None) => credits[mi] = Some(c),
+                (None, Some(c)) => credits[mi - 1] = Some(c),
+                _ => {}
+            }
+        }
+    }
     let mut out: Vec<CitedOutlet> = Vec::new();
     for (mi, m) in mentions.iter().enumerate() {
-        let Some((cs, ce)) = credit_of(text, &ws, m, doc) else {
+        let Some((cs, ce)) = credits[mi] else {
             continue;
         };
         let key = lex.key(m.outlet).to_string();
@@ -332,18 +415,32 @@ fn picture_credit(text: &str, m: &Mention) -> bool {
             .any(|w| w.eq_ignore_ascii_case("via"))
 }
 
-/// The credit span (cue + name) if the mention is a credit.
-fn credit_of(text: &str, ws: &[Word], m: &Mention, doc: &Doc) -> Option<(usize, usize)> {
-    // Picture / copyright credits and datelines.
+/// Whether a picture or copyright word stands within a few words of the mention, or the
+/// mention reads as a picture credit ("(Jane Roe/Reuters)").
+fn picture_or_copyright(text: &str, ws: &[Word], m: &Mention) -> bool {
     let lo = m.w0.saturating_sub(3);
     let hi = (m.w1 + 2).min(ws.len());
-    if ws
-        .get(lo..hi)
+    ws.get(lo..hi)
         .unwrap_or(&[])
         .iter()
         .any(|w| NOT_CREDIT.contains(&w.fold.as_str()))
-    {
+        || picture_credit(text, m)
+}
+
+/// The credit span (cue + name) if the mention is a credit.
+fn credit_of(
+    text: &str,
+    ws: &[Word],
+    m: &Mention,
+    all: &[Mention],
+    doc: &Doc,
+) -> Option<(usize, usize)> {
+    // Picture / copyright credits and datelines.
+    if picture_or_copyright(text, ws, m) {
         return None;
+    }
+    if closing_credit(text, ws, m, all) {
+        return Some((m.start, m.end));
     }
     let before = text.get(..m.start).unwrap_or("");
     let after = text.get(m.end..).unwrap_or("");
@@ -382,12 +479,10 @@ fn credit_of(text: &str, ws: &[Word], m: &Mention, doc: &Doc) -> Option<(usize, 
         .unwrap_or(0);
     let from = m.w0.saturating_sub(5).max(sent_lo);
     for i in from..m.w0 {
-        for cue in CUES {
-            let n = cue_match(ws, i, cue);
-            if n > 0 && i + n <= m.w0 {
-                let s = ws.get(i).map(|w| w.start).unwrap_or(m.start);
-                return Some((s, m.end));
-            }
+        let n = cue_at(ws, i);
+        if n > 0 && i + n <= m.w0 {
+            let s = ws.get(i).map(|w| w.start).unwrap_or(m.start);
+            return Some((s, m.end));
         }
     }
     // Arabic proclitic on the name itself: "لرويترز" (told Reuters), "بحسب" handled above.
@@ -405,15 +500,112 @@ fn credit_of(text: &str, ws: &[Word], m: &Mention, doc: &Doc) -> Option<(usize, 
         {
             break;
         }
-        for cue in CUES {
-            let n = cue_match(ws, i, cue);
-            if n > 0 {
-                let e = ws.get(i + n - 1).map(|w| w.end).unwrap_or(m.end);
-                return Some((m.start, e));
-            }
+        let n = cue_at(ws, i);
+        if n > 0 {
+            let e = ws.get(i + n - 1).map(|w| w.end).unwrap_or(m.end);
+            return Some((m.start, e));
+        }
+    }
+    // An apposition between the name and its verb: "Daily NK, a site run by defectors,
+    // reports that…" — the verb right after the closing comma.
+    if let Some(i) = after_apposition(text, ws, m) {
+        let n = cue_at(ws, i);
+        if n > 0 {
+            let e = ws.get(i + n - 1).map(|w| w.end).unwrap_or(m.end);
+            return Some((m.start, e));
         }
     }
     None
+}
+
+/// The index of the first word after an apposition that directly follows the mention
+/// ("X, <at most 15 words without sentence punctuation>, …"), if there is one.
+fn after_apposition(text: &str, ws: &[Word], m: &Mention) -> Option<usize> {
+    let after = text.get(m.end..)?;
+    if !after.starts_with(',') {
+        return None;
+    }
+    let open = m.end;
+    let mut i = m.w1;
+    while i < ws.len() && i < m.w1 + 15 {
+        let prev_end = if i == m.w1 {
+            open + 1
+        } else {
+            ws.get(i - 1)?.end
+        };
+        let gap = text.get(prev_end..ws.get(i)?.start)?;
+        if gap.contains(['.', '\n', ';', ':', '(', ')', '"', '«', '»', '“', '”']) {
+            return None;
+        }
+        if i > m.w1 && gap.contains(',') {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Words that introduce a closing credit line: "M. T. avec AFP", "With AFP", "Con EFE".
+const CLOSING: &[&str] = &["avec", "with", "con", "com", "مع"];
+
+/// Whether the mention is an agency credit closing a paragraph: "… plates. — AP", "M. T.
+/// avec AFP", "afp/dpa/Reuters/rr". The line ends with the name (or with a list of names and
+/// initials), and the name follows a dash, a closing-credit word on a short line, or
+/// belongs to a slash list of agencies outside any parenthesis.
+fn closing_credit(text: &str, ws: &[Word], m: &Mention, all: &[Mention]) -> bool {
+    let line_start = text
+        .get(..m.start)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |p| p + 1);
+    let line_end = text
+        .get(m.end..)
+        .and_then(|a| a.find('\n'))
+        .map_or(text.len(), |p| m.end + p);
+    let (Some(before), Some(rest)) = (text.get(line_start..m.start), text.get(m.end..line_end))
+    else {
+        return false;
+    };
+    // The rest of the line holds only more names, initials and list punctuation.
+    let rest_ok = rest.chars().count() <= 40
+        && rest
+            .chars()
+            .all(|c| c.is_alphanumeric() || " /,.&-–—".contains(c))
+        && !rest.trim_start().starts_with(['.', '-'])
+        || rest.trim().is_empty();
+    if !rest_ok || rest.contains(['(', ')']) {
+        return false;
+    }
+    let b = before.trim_end();
+    // "… the last sentence. — AP"
+    if (b.ends_with('—') || b.ends_with('–') || b.ends_with(" -")) && rest.trim().is_empty() {
+        return true;
+    }
+    let line_words: Vec<&Word> = ws
+        .iter()
+        .take_while(|w| w.start < m.start)
+        .filter(|w| w.start >= line_start)
+        .collect();
+    // "M. T. avec AFP": a short line whose last word before the name is a credit word.
+    if line_words.len() <= 6
+        && line_words
+            .last()
+            .is_some_and(|w| CLOSING.contains(&w.fold.as_str()))
+    {
+        return true;
+    }
+    // "afp/dpa/Reuters/rr/DW Noticias": a slash-joined list of short credits on its own
+    // line, naming at least two outlets (a picture credit "Jane Roe/AP" names one).
+    let line = text.get(line_start..line_end).unwrap_or("");
+    line.matches('/').count() >= 2
+        && !line.contains(['(', ')'])
+        && line
+            .split('/')
+            .all(|part| part.split_whitespace().count() <= 3)
+        && all
+            .iter()
+            .filter(|o| o.start >= line_start && o.end <= line_end)
+            .count()
+            >= 2
 }
 
 #[cfg(test)]
@@ -456,6 +648,73 @@ mod tests {
             keys("The paper, citing Reuters, said the mayor died. Reuters reported it first."),
             [("reuters".into(), None), ("reuters".into(), None)]
         );
+    }
+}
+
+#[cfg(test)]
+mod credit_forms {
+    use super::*;
+
+    fn keys(t: &str) -> Vec<String> {
+        let d = Doc::from_text("x", t);
+        cited_outlets(&d, Lexicon::bundled())
+            .into_iter()
+            .map(|c| c.key)
+            .collect()
+    }
+
+    #[test]
+    fn coordinated_names_share_the_credit() {
+        assert_eq!(
+            keys("Medios como CBS y Newsweek señalaron que el avión fue derribado."),
+            ["cbs", "newsweek"]
+        );
+        assert_eq!(
+            keys("The mayor resigned, according to Reuters and the Guardian."),
+            ["reuters", "guardian"]
+        );
+        // Two names in one sentence without a credit stay uncredited.
+        assert!(keys("CBS and Newsweek were both founded long ago.").is_empty());
+    }
+
+    #[test]
+    fn verbs_from_the_attribution_lexicons() {
+        // "explicó" and "ont révélé" are not in the credit list but in the cue lexicons.
+        assert_eq!(keys("La agencia EFE explicó que el puente cayó."), ["efe"]);
+        assert_eq!(
+            keys("Le Monde et Libération ont révélé l'affaire."),
+            ["lemonde", "liberation"]
+        );
+        // Title-case acronyms in Italian and Spanish house style.
+        assert_eq!(keys("Lo sostiene la Cnn citando fonti anonime."), ["cnn"]);
+    }
+
+    #[test]
+    fn apposition_between_name_and_verb() {
+        assert_eq!(
+            keys("Le Daily NK, un site géré par des exilés, affirme que le dirigeant est malade."),
+            ["dailynk"]
+        );
+        // An apposition that ends the sentence credits nothing.
+        assert!(keys("Il lit le Daily NK, fondé par des exilés. Il part.").is_empty());
+    }
+
+    #[test]
+    fn closing_credit_lines() {
+        assert_eq!(
+            keys("Le pont s'est effondré mardi.\n\nJ. D. avec AFP"),
+            ["afp"]
+        );
+        assert_eq!(keys("The bridge fell on Tuesday. — AP\n\n#bridge"), ["ap"]);
+        assert_eq!(
+            keys("El puente cayó el martes.\nAFP/dpa/Reuters/jd"),
+            ["afp", "dpa", "reuters"]
+        );
+        // Picture credits are not closing credits.
+        assert!(keys("The bridge at dawn.\nJane Roe/AP").is_empty());
+        assert!(keys("The bridge at dawn. (Jane Roe/AP/Pool)").is_empty());
+        // A dateline is the article's own origin, not a credit.
+        assert!(keys("ZORLAND, Vexia — (AP) — A bridge fell.").is_empty());
     }
 }
 
