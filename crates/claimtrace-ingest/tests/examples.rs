@@ -30,6 +30,11 @@ fn examples_directory() {
             "en-mines-minister.html",
             "es-presa-rumor.txt",
             "fr-vignoble-gel.html",
+            // examples/story/: the four-outlet story of the demo, one JSONL file.
+            "aldervik-spill.jsonl",
+            "aldervik-spill.jsonl",
+            "aldervik-spill.jsonl",
+            "aldervik-spill.jsonl",
         ]
     );
     // The same three HTML pages packed as a CC-NEWS-style WARC (gzip per record).
