@@ -499,7 +499,7 @@ fn ranked_page(
         let (true, Some(oldest)) = (block.len() >= RELEVANCE_BLOCK, oldest) else {
             break None;
         };
-        hi = oldest - 1;
+        hi = oldest.saturating_sub(1);
         off = 0;
         if seqs.len() >= limit {
             let more = !match_block(&tx, fts, f, hi, 1, false)?.is_empty();

@@ -32,13 +32,13 @@ pub enum Sort {
     /// recently stored block first; within a block they are ordered by FTS5 bm25 (best first,
     /// then most recently stored). So the first page holds the most relevant of the latest
     /// 500 matches stored, not of all of them; paging goes on through older blocks until
-    /// every match has been listed once. The cost of a page is bounded by the block size
-    /// (plus one pass of bm25 over each word's list of documents, to count them), not by the
-    /// number of matches to rank. The first page pins the block boundaries, so articles
-    /// stored afterwards do not shift the following pages (they are left out of them;
-    /// bm25's corpus statistics may still reorder a block slightly). Store order follows
-    /// ingestion, which is usually but not always publication order: use `from`/`to` or
-    /// `Newest` for a strict date order.
+    /// every match has been listed once. The ranking cost of a page is bounded by the block
+    /// size, not by the number of matches; bm25 still makes one pass over each word's list
+    /// of documents to count them (fast, but it grows with how common the word is). The
+    /// first page pins the block boundaries, so articles stored afterwards do not shift the
+    /// following pages (they are left out of them; bm25's corpus statistics may still
+    /// reorder a block slightly). Store order follows ingestion, which is usually but not
+    /// always publication order: use `from`/`to` or `Newest` for a strict date order.
     Relevance,
     /// Publication date, newest first (then most recently stored); undated articles last.
     /// Keyset cursors: stable while articles are stored. With `q`, the cost grows with the
