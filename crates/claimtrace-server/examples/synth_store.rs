@@ -216,6 +216,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     store.write_batch(&batch)?;
     store.put_provenance(&provs)?;
+    // As `claimtrace ingest` does after a bulk load: one full-text segment.
+    store.optimize_search(true)?;
     store.checkpoint()?;
     let stats = store.stats()?;
     eprintln!(

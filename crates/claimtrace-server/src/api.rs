@@ -1,6 +1,6 @@
 //! The router: JSON API under `/api/`, the page's three files, security headers, token check.
 
-use crate::backend::{ArticleQuery, Backend, PAGE_CAP, PAGE_DEFAULT, StoryQuery};
+use crate::backend::{ArticleQuery, Backend, PAGE_CAP, PAGE_DEFAULT, SortOrder, StoryQuery};
 use crate::error::ApiError;
 use crate::{CSP, Config, assets};
 use axum::body::Bytes;
@@ -288,9 +288,16 @@ async fn search_articles(
     let p = Params::new(
         q,
         &[
-            "q", "lang", "outlet", "from", "to", "story", "cursor", "limit",
+            "q", "lang", "outlet", "from", "to", "story", "cursor", "limit", "sort",
         ],
     )?;
+    let sort = match p.text("sort").as_deref() {
+        None | Some("relevance") => SortOrder::Relevance,
+        Some("newest") => SortOrder::Newest,
+        Some(_) => {
+            return Err(ApiError::bad_request("`sort` must be relevance or newest"));
+        }
+    };
     let query = ArticleQuery {
         q: p.text("q"),
         lang: p.text("lang"),
@@ -300,6 +307,7 @@ async fn search_articles(
         story: p.number("story")?,
         cursor: p.text("cursor"),
         limit: p.limit()?,
+        sort,
     };
     let be = st.backend.clone();
     let page = blocking(move || Ok(be.search(&query)?)).await?;

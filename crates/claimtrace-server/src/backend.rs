@@ -41,6 +41,19 @@ pub struct ArticleQuery {
     pub cursor: Option<String>,
     /// Page size, already capped at [`PAGE_CAP`].
     pub limit: usize,
+    /// Order of the results.
+    pub sort: SortOrder,
+}
+
+/// `sort` of `GET /api/articles`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// With `q`: relevance (the SQLite store ranks by bm25 within blocks of the most recently
+    /// stored matches, see `claimtrace_store::Sort::Relevance`). Without `q`: newest first.
+    #[default]
+    Relevance,
+    /// Publication date, newest first.
+    Newest,
 }
 
 /// `GET /api/stories` filters.
@@ -198,6 +211,13 @@ impl Backend for MemoryBackend {
                 continue;
             }
             hits.push(Self::summary(v));
+        }
+        if q.sort == SortOrder::Newest {
+            // Newest first, undated last (a stable sort keeps id order among equals).
+            hits.sort_by(|a, b| {
+                let (pa, pb) = (get_str(a, "published"), get_str(b, "published"));
+                pa.is_empty().cmp(&pb.is_empty()).then(pb.cmp(pa))
+            });
         }
         offset_page(hits, q.cursor.as_deref(), q.limit)
     }

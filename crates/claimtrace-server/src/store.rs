@@ -5,7 +5,7 @@
 //! server was started with `--allow-store`; then each stored article goes through the same
 //! connect stage as `ingest` (dedup, story, provenance) on a short-lived writable handle.
 
-use crate::backend::{ArticleQuery, Backend, BackendError, Page, StoryQuery};
+use crate::backend::{ArticleQuery, Backend, BackendError, Page, SortOrder, StoryQuery};
 use claimtrace_store::{SqliteStore, Store};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -108,7 +108,10 @@ impl Backend for StoreBackend {
             story: q.story,
             cursor: q.cursor.clone(),
             limit: q.limit,
-            sort: None,
+            sort: Some(match q.sort {
+                SortOrder::Relevance => claimtrace_store::Sort::Relevance,
+                SortOrder::Newest => claimtrace_store::Sort::Newest,
+            }),
         };
         let page = self.store.search(&query)?;
         Ok(Page {
@@ -119,7 +122,8 @@ impl Backend for StoreBackend {
 
     fn stories(&self, q: &StoryQuery) -> Result<Page, BackendError> {
         if let Some(words) = &q.q {
-            // Stories of the articles that match the words, in rank order.
+            // Stories of the articles that match the words, in relevance order (the first
+            // page: the best of the most recently stored matches).
             let page = self.store.search(&claimtrace_store::Query {
                 q: Some(words.clone()),
                 lang: q.lang.clone(),

@@ -68,6 +68,46 @@ fn api_end_to_end() {
             .is_some_and(|a| !a.is_empty() && a.iter().all(|x| x["lang"] == "es"))
     );
 
+    // search order: relevance (bounded, default) or newest; every match once across pages
+    let mut ranked = Vec::new();
+    let mut url = "/api/articles?q=the&limit=2".to_string();
+    loop {
+        let v = s.get(&url).json();
+        for x in v["items"].as_array().expect("items") {
+            ranked.push(x["id"].as_str().expect("id").to_string());
+        }
+        let Some(c) = v["next"].as_str() else { break };
+        assert!(c.starts_with("r:"), "{c}");
+        url = format!("/api/articles?q=the&limit=2&cursor={c}");
+        assert!(ranked.len() < 200);
+    }
+    let newest = s.get("/api/articles?q=the&sort=newest&limit=100").json();
+    let newest: Vec<Value> = newest["items"].as_array().cloned().unwrap_or_default();
+    assert!(newest.len() >= 3, "{newest:?}");
+    let mut a: Vec<&str> = newest.iter().filter_map(|x| x["id"].as_str()).collect();
+    let mut b: Vec<&str> = ranked.iter().map(String::as_str).collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    assert_eq!(a, b, "same matches in both orders, each once");
+    let dates: Vec<&str> = newest
+        .iter()
+        .map(|x| x["published"].as_str().unwrap_or(""))
+        .collect();
+    let dated = dates.iter().take_while(|d| !d.is_empty()).count();
+    assert!(dates[..dated].windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert!(dates[dated..].iter().all(|d| d.is_empty()), "undated last");
+    assert_eq!(s.get("/api/articles?q=the&sort=best").status, 400);
+    assert_eq!(
+        s.get("/api/articles?q=the&sort=newest&cursor=r:5:0").status,
+        400
+    );
+    let params = spec["paths"]["/api/articles"]["get"]["parameters"].clone();
+    assert!(
+        params
+            .as_array()
+            .is_some_and(|p| p.iter().any(|x| x["name"] == "sort"))
+    );
+
     // one article with its layers
     let id = hit["id"].as_str().expect("id").to_string();
     let art = s.get(&format!("/api/articles/{id}"));

@@ -364,10 +364,17 @@ impl<'s> Ingester<'s> {
         Ok(done)
     }
 
-    /// Writes what is pending and brings every story's provenance up to date.
+    /// Writes what is pending and brings every story's provenance up to date. After a bulk
+    /// load (at least a tenth of the store new), merges the full-text index
+    /// ([`Store::optimize_search`]).
     pub fn finish(&mut self) -> Result<IngestStats> {
         self.flush()?;
         self.update_provenance()?;
+        if self.stats.stored > 0 {
+            let total = self.store.stats()?.articles;
+            self.store
+                .optimize_search(self.stats.stored.saturating_mul(10) >= total)?;
+        }
         Ok(self.stats.clone())
     }
 }

@@ -79,6 +79,14 @@ pub trait Store: Send + Sync {
     /// Calls `f` for every stored article's fingerprint, in insertion order (to rebuild the
     /// clustering index when ingest resumes).
     fn for_each_fingerprint(&self, f: &mut dyn FnMut(FingerprintRow<'_>)) -> Result<()>;
+    /// Tidies the full-text index after writes so that searches stay fast (SQLite: merges the
+    /// FTS5 index's segments into one; every search otherwise looks each word up in every
+    /// segment). With `force`, whenever there is more than one segment; without, only when
+    /// they have piled up. Readers are not blocked. Returns whether it merged.
+    fn optimize_search(&self, force: bool) -> Result<bool> {
+        let _ = force;
+        Ok(false)
+    }
     /// A value from the meta table (free-form settings such as the connector config).
     fn meta(&self, key: &str) -> Result<Option<String>>;
     fn set_meta(&self, key: &str, value: &str) -> Result<()>;
@@ -88,6 +96,9 @@ pub trait Store: Send + Sync {
 pub const MAX_PAGE: usize = 200;
 /// Default page size.
 pub const DEFAULT_PAGE: usize = 50;
+/// Relevance-ordered search ranks matches in blocks of this many: the newest block (the most
+/// recently stored matches) first, by bm25 within each block. See [`Sort::Relevance`].
+pub const RELEVANCE_BLOCK: usize = 500;
 /// Most articles listed by [`Store::story`].
 pub const MAX_STORY_ARTICLES: usize = 2000;
 

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::schema::{self, APPLICATION_ID, SCHEMA_VERSION};
 use crate::types::*;
-use crate::{DEFAULT_PAGE, MAX_PAGE, MAX_STORY_ARTICLES, Store};
+use crate::{DEFAULT_PAGE, MAX_PAGE, MAX_STORY_ARTICLES, RELEVANCE_BLOCK, Store};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params, params_from_iter};
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-/// Deepest offset reached by relevance-ordered search pages.
-const MAX_SEARCH_OFFSET: usize = 10_000;
+/// Full-text index segments from which [`Store::optimize_search`] merges without `force`.
+const MERGE_SEGMENTS: i64 = 8;
 /// Connections kept idle in the read pool.
 const MAX_IDLE_READERS: usize = 16;
 /// Characters of text kept as the snippet.
@@ -220,6 +220,10 @@ fn open_reader(path: &Path) -> Result<Connection> {
     )
     .map_err(err)?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(err)?;
+    // 16 MiB of page cache per reader (SQLite's default is 2 MiB): the full-text index pages
+    // of frequent words stay parsed in memory instead of being read again on every search.
+    conn.pragma_update(None, "cache_size", -16384)
+        .map_err(err)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
@@ -332,21 +336,20 @@ fn bad_cursor() -> Error {
     Error::InvalidQuery("invalid `cursor` (use the `next` of the previous page)".into())
 }
 
-/// `n:<seq>:<key>` (keyset) or `o:<offset>` (relevance order).
+/// `n:<seq>:<key>` (keyset, newest first) or `r:<hi>:<off>` (relevance: the block of the
+/// matches at or below `seq` `hi`, from its `off`-th ranked item).
 enum Cursor {
     Keyset(i64, String),
-    Offset(usize),
+    Ranked { hi: i64, off: usize },
 }
 
 fn parse_cursor(c: &str) -> Result<Cursor> {
     let mut it = c.splitn(3, ':');
     match (it.next(), it.next(), it.next()) {
-        (Some("o"), Some(n), None) => n
-            .parse()
-            .ok()
-            .filter(|&n| n <= MAX_SEARCH_OFFSET)
-            .map(Cursor::Offset)
-            .ok_or_else(bad_cursor),
+        (Some("r"), Some(hi), Some(off)) => match (hi.parse::<i64>(), off.parse::<usize>()) {
+            (Ok(hi), Ok(off)) if hi >= 0 && off < RELEVANCE_BLOCK => Ok(Cursor::Ranked { hi, off }),
+            _ => Err(bad_cursor()),
+        },
         (Some("n"), Some(n), Some(k)) if k.len() <= 60 => n
             .parse()
             .map(|n| Cursor::Keyset(n, k.to_owned()))
@@ -357,6 +360,225 @@ fn parse_cursor(c: &str) -> Result<Cursor> {
 
 fn trimmed(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The article filters of a [`Query`] (everything but the words), as SQL conditions on
+/// `articles a` and their arguments.
+#[derive(Debug, Default)]
+struct Filters {
+    cond: Vec<String>,
+    args: Vec<Value>,
+    /// The story filter, also used to bound the full-text walk.
+    story: Option<i64>,
+}
+
+fn filters(q: &Query) -> Result<Filters> {
+    let mut f = Filters::default();
+    if let Some(l) = trimmed(&q.lang) {
+        f.cond.push("a.lang = ?".into());
+        f.args.push(Value::Text(l.to_owned()));
+    }
+    if let Some(o) = trimmed(&q.outlet) {
+        f.cond.push("a.outlet = ? COLLATE NOCASE".into());
+        f.args.push(Value::Text(o.to_owned()));
+    }
+    if let Some(from) = trimmed(&q.from) {
+        f.cond.push("a.pub_key >= ?".into());
+        f.args.push(Value::Text(check_date("from", from)?));
+    }
+    if let Some(t) = trimmed(&q.to) {
+        f.cond.push("a.pub_key <= ? AND a.pub_key <> ''".into());
+        f.args
+            .push(Value::Text(format!("{}Z", check_date("to", t)?)));
+    }
+    if let Some(s) = q.story {
+        let s = s.min(i64::MAX as u64) as i64;
+        f.cond.push("a.story = ?".into());
+        f.args.push(Value::Integer(s));
+        f.story = Some(s);
+    }
+    Ok(f)
+}
+
+/// The SQL of one relevance block: the newest `LIMIT` matches (store order, `seq` descending)
+/// at or below a `seq`, with their bm25 score when `scored`. FTS5 walks its doclists in rowid
+/// order and stops at the LIMIT, so the cost is bounded by the block size (plus bm25's one
+/// pass over each word's doclist to count the documents that hold it), not by the number of
+/// matches. Filters join `articles` inside the walk; a story filter also bounds the walk to
+/// the story's range of `seq`.
+fn block_sql(f: &Filters, scored: bool) -> String {
+    let mut sql = String::from("SELECT articles_fts.rowid");
+    sql.push_str(if scored {
+        ", bm25(articles_fts) FROM articles_fts"
+    } else {
+        " FROM articles_fts"
+    });
+    if !f.cond.is_empty() {
+        // CROSS JOIN: the full-text walk stays the outer loop (its order is the block's).
+        sql.push_str(" CROSS JOIN articles a ON a.seq = articles_fts.rowid");
+    }
+    if f.story.is_some() {
+        // One upper bound (FTS5 takes one of each kind), the lower one from the story.
+        sql.push_str(
+            " WHERE articles_fts MATCH ? \
+             AND articles_fts.rowid <= min(?, coalesce((SELECT max(seq) FROM articles WHERE story = ?), -1)) \
+             AND articles_fts.rowid >= (SELECT min(seq) FROM articles WHERE story = ?)",
+        );
+    } else {
+        sql.push_str(" WHERE articles_fts MATCH ? AND articles_fts.rowid <= ?");
+    }
+    for c in &f.cond {
+        sql.push_str(" AND ");
+        sql.push_str(c);
+    }
+    sql.push_str(" ORDER BY articles_fts.rowid DESC LIMIT ?");
+    sql
+}
+
+/// Matches at or below `hi`: the newest `n` of them, ranked by bm25 (best first, then newest
+/// first) when `scored`, else just their `seq`s, newest first.
+fn match_block(
+    c: &Connection,
+    fts: &str,
+    f: &Filters,
+    hi: i64,
+    n: usize,
+    scored: bool,
+) -> rusqlite::Result<Vec<(i64, f64)>> {
+    let mut st = c.prepare_cached(&block_sql(f, scored))?;
+    let mut args: Vec<Value> = vec![Value::Text(fts.to_owned()), Value::Integer(hi)];
+    if let Some(s) = f.story {
+        args.push(Value::Integer(s));
+        args.push(Value::Integer(s));
+    }
+    args.extend(f.args.iter().cloned());
+    args.push(Value::Integer(n as i64));
+    let mut rows: Vec<(i64, f64)> = st
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, if scored { r.get(1)? } else { 0.0 }))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if scored {
+        // bm25() is lower for better matches; ties (and NaN, never expected) newest first.
+        rows.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    }
+    Ok(rows)
+}
+
+/// One page in relevance order: matches in blocks of [`RELEVANCE_BLOCK`], newest block
+/// first, by bm25 within a block. `at` is `(hi, off)`: the block of the matches at or below
+/// `seq` `hi`, from its `off`-th ranked item. The first page pins `hi` to the newest match, so
+/// articles stored later do not shift the following pages.
+fn ranked_page(
+    c: &Connection,
+    fts: &str,
+    f: &Filters,
+    at: Option<(i64, usize)>,
+    limit: usize,
+) -> rusqlite::Result<Page<ArticleSummary>> {
+    // One read transaction: every block and summary from the same snapshot.
+    let tx = c.unchecked_transaction()?;
+    let (mut hi, mut off) = at.unwrap_or((i64::MAX, 0));
+    let mut block = match_block(&tx, fts, f, hi, RELEVANCE_BLOCK, true)?;
+    if at.is_none()
+        && let Some(top) = block.iter().map(|r| r.0).max()
+    {
+        hi = top;
+    }
+    let mut seqs: Vec<i64> = Vec::with_capacity(limit);
+    let next = loop {
+        while off < block.len() && seqs.len() < limit {
+            seqs.push(block[off].0);
+            off += 1;
+        }
+        if off < block.len() {
+            break Some(format!("r:{hi}:{off}"));
+        }
+        // This block is used up: older matches exist only if it was full.
+        let oldest = block.iter().map(|r| r.0).min();
+        let (true, Some(oldest)) = (block.len() >= RELEVANCE_BLOCK, oldest) else {
+            break None;
+        };
+        hi = oldest.saturating_sub(1);
+        off = 0;
+        if seqs.len() >= limit {
+            let more = !match_block(&tx, fts, f, hi, 1, false)?.is_empty();
+            break more.then(|| format!("r:{hi}:0"));
+        }
+        block = match_block(&tx, fts, f, hi, RELEVANCE_BLOCK, true)?;
+    };
+    let mut items = Vec::with_capacity(seqs.len());
+    {
+        let mut st = tx.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLS} FROM articles a WHERE a.seq = ?1"
+        ))?;
+        for seq in seqs {
+            if let Some(a) = st.query_row([seq], summary).optional()? {
+                items.push(a);
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(Page { items, next })
+}
+
+impl SqliteStore {
+    /// A page newest first (publication date, then store order; undated last), with or
+    /// without words; keyset cursor `n:<seq>:<pub_key>`.
+    fn newest_page(
+        &self,
+        fts: Option<&str>,
+        f: Filters,
+        at: Option<(i64, String)>,
+        limit: usize,
+    ) -> Result<Page<ArticleSummary>> {
+        let Filters {
+            mut cond,
+            args: fargs,
+            ..
+        } = f;
+        let mut args: Vec<Value> = Vec::new();
+        let mut sql = format!("SELECT {SUMMARY_COLS}, a.seq, a.pub_key");
+        if let Some(m) = fts {
+            sql.push_str(" FROM articles_fts f JOIN articles a ON a.seq = f.rowid");
+            cond.insert(0, "articles_fts MATCH ?".into());
+            args.push(Value::Text(m.to_owned()));
+        } else {
+            sql.push_str(" FROM articles a");
+        }
+        args.extend(fargs);
+        if let Some((seq, key)) = at {
+            cond.push("(a.pub_key < ? OR (a.pub_key = ? AND a.seq < ?))".into());
+            args.push(Value::Text(key.clone()));
+            args.push(Value::Text(key));
+            args.push(Value::Integer(seq));
+        }
+        if !cond.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&cond.join(" AND "));
+        }
+        sql.push_str(" ORDER BY a.pub_key DESC, a.seq DESC LIMIT ?");
+        args.push(Value::Integer(limit as i64 + 1));
+        let rows: Vec<(ArticleSummary, i64, String)> = self.read(|c| {
+            let mut st = c.prepare_cached(&sql)?;
+            st.query_map(params_from_iter(args.iter()), |r| {
+                Ok((summary(r)?, r.get(9)?, r.get(10)?))
+            })?
+            .collect()
+        })?;
+        let more = rows.len() > limit;
+        let mut items = Vec::with_capacity(limit.min(rows.len()));
+        let mut last = None;
+        for (s, seq, key) in rows.into_iter().take(limit) {
+            items.push(s);
+            last = Some((seq, key));
+        }
+        let next = match (more, last) {
+            (true, Some((seq, key))) => Some(format!("n:{seq}:{key}")),
+            _ => None,
+        };
+        Ok(Page { items, next })
+    }
 }
 
 impl Store for SqliteStore {
@@ -381,91 +603,31 @@ impl Store for SqliteStore {
     fn search(&self, q: &Query) -> Result<Page<ArticleSummary>> {
         let limit = page_size(q.limit);
         let fts = q.q.as_deref().and_then(fts_query);
-        let relevance = fts.is_some() && q.sort != Some(Sort::Newest);
-        let mut sql = format!("SELECT {SUMMARY_COLS}");
-        let mut args: Vec<Value> = Vec::new();
-        let mut cond: Vec<String> = Vec::new();
-        if let Some(m) = &fts {
-            sql.push_str(" FROM articles_fts f JOIN articles a ON a.seq = f.rowid");
-            cond.push("articles_fts MATCH ?".into());
-            args.push(Value::Text(m.clone()));
-        } else {
-            sql.push_str(" FROM articles a");
-        }
-        if let Some(l) = trimmed(&q.lang) {
-            cond.push("a.lang = ?".into());
-            args.push(Value::Text(l.to_owned()));
-        }
-        if let Some(o) = trimmed(&q.outlet) {
-            cond.push("a.outlet = ? COLLATE NOCASE".into());
-            args.push(Value::Text(o.to_owned()));
-        }
-        if let Some(f) = trimmed(&q.from) {
-            cond.push("a.pub_key >= ?".into());
-            args.push(Value::Text(check_date("from", f)?));
-        }
-        if let Some(t) = trimmed(&q.to) {
-            cond.push("a.pub_key <= ? AND a.pub_key <> ''".into());
-            args.push(Value::Text(format!("{}Z", check_date("to", t)?)));
-        }
-        if let Some(s) = q.story {
-            cond.push("a.story = ?".into());
-            args.push(Value::Integer(s as i64));
-        }
+        let filters = filters(q)?;
         let cursor = q
             .cursor
             .as_deref()
             .filter(|c| !c.is_empty())
             .map(parse_cursor)
             .transpose()?;
-        let mut offset = 0usize;
-        match (&cursor, relevance) {
-            (Some(Cursor::Offset(o)), true) => offset = *o,
-            (Some(Cursor::Keyset(seq, key)), false) => {
-                cond.push("(a.pub_key < ? OR (a.pub_key = ? AND a.seq < ?))".into());
-                args.push(Value::Text(key.clone()));
-                args.push(Value::Text(key.clone()));
-                args.push(Value::Integer(*seq));
+        match (fts, q.sort) {
+            (Some(m), None | Some(Sort::Relevance)) => {
+                let at = match cursor {
+                    None => None,
+                    Some(Cursor::Ranked { hi, off }) => Some((hi, off)),
+                    Some(Cursor::Keyset(..)) => return Err(bad_cursor()),
+                };
+                self.read(|c| ranked_page(c, &m, &filters, at, limit))
             }
-            (None, _) => {}
-            _ => return Err(bad_cursor()),
-        }
-        if !cond.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&cond.join(" AND "));
-        }
-        if relevance {
-            sql.push_str(" ORDER BY f.rank LIMIT ? OFFSET ?");
-        } else {
-            sql.push_str(" ORDER BY a.pub_key DESC, a.seq DESC LIMIT ? OFFSET ?");
-        }
-        args.push(Value::Integer(limit as i64 + 1));
-        args.push(Value::Integer(offset as i64));
-        let rows: Vec<(ArticleSummary, i64, String)> = self.read(|c| {
-            let mut st = c.prepare_cached(&sql.replace(
-                &format!("SELECT {SUMMARY_COLS}"),
-                &format!("SELECT {SUMMARY_COLS}, a.seq, a.pub_key"),
-            ))?;
-            st.query_map(params_from_iter(args.iter()), |r| {
-                Ok((summary(r)?, r.get(9)?, r.get(10)?))
-            })?
-            .collect()
-        })?;
-        let more = rows.len() > limit;
-        let mut items = Vec::with_capacity(limit.min(rows.len()));
-        let mut last = None;
-        for (s, seq, key) in rows.into_iter().take(limit) {
-            items.push(s);
-            last = Some((seq, key));
-        }
-        let next = match (more, relevance, last) {
-            (true, true, _) if offset + limit < MAX_SEARCH_OFFSET => {
-                Some(format!("o:{}", offset + limit))
+            (m, _) => {
+                let at = match cursor {
+                    None => None,
+                    Some(Cursor::Keyset(seq, key)) => Some((seq, key)),
+                    Some(Cursor::Ranked { .. }) => return Err(bad_cursor()),
+                };
+                self.newest_page(m.as_deref(), filters, at, limit)
             }
-            (true, false, Some((seq, key))) => Some(format!("n:{seq}:{key}")),
-            _ => None,
-        };
-        Ok(Page { items, next })
+        }
     }
 
     fn stories(&self, q: &StoryQuery) -> Result<Page<StorySummary>> {
@@ -822,6 +984,21 @@ impl Store for SqliteStore {
                 });
             }
             Ok(())
+        })
+    }
+
+    fn optimize_search(&self, force: bool) -> Result<bool> {
+        self.write(|c| {
+            let segments: i64 = c.query_row(
+                "SELECT count(DISTINCT segid) FROM articles_fts_idx",
+                [],
+                |r| r.get(0),
+            )?;
+            if segments < 2 || (!force && segments < MERGE_SEGMENTS) {
+                return Ok(false);
+            }
+            c.execute_batch("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")?;
+            Ok(true)
         })
     }
 

@@ -16,20 +16,33 @@ pub struct Query {
     pub from: Option<String>,
     pub to: Option<String>,
     pub story: Option<u64>,
-    /// The `next` of the previous page.
+    /// The `next` of the previous page (opaque; valid for the same query and order).
     pub cursor: Option<String>,
     /// Page size: 0 means [`crate::DEFAULT_PAGE`]; capped at [`crate::MAX_PAGE`].
     pub limit: usize,
-    /// Order: by relevance when `q` is given (default), else newest first.
+    /// Order: [`Sort::Relevance`] when `q` is given (default), else [`Sort::Newest`].
     pub sort: Option<Sort>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
-    /// FTS5 bm25 rank (only with `q`; falls back to `Newest` without).
+    /// Relevance, bounded in cost (only with `q`; `Newest` without). The matches (after the
+    /// filters) are taken in blocks of [`crate::RELEVANCE_BLOCK`] in store order, the most
+    /// recently stored block first; within a block they are ordered by FTS5 bm25 (best first,
+    /// then most recently stored). So the first page holds the most relevant of the latest
+    /// 500 matches stored, not of all of them; paging goes on through older blocks until
+    /// every match has been listed once. The ranking cost of a page is bounded by the block
+    /// size, not by the number of matches; bm25 still makes one pass over each word's list
+    /// of documents to count them (fast, but it grows with how common the word is). The
+    /// first page pins the block boundaries, so articles stored afterwards do not shift the
+    /// following pages (they are left out of them; bm25's corpus statistics may still
+    /// reorder a block slightly). Store order follows ingestion, which is usually but not
+    /// always publication order: use `from`/`to` or `Newest` for a strict date order.
     Relevance,
-    /// Publication date, newest first; undated articles last.
+    /// Publication date, newest first (then most recently stored); undated articles last.
+    /// Keyset cursors: stable while articles are stored. With `q`, the cost grows with the
+    /// number of matches (all are sorted by date).
     Newest,
 }
 

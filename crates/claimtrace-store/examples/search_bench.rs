@@ -1,0 +1,100 @@
+//! In-process timing of `Store::search` on the server's synthetic store (built by
+//! `cargo run --release -p claimtrace-server --example synth_store -- DB 100000`), with the
+//! queries of the load benchmark (`crates/claimtrace-server/bench`): two words (a frequent one
+//! and a rarer one of the Zipfian pseudo-word vocabulary) and one very common word.
+//!
+//! ```text
+//! cargo run --release -p claimtrace-store --example search_bench -- DB [QUERIES]
+//! ```
+//!
+//! Prints, per query set and order, the wall time per search (one thread) and the median and
+//! 99th percentile.
+
+use claimtrace_store::{Query, Sort, SqliteStore, Store};
+use std::time::Instant;
+
+const SYLLABLES: &[&str] = &["ka", "lo", "mi", "ne", "ru", "ta", "vi", "so", "de", "pa"];
+
+/// The synthetic store's pseudo-word of rank `r` (as in `synth_store` and `bench/search.lua`).
+fn word(r: u64) -> String {
+    r.to_string()
+        .bytes()
+        .map(|d| SYLLABLES[usize::from(d - b'0')])
+        .collect()
+}
+
+/// splitmix64.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().ok_or("usage: search_bench DB [QUERIES]")?;
+    let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(400);
+    let store = SqliteStore::open_read_only(&path)?;
+    let mut rng = Rng(7);
+    let two: Vec<String> = (0..n)
+        .map(|_| {
+            format!(
+                "{} {}",
+                word(rng.range(20, 500)),
+                word(rng.range(500, 20_000))
+            )
+        })
+        .collect();
+    let common: Vec<String> = [
+        "minister",
+        "harbour",
+        "council",
+        "report",
+        "officials",
+        "river",
+        "bridge",
+        "election",
+    ]
+    .iter()
+    .cycle()
+    .take(n)
+    .map(|w| w.to_string())
+    .collect();
+    for (name, queries) in [("two words", &two), ("one common word", &common)] {
+        for sort in [Sort::Relevance, Sort::Newest] {
+            let mut ms = Vec::with_capacity(queries.len());
+            let mut hits = 0usize;
+            let t0 = Instant::now();
+            for q in queries {
+                let t = Instant::now();
+                let page = store.search(&Query {
+                    q: Some(q.clone()),
+                    limit: 20,
+                    sort: Some(sort),
+                    ..Query::default()
+                })?;
+                ms.push(t.elapsed().as_secs_f64() * 1e3);
+                hits += page.items.len();
+            }
+            let total = t0.elapsed().as_secs_f64() * 1e3;
+            ms.sort_by(f64::total_cmp);
+            println!(
+                "{name:16} {sort:9?}  {:.3} ms/search  p50 {:.3}  p99 {:.3}  ({} searches, {:.1} items/page)",
+                total / ms.len() as f64,
+                ms[ms.len() / 2],
+                ms[(ms.len() * 99 / 100).min(ms.len() - 1)],
+                ms.len(),
+                hits as f64 / ms.len() as f64
+            );
+        }
+    }
+    Ok(())
+}
