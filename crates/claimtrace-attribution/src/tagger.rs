@@ -68,35 +68,6 @@ pub struct QTable {
     w: Vec<[i8; 8]>,
 }
 
-/// One class of a [`QTable`] as a dense i8 column (the refiner ranks with class 1 only:
-/// 1/8 of the table's bytes, so it stays in cache).
-#[derive(Debug, Clone)]
-struct Column {
-    mask: u64,
-    w: Vec<i8>,
-}
-
-impl Column {
-    fn of(t: &QTable, c: usize) -> Column {
-        Column {
-            mask: t.mask,
-            w: t.w.iter().map(|r| r.get(c).copied().unwrap_or(0)).collect(),
-        }
-    }
-
-    /// The sum of the column's weights over the features.
-    fn score(&self, feats: &[u64]) -> i32 {
-        feats
-            .iter()
-            .map(|&f| {
-                self.w
-                    .get((f & self.mask) as usize)
-                    .map_or(0, |&x| i32::from(x))
-            })
-            .sum()
-    }
-}
-
 /// Anything that scores a feature vector over the 7 tags.
 trait Scorer {
     fn best(&self, feats: &[u64], scratch: &mut Vec<f32>) -> usize;
@@ -140,6 +111,19 @@ fn rd_u32(r: &mut impl Read) -> std::io::Result<u32> {
 }
 
 impl QTable {
+    /// The score of class `c` (the refiner ranks with class 1).
+    fn score_class(&self, feats: &[u64], c: usize) -> i32 {
+        let mut t = 0i32;
+        for &f in feats {
+            t += self
+                .w
+                .get((f & self.mask) as usize)
+                .and_then(|r| r.get(c))
+                .map_or(0, |&x| i32::from(x));
+        }
+        t
+    }
+
     /// Quantises an averaged perceptron (weights below half a step become 0).
     pub fn from_perceptron(p: &Perceptron) -> std::io::Result<QTable> {
         // The perceptron's own sparse format: n u32, mask u64, count u32, rows u32 × count,
@@ -279,8 +263,6 @@ pub struct Model {
     p2: Option<QTable>,
     /// Span refiner: re-chooses source and content boundaries (see [`Prep::span_cands`]).
     r: Option<QTable>,
-    /// The refiner's class-1 column (what it scores with), built from `r` on load.
-    r1: Option<Column>,
 }
 
 /// Per-token context computed once per text.
@@ -312,9 +294,6 @@ struct Prep<'a> {
     opens: Vec<u32>,
     closes: Vec<u32>,
     rmq: Vec<Vec<u32>>,
-    /// Dependents of each token (CSR: `kids[kid_at[h]..kid_at[h + 1]]`).
-    kid_at: Vec<u32>,
-    kids: Vec<u32>,
     /// Tokens worth tagging at run time: sentences with a lexicon cue, a rule candidate or a
     /// quote mark, and their neighbours (elsewhere the tagger is skipped: all O).
     active: Vec<bool>,
@@ -780,7 +759,6 @@ impl Prep<'_> {
         } else {
             Vec::new()
         };
-        let (kid_at, kids) = children(&an.syn);
         let ns = an.sentences.len();
         let mut sent_on = vec![false; ns];
         for k in 0..n {
@@ -809,8 +787,6 @@ impl Prep<'_> {
             })
             .collect();
         Prep {
-            kid_at,
-            kids,
             active,
             kinds,
             opens,
@@ -1238,8 +1214,7 @@ impl Model {
         } else {
             None
         };
-        let r1 = rf.as_ref().map(|t| Column::of(t, 1));
-        Ok(Model { p, p2, r: rf, r1 })
+        Ok(Model { p, p2, r: rf })
     }
 
     pub fn load(path: &Path) -> Result<Model, String> {
@@ -1316,7 +1291,7 @@ impl Model {
     pub fn predict_tags(&self, att: &Attributor, an: &Analysis, text: &str) -> Vec<usize> {
         let mut prep = Prep::new(att, an, text);
         let mut tags = self.decode(&mut prep);
-        if let Some(r) = &self.r1 {
+        if let Some(r) = &self.r {
             refine(r, &prep, &mut tags);
         }
         // Quote marks hugging a content span belong to it (PolNeAR: 339 content spans start
@@ -1380,7 +1355,6 @@ impl Model {
                 p: q(&p)?,
                 p2: None,
                 r: None,
-                r1: None,
             });
         }
         // jackknife first-pass tags
@@ -1441,12 +1415,10 @@ impl Model {
             REFINER_EPOCHS,
             &mut |e, a| log("refiner", e, a),
         );
-        let r = q(&rp)?;
         Ok(Model {
             p: q(&p)?,
             p2: Some(q(&p2)?),
-            r1: Some(Column::of(&r, 1)),
-            r: Some(r),
+            r: Some(q(&rp)?),
         })
     }
 }
@@ -1653,38 +1625,6 @@ fn kind_of(t: &Tok) -> u8 {
     }
 }
 
-/// Dependents of each token as CSR offsets and indices (heads out of range are ignored).
-fn children(syn: &[Syn]) -> (Vec<u32>, Vec<u32>) {
-    let n = syn.len();
-    let mut at = vec![0u32; n + 1];
-    for s in syn {
-        if let Some(h) = s.head
-            && let Some(x) = at.get_mut(h + 1)
-        {
-            *x += 1;
-        }
-    }
-    for k in 0..n {
-        let p = at.get(k).copied().unwrap_or(0);
-        if let Some(x) = at.get_mut(k + 1) {
-            *x += p;
-        }
-    }
-    let mut fill = at.clone();
-    let mut kids = vec![0u32; at.get(n).copied().unwrap_or(0) as usize];
-    for (k, s) in syn.iter().enumerate() {
-        if let Some(h) = s.head
-            && let Some(f) = fill.get_mut(h)
-        {
-            if let Some(x) = kids.get_mut(*f as usize) {
-                *x = k as u32;
-            }
-            *f += 1;
-        }
-    }
-    (at, kids)
-}
-
 /// Sparse table for range-minimum queries over (depth, index).
 fn build_rmq(syn: &[Syn]) -> Vec<Vec<u32>> {
     let n = syn.len();
@@ -1724,33 +1664,6 @@ impl Prep<'_> {
             return 0;
         }
         u64::from(self.kinds.get(k as usize).copied().unwrap_or(0))
-    }
-
-    /// `out[d]` = how many tokens of `[a, a + d)` have their head in `[a, a + d)`, for every
-    /// `a + d <= end` (one sweep: adding token `e` adds its own head link and its children's).
-    fn inside_counts(&self, a: usize, end: usize, out: &mut Vec<usize>) {
-        out.clear();
-        out.push(0);
-        let mut c = 0usize;
-        for e in a..end {
-            if let Some(h) = self.syn.get(e).and_then(|x| x.head)
-                && a <= h
-                && h < e
-            {
-                c += 1;
-            }
-            let (k0, k1) = (
-                self.kid_at.get(e).copied().unwrap_or(0) as usize,
-                self.kid_at.get(e + 1).copied().unwrap_or(0) as usize,
-            );
-            if let Some(ks) = self.kids.get(k0..k1) {
-                c += ks
-                    .iter()
-                    .filter(|&&k| a <= k as usize && (k as usize) < e)
-                    .count();
-            }
-            out.push(c);
-        }
     }
 
     /// The shallowest token of `[s, e)` in the parse (the first on ties).
@@ -1860,7 +1773,6 @@ impl Prep<'_> {
         tags: &[usize],
         s: usize,
         e: usize,
-        inside: Option<usize>,
         out: &mut Vec<u64>,
     ) {
         out.clear();
@@ -1906,8 +1818,6 @@ impl Prep<'_> {
             + 4 * u64::from(self.syn.is_empty());
         let outside = if self.syn.is_empty() {
             9
-        } else if let Some(ins) = inside {
-            u64::from(bucket((e - s).saturating_sub(ins)))
         } else {
             let c = (s..e)
                 .filter(|&k| {
@@ -2022,9 +1932,8 @@ fn role_runs(tags: &[usize]) -> Vec<(usize, usize, usize)> {
 }
 
 /// Re-chooses the boundaries of each source and content run (when the new tokens are free).
-fn refine(r: &Column, prep: &Prep<'_>, tags: &mut [usize]) {
-    let mut feats = Vec::with_capacity(64);
-    let mut inside = Vec::new();
+fn refine(r: &QTable, prep: &Prep<'_>, tags: &mut [usize]) {
+    let mut feats = Vec::with_capacity(48);
     let all = role_runs(tags);
     let snap = tags.to_vec();
     let mut touched = vec![false; tags.len()];
@@ -2038,18 +1947,9 @@ fn refine(r: &Column, prep: &Prep<'_>, tags: &mut [usize]) {
             .map(|o| (o.0, o.1))
             .collect();
         let mut best = ((s, e), i32::MIN);
-        let cands = prep.span_cands((s, e), &others);
-        let max_end = cands.iter().map(|c| c.1).max().unwrap_or(0);
-        let mut cur_start = usize::MAX;
-        for &(a, b) in &cands {
-            // candidates come sorted by start: one sweep per start gives every end's count
-            if a != cur_start {
-                cur_start = a;
-                prep.inside_counts(a, max_end, &mut inside);
-            }
-            let ins = inside.get(b - a).copied();
-            prep.span_feats(role as u64, (s, e), &others, &snap, a, b, ins, &mut feats);
-            let sc = r.score(&feats);
+        for (a, b) in prep.span_cands((s, e), &others) {
+            prep.span_feats(role as u64, (s, e), &others, &snap, a, b, &mut feats);
+            let sc = r.score_class(&feats, 1);
             if sc > best.1 {
                 best = ((a, b), sc);
             }
@@ -2164,7 +2064,7 @@ fn train_refiner(
             covered += 1;
             let mut best = (run, f32::MIN);
             for &(a, b) in &cands {
-                prep.span_feats(role as u64, run, &others, pred, a, b, None, &mut fa);
+                prep.span_feats(role as u64, run, &others, pred, a, b, &mut fa);
                 scores.iter_mut().for_each(|x| *x = 0.0);
                 p.score_into(&fa, &mut scores);
                 let sc = scores.get(1).copied().unwrap_or(0.0);
@@ -2176,26 +2076,8 @@ fn train_refiner(
                 right += 1;
                 p.update(&[], 0, 0);
             } else {
-                prep.span_feats(
-                    role as u64,
-                    run,
-                    &others,
-                    pred,
-                    gold.0,
-                    gold.1,
-                    None,
-                    &mut fa,
-                );
-                prep.span_feats(
-                    role as u64,
-                    run,
-                    &others,
-                    pred,
-                    best.0.0,
-                    best.0.1,
-                    None,
-                    &mut fb,
-                );
+                prep.span_feats(role as u64, run, &others, pred, gold.0, gold.1, &mut fa);
+                prep.span_feats(role as u64, run, &others, pred, best.0.0, best.0.1, &mut fb);
                 p.update(&fa, 1, 0);
                 p.update(&fb, 0, 1);
             }
