@@ -599,11 +599,8 @@ fn closing_credit(text: &str, ws: &[Word], m: &Mention, all: &[Mention]) -> bool
     if (b.ends_with('—') || b.ends_with('–') || b.ends_with(" -")) && rest.trim().is_empty() {
         return true;
     }
-    let line_words: Vec<&Word> = ws
-        .iter()
-        .take_while(|w| w.start < m.start)
-        .filter(|w| w.start >= line_start)
-        .collect();
+    let first_on_line = ws.partition_point(|w| w.start < line_start);
+    let line_words = ws.get(first_on_line..m.w0).unwrap_or(&[]);
     // "M. T. avec AFP": a short line whose last word before the name is a credit word.
     if line_words.len() <= 6
         && line_words
