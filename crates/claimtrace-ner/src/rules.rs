@@ -60,7 +60,11 @@ pub fn tag(lang: &str, words: &[&str], toks: &[Tok], gaz: &Gazetteer, out: &mut 
         if initial {
             let usually_lower =
                 WordStats::unpack(toks[i].stats).is_some_and(|(p, c, _)| p <= 1 && c <= 2);
-            let in_list = toks[i].gaz != 0 && !has_cat(&toks[i], Cat::Title);
+            // Only lists without common words count here: many determiners and pronouns
+            // are also some village's name ("Un", "Como", "Dos" are GeoNames places).
+            let in_list = [Cat::Country, Cat::Admin1, Cat::First, Cat::OrgKnown]
+                .into_iter()
+                .any(|c| has_cat(&toks[i], c));
             if usually_lower && !in_list {
                 i += 1;
                 continue;

@@ -211,6 +211,19 @@ fn rules_recognise_french_names() {
     assert_eq!(t[14], "B-LOC");
 }
 
+#[test]
+fn rules_skip_sentence_initial_common_words_that_are_also_places() {
+    // "Un" is a village in GeoNames and a determiner: sentence-initial, it starts no name.
+    let res = Resources {
+        lists: vec![(Cat::Place, "Un\nAldervik\n".into())],
+        stats: "un\t0\t1\t50\n".into(),
+    };
+    let ner = Ner::rules("es", res);
+    let w = ["Un", "vertido", "se", "produjo", "en", "Aldervik", "."];
+    let t = ner.tag_words(&w);
+    assert_eq!(t, ["O", "O", "O", "O", "O", "B-LOC", "O"]);
+}
+
 fn repo_model(lang: &str) -> Option<Ner> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../models/ner-{lang}.bin"));
     if !p.exists() {
