@@ -156,6 +156,18 @@ impl Attributor {
         lang: &'static str,
         words: &[claimtrace_core::Token],
     ) -> Analysis {
+        self.analyse_with(text, lang, words, true)
+    }
+
+    /// [`Attributor::analyse_parsed`], with or without the parse for the rules (the learned
+    /// tagger is trained on the rules' candidates found without it; see `tagger::Model::train`).
+    pub(crate) fn analyse_with(
+        &self,
+        text: &str,
+        lang: &'static str,
+        words: &[claimtrace_core::Token],
+        rules_parse: bool,
+    ) -> Analysis {
         let toks = tokens::tokenize(text);
         let syn = syntax::align(text, &toks, words);
         let quotes = tokens::quotes(text, &toks);
@@ -169,7 +181,7 @@ impl Attributor {
                 quotes: &quotes,
                 qdepth: &qdepth,
                 lex,
-                syn: &syn,
+                syn: if rules_parse { &syn } else { &[] },
             };
             for (sid, &(s, e)) in sentences.iter().enumerate() {
                 rules::sentence_cands(&cx, s, e, sid, &mut cands);
