@@ -10,6 +10,7 @@
 //! Prints, per query set and order, the wall time per search (one thread) and the median and
 //! 99th percentile.
 
+use claimtrace_ml::rng::SplitMix64;
 use claimtrace_store::{Query, Sort, SqliteStore, Store};
 use std::time::Instant;
 
@@ -23,19 +24,9 @@ fn word(r: u64) -> String {
         .collect()
 }
 
-/// splitmix64.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
+/// A pseudo-word rank in `lo..=hi` from the shared seeded generator.
+fn range(rng: &mut SplitMix64, lo: u64, hi: u64) -> u64 {
+    lo + rng.next_u64() % (hi - lo + 1)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -43,13 +34,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = args.next().ok_or("usage: search_bench DB [QUERIES]")?;
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(400);
     let store = SqliteStore::open_read_only(&path)?;
-    let mut rng = Rng(7);
+    let mut rng = SplitMix64::new(7);
     let two: Vec<String> = (0..n)
         .map(|_| {
             format!(
                 "{} {}",
-                word(rng.range(20, 500)),
-                word(rng.range(500, 20_000))
+                word(range(&mut rng, 20, 500)),
+                word(range(&mut rng, 500, 20_000))
             )
         })
         .collect();
