@@ -15,24 +15,19 @@
 //! across languages; the remaining words are random vocabulary (noise).
 
 use claimtrace_core::{Attribution, Doc, Entity, Span};
+use claimtrace_ml::rng::SplitMix64;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 
-struct Rng(u64);
+/// The shared seeded generator with the draws this generator needs.
+struct Rng(SplitMix64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.0.next_u64() % n.max(1) as u64) as usize
     }
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.unit()
     }
     fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
@@ -117,7 +112,7 @@ struct Gen {
 
 impl Gen {
     fn new(seed: u64) -> Gen {
-        let mut rng = Rng(seed);
+        let mut rng = Rng(SplitMix64::new(seed));
         let vocab = (0..LANGS.len())
             .map(|l| {
                 (0..20_000)
