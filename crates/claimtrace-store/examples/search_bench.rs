@@ -7,8 +7,8 @@
 //! cargo run --release -p claimtrace-store --example search_bench -- DB [QUERIES]
 //! ```
 //!
-//! Prints, per query set and order, the wall time per search (one thread) and the median and
-//! 99th percentile.
+//! Prints, per query set and order, the wall and on-CPU time per search (one thread) and the
+//! median and 99th percentile of the wall times.
 
 use claimtrace_ml::rng::SplitMix64;
 use claimtrace_store::{Query, Sort, SqliteStore, Store};
@@ -27,6 +27,14 @@ fn word(r: u64) -> String {
 /// A pseudo-word rank in `lo..=hi` from the shared seeded generator.
 fn range(rng: &mut SplitMix64, lo: u64, hi: u64) -> u64 {
     lo + rng.next_u64() % (hi - lo + 1)
+}
+
+/// On-CPU time of this thread so far, in ms (Linux `/proc/thread-self/schedstat`), which
+/// depends less than wall time on what else the machine runs.
+fn thread_cpu_ms() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e6)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -63,6 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for sort in [Sort::Relevance, Sort::Newest] {
             let mut ms = Vec::with_capacity(queries.len());
             let mut hits = 0usize;
+            let cpu0 = thread_cpu_ms();
             let t0 = Instant::now();
             for q in queries {
                 let t = Instant::now();
@@ -76,10 +85,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 hits += page.items.len();
             }
             let total = t0.elapsed().as_secs_f64() * 1e3;
+            let cpu = thread_cpu_ms()
+                .zip(cpu0)
+                .map(|(b, a)| (b - a) / queries.len() as f64);
             ms.sort_by(f64::total_cmp);
             println!(
-                "{name:16} {sort:9?}  {:.3} ms/search  p50 {:.3}  p99 {:.3}  ({} searches, {:.1} items/page)",
+                "{name:16} {sort:9?}  {:.3} ms/search ({} ms on-CPU)  p50 {:.3}  p99 {:.3}  ({} searches, {:.1} items/page)",
                 total / ms.len() as f64,
+                cpu.map_or("?".into(), |c| format!("{c:.3}")),
                 ms[ms.len() / 2],
                 ms[(ms.len() * 99 / 100).min(ms.len() - 1)],
                 ms.len(),

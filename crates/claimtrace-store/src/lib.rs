@@ -25,6 +25,7 @@
 pub mod connect;
 mod dates;
 mod error;
+mod rank;
 mod schema;
 mod sqlite;
 mod types;

@@ -1,6 +1,7 @@
 //! [`SqliteStore`]: the embedded backend (SQLite with WAL and FTS5).
 
 use crate::error::{Error, Result};
+use crate::rank::{self, DfCache};
 use crate::schema::{self, APPLICATION_ID, SCHEMA_VERSION};
 use crate::types::*;
 use crate::{DEFAULT_PAGE, MAX_PAGE, MAX_STORY_ARTICLES, RELEVANCE_BLOCK, Store};
@@ -8,13 +9,14 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params, params_from_iter};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// Full-text index segments from which [`Store::optimize_search`] merges without `force`.
 const MERGE_SEGMENTS: i64 = 8;
-/// Connections kept idle in the read pool.
-const MAX_IDLE_READERS: usize = 16;
+/// Read connections open at once, per core (at least 4 in all). More readers than cores do
+/// not search faster; each has its own page cache, and fewer, warmer caches read fewer pages.
+const READERS_PER_CORE: usize = 2;
 /// Characters of text kept as the snippet.
 const SNIPPET_CHARS: usize = 300;
 
@@ -26,7 +28,11 @@ const SUMMARY_COLS: &str =
 pub struct SqliteStore {
     path: PathBuf,
     writer: Option<Mutex<Connection>>,
-    readers: Mutex<Vec<Connection>>,
+    readers: Mutex<Readers>,
+    /// Signalled when a read connection goes back to the pool.
+    reader_free: Condvar,
+    /// Document counts of searched phrases, for relevance ranking (see [`rank`]).
+    df: Mutex<DfCache>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -119,7 +125,9 @@ impl SqliteStore {
         Ok(SqliteStore {
             path,
             writer: Some(Mutex::new(conn)),
-            readers: Mutex::new(Vec::new()),
+            readers: Mutex::new(Readers::new(None)),
+            reader_free: Condvar::new(),
+            df: Mutex::default(),
         })
     }
 
@@ -149,7 +157,9 @@ impl SqliteStore {
         Ok(SqliteStore {
             path,
             writer: None,
-            readers: Mutex::new(vec![conn]),
+            readers: Mutex::new(Readers::new(Some(conn))),
+            reader_free: Condvar::new(),
+            df: Mutex::default(),
         })
     }
 
@@ -185,18 +195,40 @@ impl SqliteStore {
         self.write(|c| c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);"))
     }
 
+    /// Runs `f` on a read connection from the pool, waiting for one when all are busy.
     fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
-        let conn = lock(&self.readers).pop();
-        let conn = match conn {
-            Some(c) => c,
-            None => open_reader(&self.path)?,
+        let idle = {
+            let mut pool = lock(&self.readers);
+            loop {
+                if let Some(c) = pool.idle.pop() {
+                    break Some(c);
+                }
+                if pool.open < pool.max {
+                    pool.open += 1;
+                    break None;
+                }
+                pool = self
+                    .reader_free
+                    .wait(pool)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
         };
-        let r = f(&conn).map_err(|e| Error::sqlite(&self.path, e));
-        let mut pool = lock(&self.readers);
-        if pool.len() < MAX_IDLE_READERS {
-            pool.push(conn);
-        }
-        r
+        let conn = match idle {
+            Some(c) => c,
+            None => open_reader(&self.path).inspect_err(|_| {
+                lock(&self.readers).open -= 1;
+                self.reader_free.notify_one();
+            })?,
+        };
+        // Back to the pool even if `f` panics.
+        let lease = Lease {
+            store: self,
+            conn: Some(conn),
+        };
+        let Some(conn) = lease.conn.as_ref() else {
+            unreachable!("a lease holds its connection until dropped");
+        };
+        f(conn).map_err(|e| Error::sqlite(&self.path, e))
     }
 
     fn write<R>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<R>) -> Result<R> {
@@ -207,6 +239,39 @@ impl SqliteStore {
         };
         let mut conn = lock(w);
         f(&mut conn).map_err(|e| Error::sqlite(&self.path, e))
+    }
+}
+
+/// The read connections: idle ones, and how many are open (idle or lent) of at most `max`.
+struct Readers {
+    idle: Vec<Connection>,
+    open: usize,
+    max: usize,
+}
+
+impl Readers {
+    fn new(first: Option<Connection>) -> Readers {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Readers {
+            open: usize::from(first.is_some()),
+            idle: first.into_iter().collect(),
+            max: (cores * READERS_PER_CORE).max(4),
+        }
+    }
+}
+
+/// A read connection lent by the pool; goes back on drop.
+struct Lease<'a> {
+    store: &'a SqliteStore,
+    conn: Option<Connection>,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take() {
+            lock(&self.store.readers).idle.push(c);
+            self.store.reader_free.notify_one();
+        }
     }
 }
 
@@ -225,6 +290,7 @@ fn open_reader(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "cache_size", -16384)
         .map_err(err)?;
     conn.set_prepared_statement_cache_capacity(64);
+    rank::register(&conn).map_err(err)?;
     Ok(conn)
 }
 
@@ -313,15 +379,16 @@ fn check_date(what: &str, s: &str) -> Result<String> {
     Ok(t.to_owned())
 }
 
-/// The FTS5 query for user words: each word quoted (so no FTS syntax can fail), all required.
-fn fts_query(q: &str) -> Option<String> {
+/// The FTS5 phrases for user words: each word quoted (so no FTS syntax can fail); the query
+/// requires them all (their join with spaces).
+fn fts_phrases(q: &str) -> Option<Vec<String>> {
     let words: Vec<String> = q
         .split(|c: char| c.is_whitespace() || c == '"')
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .take(32)
         .map(|w| format!("\"{}\"", w.chars().take(100).collect::<String>()))
         .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+    (!words.is_empty()).then_some(words)
 }
 
 fn page_size(limit: usize) -> usize {
@@ -400,19 +467,33 @@ fn filters(q: &Query) -> Result<Filters> {
     Ok(f)
 }
 
+/// The words of a relevance search: the FTS5 query and the number of documents holding each
+/// of its phrases (for [`rank`]).
+struct Words<'a> {
+    fts: &'a str,
+    df: &'a [i64],
+}
+
 /// The SQL of one relevance block: the newest `LIMIT` matches (store order, `seq` descending)
-/// at or below a `seq`, with their bm25 score when `scored`. FTS5 walks its doclists in rowid
-/// order and stops at the LIMIT, so the cost is bounded by the block size (plus bm25's one
-/// pass over each word's doclist to count the documents that hold it), not by the number of
-/// matches. Filters join `articles` inside the walk; a story filter also bounds the walk to
-/// the story's range of `seq`.
-fn block_sql(f: &Filters, scored: bool) -> String {
+/// at or below a `seq`, with their BM25 score when `scored` holds the number of phrases. FTS5
+/// walks its doclists in rowid order and stops at the LIMIT, so the cost is bounded by the
+/// block size, not by the number of matches (the phrases' document counts come from the
+/// store's cache, see [`rank`]). Filters join `articles` inside the walk; a story filter also
+/// bounds the walk to the story's range of `seq`.
+fn block_sql(f: &Filters, scored: Option<usize>) -> String {
     let mut sql = String::from("SELECT articles_fts.rowid");
-    sql.push_str(if scored {
-        ", bm25(articles_fts) FROM articles_fts"
-    } else {
-        " FROM articles_fts"
-    });
+    match scored {
+        Some(n) => {
+            sql.push_str(", ");
+            sql.push_str(rank::FUNCTION);
+            sql.push_str("(articles_fts");
+            for _ in 0..n {
+                sql.push_str(", ?");
+            }
+            sql.push_str(") FROM articles_fts");
+        }
+        None => sql.push_str(" FROM articles_fts"),
+    }
     if !f.cond.is_empty() {
         // CROSS JOIN: the full-text walk stays the outer loop (its order is the block's).
         sql.push_str(" CROSS JOIN articles a ON a.seq = articles_fts.rowid");
@@ -435,18 +516,23 @@ fn block_sql(f: &Filters, scored: bool) -> String {
     sql
 }
 
-/// Matches at or below `hi`: the newest `n` of them, ranked by bm25 (best first, then newest
+/// Matches at or below `hi`: the newest `n` of them, ranked by BM25 (best first, then newest
 /// first) when `scored`, else just their `seq`s, newest first.
 fn match_block(
     c: &Connection,
-    fts: &str,
+    w: &Words<'_>,
     f: &Filters,
     hi: i64,
     n: usize,
     scored: bool,
 ) -> rusqlite::Result<Vec<(i64, f64)>> {
-    let mut st = c.prepare_cached(&block_sql(f, scored))?;
-    let mut args: Vec<Value> = vec![Value::Text(fts.to_owned()), Value::Integer(hi)];
+    let mut st = c.prepare_cached(&block_sql(f, scored.then_some(w.df.len())))?;
+    let mut args: Vec<Value> = Vec::with_capacity(w.df.len() + 8 + f.args.len());
+    if scored {
+        args.extend(w.df.iter().map(|&d| Value::Integer(d)));
+    }
+    args.push(Value::Text(w.fts.to_owned()));
+    args.push(Value::Integer(hi));
     if let Some(s) = f.story {
         args.push(Value::Integer(s));
         args.push(Value::Integer(s));
@@ -459,10 +545,39 @@ fn match_block(
         })?
         .collect::<rusqlite::Result<_>>()?;
     if scored {
-        // bm25() is lower for better matches; ties (and NaN, never expected) newest first.
+        // Scores are lower for better matches (as bm25()); ties (and NaN, never expected)
+        // newest first.
         rows.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
     }
     Ok(rows)
+}
+
+/// The number of documents holding each phrase, from `cache` when fresh, else counted (and
+/// cached) on `c`, which must be in the read transaction of the search.
+fn phrase_counts(
+    c: &Connection,
+    cache: &Mutex<DfCache>,
+    phrases: &[String],
+) -> rusqlite::Result<Vec<i64>> {
+    let top: i64 = c
+        .prepare_cached("SELECT coalesce(max(seq), 0) FROM articles")?
+        .query_row([], |r| r.get(0))?;
+    let mut out = Vec::with_capacity(phrases.len());
+    for p in phrases {
+        let cached = lock(cache).get(p, top);
+        let df = match cached {
+            Some(df) => df,
+            None => {
+                let df: i64 = c
+                    .prepare_cached("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?")?
+                    .query_row([p], |r| r.get(0))?;
+                lock(cache).put(p, top, df);
+                df
+            }
+        };
+        out.push(df);
+    }
+    Ok(out)
 }
 
 /// One page in relevance order: matches in blocks of [`RELEVANCE_BLOCK`], newest block
@@ -471,15 +586,19 @@ fn match_block(
 /// articles stored later do not shift the following pages.
 fn ranked_page(
     c: &Connection,
-    fts: &str,
+    cache: &Mutex<DfCache>,
+    phrases: &[String],
     f: &Filters,
     at: Option<(i64, usize)>,
     limit: usize,
 ) -> rusqlite::Result<Page<ArticleSummary>> {
     // One read transaction: every block and summary from the same snapshot.
     let tx = c.unchecked_transaction()?;
+    let fts = phrases.join(" ");
+    let df = phrase_counts(&tx, cache, phrases)?;
+    let w = Words { fts: &fts, df: &df };
     let (mut hi, mut off) = at.unwrap_or((i64::MAX, 0));
-    let mut block = match_block(&tx, fts, f, hi, RELEVANCE_BLOCK, true)?;
+    let mut block = match_block(&tx, &w, f, hi, RELEVANCE_BLOCK, true)?;
     if at.is_none()
         && let Some(top) = block.iter().map(|r| r.0).max()
     {
@@ -502,10 +621,10 @@ fn ranked_page(
         hi = oldest.saturating_sub(1);
         off = 0;
         if seqs.len() >= limit {
-            let more = !match_block(&tx, fts, f, hi, 1, false)?.is_empty();
+            let more = !match_block(&tx, &w, f, hi, 1, false)?.is_empty();
             break more.then(|| format!("r:{hi}:0"));
         }
-        block = match_block(&tx, fts, f, hi, RELEVANCE_BLOCK, true)?;
+        block = match_block(&tx, &w, f, hi, RELEVANCE_BLOCK, true)?;
     };
     let mut items = Vec::with_capacity(seqs.len());
     {
@@ -602,7 +721,7 @@ impl Store for SqliteStore {
 
     fn search(&self, q: &Query) -> Result<Page<ArticleSummary>> {
         let limit = page_size(q.limit);
-        let fts = q.q.as_deref().and_then(fts_query);
+        let phrases = q.q.as_deref().and_then(fts_phrases);
         let filters = filters(q)?;
         let cursor = q
             .cursor
@@ -610,21 +729,22 @@ impl Store for SqliteStore {
             .filter(|c| !c.is_empty())
             .map(parse_cursor)
             .transpose()?;
-        match (fts, q.sort) {
-            (Some(m), None | Some(Sort::Relevance)) => {
+        match (phrases, q.sort) {
+            (Some(p), None | Some(Sort::Relevance)) => {
                 let at = match cursor {
                     None => None,
                     Some(Cursor::Ranked { hi, off }) => Some((hi, off)),
                     Some(Cursor::Keyset(..)) => return Err(bad_cursor()),
                 };
-                self.read(|c| ranked_page(c, &m, &filters, at, limit))
+                self.read(|c| ranked_page(c, &self.df, &p, &filters, at, limit))
             }
-            (m, _) => {
+            (p, _) => {
                 let at = match cursor {
                     None => None,
                     Some(Cursor::Keyset(seq, key)) => Some((seq, key)),
                     Some(Cursor::Ranked { .. }) => return Err(bad_cursor()),
                 };
+                let m = p.map(|p| p.join(" "));
                 self.newest_page(m.as_deref(), filters, at, limit)
             }
         }

@@ -29,14 +29,15 @@ pub struct Query {
 pub enum Sort {
     /// Relevance, bounded in cost (only with `q`; `Newest` without). The matches (after the
     /// filters) are taken in blocks of [`crate::RELEVANCE_BLOCK`] in store order, the most
-    /// recently stored block first; within a block they are ordered by FTS5 bm25 (best first,
-    /// then most recently stored). So the first page holds the most relevant of the latest
-    /// 500 matches stored, not of all of them; paging goes on through older blocks until
-    /// every match has been listed once. The ranking cost of a page is bounded by the block
-    /// size, not by the number of matches; bm25 still makes one pass over each word's list
-    /// of documents to count them (fast, but it grows with how common the word is). The
+    /// recently stored block first; within a block they are ordered by BM25 (the formula and
+    /// constants of FTS5's `bm25()`; best first, then most recently stored). So the first page
+    /// holds the most relevant of the latest 500 matches stored, not of all of them; paging
+    /// goes on through older blocks until every match has been listed once. The ranking cost
+    /// of a page is bounded by the block size, not by the number of matches: each word's
+    /// document count comes from a cache (counted once, counted again after the index has
+    /// grown by 1/64), not from a pass over its whole list of documents on every search. The
     /// first page pins the block boundaries, so articles stored afterwards do not shift the
-    /// following pages (they are left out of them; bm25's corpus statistics may still
+    /// following pages (they are left out of them; the corpus statistics may still
     /// reorder a block slightly). Store order follows ingestion, which is usually but not
     /// always publication order: use `from`/`to` or `Newest` for a strict date order.
     Relevance,

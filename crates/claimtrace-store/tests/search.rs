@@ -397,3 +397,37 @@ fn merging_the_index_keeps_results() {
     assert_eq!(all_pages(&store, &q, 100), before);
     assert_eq!(store.stats().unwrap().articles, 1300);
 }
+
+/// More searching threads than read connections: they wait for one in turn (none fails,
+/// none deadlocks) and all get the same first page.
+#[test]
+fn many_threads_share_the_bounded_read_pool() {
+    let (_dir, store) = store(600);
+    let want = store
+        .search(&Query {
+            q: Some("alpha beta".into()),
+            limit: 10,
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(want.items.len(), 10);
+    std::thread::scope(|s| {
+        for _ in 0..24 {
+            s.spawn(|| {
+                for _ in 0..10 {
+                    let got = store
+                        .search(&Query {
+                            q: Some("alpha beta".into()),
+                            limit: 10,
+                            ..Query::default()
+                        })
+                        .unwrap();
+                    let ids = |p: &Page<ArticleSummary>| {
+                        p.items.iter().map(|a| a.id.clone()).collect::<Vec<_>>()
+                    };
+                    assert_eq!(ids(&got), ids(&want));
+                }
+            });
+        }
+    });
+}
