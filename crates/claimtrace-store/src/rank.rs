@@ -16,6 +16,7 @@
 use rusqlite::{Connection, ffi};
 use std::collections::HashMap;
 use std::ffi::{c_int, c_void};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The SQL name of the function.
 pub(crate) const FUNCTION: &str = "ct_bm25";
@@ -24,8 +25,9 @@ const MAX_PHRASES: usize = 64;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// Registers `ct_bm25` on `conn` (FTS5 auxiliary functions are per connection).
-pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
+/// Registers `ct_bm25` on `conn` (FTS5 auxiliary functions are per connection), with the
+/// row-length cache `lengths` shared by the store's connections.
+pub(crate) fn register(conn: &Connection, lengths: &Arc<Lengths>) -> rusqlite::Result<()> {
     let misuse = |why: &str| {
         rusqlite::Error::SqliteFailure(
             ffi::Error::new(ffi::SQLITE_MISUSE),
@@ -80,22 +82,67 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
         return Err(misuse("FTS5 API without xCreateFunction"));
     };
     let name = std::ffi::CString::new(FUNCTION).map_err(|_| misuse("bad name"))?;
+    let user = Arc::into_raw(Arc::clone(lengths))
+        .cast_mut()
+        .cast::<c_void>();
     // SAFETY: `create` is FTS5's own `xCreateFunction`, called with its own `api` object, a
-    // NUL-terminated name (copied by FTS5), no user data (so no destructor) and `ct_bm25`,
-    // whose signature is `fts5_extension_function`'s.
+    // NUL-terminated name (copied by FTS5), `ct_bm25` (whose signature is
+    // `fts5_extension_function`'s) and as user data one strong count of `lengths`, which FTS5
+    // hands back to `ct_bm25` and gives to `release_lengths` when the connection closes.
     let rc = unsafe {
         create(
             api,
             name.as_ptr(),
-            std::ptr::null_mut(),
+            user,
             Some(ct_bm25),
-            None,
+            Some(release_lengths),
         )
     };
     if rc != ffi::SQLITE_OK {
+        // SAFETY: on failure FTS5 keeps nothing and does not call the destructor
+        // (fts5CreateAux), so the strong count made above is released here, once.
+        unsafe { release_lengths(user) };
         return Err(misuse("xCreateFunction failed"));
     }
     Ok(())
+}
+
+/// Releases the strong count of a [`Lengths`] given to FTS5 as user data.
+unsafe extern "C" fn release_lengths(p: *mut c_void) {
+    if !p.is_null() {
+        // SAFETY: `p` was made by `Arc::into_raw` in `register`, and each such pointer is
+        // released once: by FTS5's destructor call, or by `register` when FTS5 refused it.
+        drop(unsafe { Arc::from_raw(p.cast_const().cast::<Lengths>()) });
+    }
+}
+
+/// Lengths (tokens, all columns) of indexed rows by rowid, shared by a store's connections,
+/// so that ranking reads a row's length from memory instead of FTS5's `docsize` table (one
+/// B-tree search per row, the largest part of a score). The store never rewrites or deletes
+/// a row of the index, so a length never goes stale; the cache is emptied when full.
+#[derive(Debug, Default)]
+pub(crate) struct Lengths {
+    rows: Mutex<HashMap<i64, u32>>,
+}
+
+impl Lengths {
+    const CAPACITY: usize = 1 << 20;
+
+    fn get(&self, rowid: i64) -> Option<u32> {
+        self.rows
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&rowid)
+            .copied()
+    }
+
+    fn put(&self, rowid: i64, len: u32) {
+        let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
+        if rows.len() >= Self::CAPACITY {
+            rows.clear();
+        }
+        rows.insert(rowid, len);
+    }
 }
 
 /// The BM25 score of one row for document counts `df` (one per phrase) and the row's phrase
@@ -155,8 +202,8 @@ unsafe fn score(
     }
     // SAFETY: non-null and valid for the call (the caller's contract).
     let api = unsafe { &*api };
-    let (Some(phrase_count), Some(inst_count), Some(inst), Some(column_size)) =
-        (api.xPhraseCount, api.xInstCount, api.xInst, api.xColumnSize)
+    let (Some(phrase_count), Some(inst_count), Some(inst)) =
+        (api.xPhraseCount, api.xInstCount, api.xInst)
     else {
         return Err(ffi::SQLITE_MISUSE);
     };
@@ -182,8 +229,8 @@ unsafe fn score(
             *f += 1.0;
         }
     }
-    let mut len: c_int = 0;
-    check(unsafe { column_size(fts, -1, &mut len) })?;
+    // SAFETY: the caller's contract, passed on.
+    let len = unsafe { row_length(api, fts) }?;
     // SAFETY: as above; `totals` reads and sets this query's auxiliary data.
     let t = unsafe { totals(api, fts) }?;
     Ok(bm25(
@@ -193,6 +240,41 @@ unsafe fn score(
         t.rows,
         t.avgdl,
     ))
+}
+
+/// The current row's length in tokens (all columns), from the store's [`Lengths`] if known.
+///
+/// # Safety
+/// `api` and `fts` as given by FTS5 to an auxiliary function, during that call.
+unsafe fn row_length(
+    api: &ffi::Fts5ExtensionApi,
+    fts: *mut ffi::Fts5Context,
+) -> Result<u32, c_int> {
+    let (Some(user_data), Some(rowid), Some(column_size)) =
+        (api.xUserData, api.xRowid, api.xColumnSize)
+    else {
+        return Err(ffi::SQLITE_MISUSE);
+    };
+    // SAFETY: FTS5's own accessors on its own context. The user data is the pointer given in
+    // `register`: a strong count of a `Lengths` that FTS5 holds until the connection closes,
+    // so it is live during this call, and `Lengths` is `Sync` (a mutex inside).
+    let (cache, id) = unsafe {
+        (
+            user_data(fts).cast_const().cast::<Lengths>().as_ref(),
+            rowid(fts),
+        )
+    };
+    if let Some(len) = cache.and_then(|c| c.get(id)) {
+        return Ok(len);
+    }
+    let mut len: c_int = 0;
+    // SAFETY: as above, with an out-pointer to a local.
+    check(unsafe { column_size(fts, -1, &mut len) })?;
+    let len = u32::try_from(len).unwrap_or(0);
+    if let Some(c) = cache {
+        c.put(id, len);
+    }
+    Ok(len)
 }
 
 /// The index's size for one query: computed on its first row, kept as the query's FTS5
@@ -305,7 +387,7 @@ mod tests {
             )
             .unwrap();
         }
-        register(&c).unwrap();
+        register(&c, &Arc::default()).unwrap();
         c
     }
 

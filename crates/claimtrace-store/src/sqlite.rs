@@ -1,7 +1,7 @@
 //! [`SqliteStore`]: the embedded backend (SQLite with WAL and FTS5).
 
 use crate::error::{Error, Result};
-use crate::rank::{self, DfCache};
+use crate::rank::{self, DfCache, Lengths};
 use crate::schema::{self, APPLICATION_ID, SCHEMA_VERSION};
 use crate::types::*;
 use crate::{DEFAULT_PAGE, MAX_PAGE, MAX_STORY_ARTICLES, RELEVANCE_BLOCK, Store};
@@ -9,7 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params, params_from_iter};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// Full-text index segments from which [`Store::optimize_search`] merges without `force`.
@@ -33,6 +33,8 @@ pub struct SqliteStore {
     reader_free: Condvar,
     /// Document counts of searched phrases, for relevance ranking (see [`rank`]).
     df: Mutex<DfCache>,
+    /// Lengths of indexed rows, for relevance ranking, shared by the read connections.
+    lengths: Arc<Lengths>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -128,6 +130,7 @@ impl SqliteStore {
             readers: Mutex::new(Readers::new(None)),
             reader_free: Condvar::new(),
             df: Mutex::default(),
+            lengths: Arc::default(),
         })
     }
 
@@ -137,7 +140,8 @@ impl SqliteStore {
         if !check_header(&path)? {
             return Err(Error::Missing { path });
         }
-        let conn = open_reader(&path)?;
+        let lengths = Arc::default();
+        let conn = open_reader(&path, &lengths)?;
         let version = identify(&conn, &path)?;
         if version > SCHEMA_VERSION {
             return Err(Error::TooNew {
@@ -160,6 +164,7 @@ impl SqliteStore {
             readers: Mutex::new(Readers::new(Some(conn))),
             reader_free: Condvar::new(),
             df: Mutex::default(),
+            lengths,
         })
     }
 
@@ -215,7 +220,7 @@ impl SqliteStore {
         };
         let conn = match idle {
             Some(c) => c,
-            None => open_reader(&self.path).inspect_err(|_| {
+            None => open_reader(&self.path, &self.lengths).inspect_err(|_| {
                 lock(&self.readers).open -= 1;
                 self.reader_free.notify_one();
             })?,
@@ -275,7 +280,7 @@ impl Drop for Lease<'_> {
     }
 }
 
-fn open_reader(path: &Path) -> Result<Connection> {
+fn open_reader(path: &Path, lengths: &Arc<Lengths>) -> Result<Connection> {
     let err = |e| Error::sqlite(path, e);
     let conn = Connection::open_with_flags(
         path,
@@ -290,7 +295,7 @@ fn open_reader(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "cache_size", -16384)
         .map_err(err)?;
     conn.set_prepared_statement_cache_capacity(64);
-    rank::register(&conn).map_err(err)?;
+    rank::register(&conn, lengths).map_err(err)?;
     Ok(conn)
 }
 
