@@ -106,15 +106,8 @@ fn std(xs: &[f64]) -> f64 {
 pub fn summarize(scores: &[PageScore], resamples: usize) -> Summary {
     let (precision, recall, f1) = aggregate(scores, 0..scores.len());
     let n = scores.len();
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        // splitmix64
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
+    let mut rng = claimtrace_ml::rng::SplitMix64::new(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || rng.next_u64();
     let (mut pv, mut rv, mut fv) = (Vec::new(), Vec::new(), Vec::new());
     if n > 0 {
         for _ in 0..resamples {

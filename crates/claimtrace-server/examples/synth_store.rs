@@ -8,23 +8,22 @@
 //!
 //! `cargo run --release -p claimtrace-server --example synth_store -- /tmp/synth.db 100000`
 
+use claimtrace_ml::rng::SplitMix64;
 use claimtrace_store::{ClaimLink, EdgeLink, NewArticle, SqliteStore, Store, StoryProvenance};
 use serde_json::json;
 
-struct Rng(u64);
+/// The shared seeded generator (same sequence as before it was shared) with the draws this
+/// generator needs.
+struct Rng(SplitMix64);
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
         xs[(self.next() % xs.len() as u64) as usize]
     }
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.unit()
     }
     /// A rank in 1..=V with probability about 1/r (Zipf).
     fn zipf(&mut self, v: f64) -> u64 {
@@ -96,7 +95,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let outlets: Vec<String> = (0..40).map(|i| format!("Outlet {i:02}")).collect();
     let store = SqliteStore::open(&path)?;
     let t0 = std::time::Instant::now();
-    let mut rng = Rng(42);
+    let mut rng = Rng(SplitMix64::new(42));
     let mut batch = Vec::with_capacity(1000);
     let mut provs = Vec::with_capacity(500);
     for i in 0..n {

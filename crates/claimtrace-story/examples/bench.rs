@@ -8,17 +8,15 @@
 //! layers, so key extraction comes from the text alone).
 
 use claimtrace_core::Doc;
+use claimtrace_ml::rng::SplitMix64;
 use claimtrace_story::{Config, Connector, Fingerprint};
 use std::time::Instant;
 
-struct Rng(u64);
+/// The shared seeded generator (same sequence as before it was shared).
+struct Rng(SplitMix64);
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
@@ -39,7 +37,7 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(200_000);
-    let mut r = Rng(7);
+    let mut r = Rng(SplitMix64::new(7));
     let vocab: Vec<String> = (0..5000).map(|_| word(&mut r)).collect();
     let mut docs: Vec<Doc> = Vec::with_capacity(n);
     let mut story_left = 0;
