@@ -85,6 +85,16 @@ const TRAIN_RULES_PARSE: bool = false;
 /// Hash buckets per pass (2^20 rows × 7 classes).
 pub const BITS: u32 = 20;
 
+/// [`BITS`], or the developer knob `ATTR_BITS` (training experiments; the model file
+/// records its own size).
+fn bits() -> u32 {
+    std::env::var("ATTR_BITS")
+        .ok()
+        .and_then(|x| x.parse().ok())
+        .filter(|b| (10..=24).contains(b))
+        .unwrap_or(BITS)
+}
+
 /// A weight table quantised to i8 (one scale per table), dense in memory, sparse on disk.
 #[derive(Debug, Clone)]
 pub struct QTable {
@@ -1601,7 +1611,7 @@ fn train_pass(
     epochs: usize,
     log: &mut dyn FnMut(usize, f64),
 ) -> Perceptron {
-    let mut p = Perceptron::new(TAGS.len(), BITS);
+    let mut p = Perceptron::new(TAGS.len(), bits());
     let mut order: Vec<usize> = subset.to_vec();
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut feats = Vec::with_capacity(128);
