@@ -431,3 +431,19 @@ fn many_threads_share_the_bounded_read_pool() {
         }
     });
 }
+
+/// Words that FTS5 splits into several tokens, or into none, rank without error.
+#[test]
+fn odd_words_rank_without_error() {
+    let (_dir, store) = store(60);
+    for q in ["U.S. alpha", "l'État alpha", "½ alpha", "東京", "alpha-beta", "a.l.p.h.a"] {
+        let page = store
+            .search(&Query {
+                q: Some(q.into()),
+                limit: 5,
+                ..Query::default()
+            })
+            .unwrap_or_else(|e| panic!("{q}: {e}"));
+        assert!(page.items.len() <= 5, "{q}");
+    }
+}
