@@ -436,7 +436,14 @@ fn many_threads_share_the_bounded_read_pool() {
 #[test]
 fn odd_words_rank_without_error() {
     let (_dir, store) = store(60);
-    for q in ["U.S. alpha", "l'État alpha", "½ alpha", "東京", "alpha-beta", "a.l.p.h.a"] {
+    for q in [
+        "U.S. alpha",
+        "l'État alpha",
+        "½ alpha",
+        "東京",
+        "alpha-beta",
+        "a.l.p.h.a",
+    ] {
         let page = store
             .search(&Query {
                 q: Some(q.into()),
