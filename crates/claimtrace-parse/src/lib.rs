@@ -232,29 +232,8 @@ impl Parser {
             } else if valid == [false, false, true] {
                 RIGHT
             } else {
-                ws.features_rest();
+                ws.features();
                 self.moves.score_range(&ws.feats, 0, N_MOVES, &mut ms);
-                // The role features' sums, once per word and role (integer sums: the scores
-                // are exactly those of scoring all features at once).
-                let len = ws.n as usize + 2;
-                for (role, pos) in ws.role_positions().into_iter().enumerate() {
-                    let k = role * len + pos as usize;
-                    if !ws.rvalid.get(k).copied().unwrap_or(true) {
-                        let mut f = std::mem::take(&mut ws.rfeats);
-                        f.clear();
-                        ws.role_features(role, pos, &mut f);
-                        let mut v = [0i32; N_MOVES];
-                        self.moves.score_range(&f, 0, N_MOVES, &mut v);
-                        ws.rfeats = f;
-                        ws.rcache[k] = v;
-                        ws.rvalid[k] = true;
-                    }
-                    if let Some(v) = ws.rcache.get(k) {
-                        for (s, x) in ms.iter_mut().zip(v) {
-                            *s += *x;
-                        }
-                    }
-                }
                 best_valid(&ms, &valid)
             };
             let label = if mv == SHIFT {

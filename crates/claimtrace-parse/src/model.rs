@@ -5,7 +5,6 @@
 //! cache traffic of `f32`), scores summed in `i32`. Files store only non-zero rows, with
 //! delta-coded row numbers.
 
-use claimtrace_ml::rows::RowsI16;
 use std::io::{Read, Write};
 
 /// Training state of one table.
@@ -88,8 +87,6 @@ pub(crate) struct Table {
     n_classes: usize,
     mask: u64,
     w: Vec<i16>,
-    /// `w` on cache lines (rows padded to 4 / 64 columns): what scoring reads.
-    lines: RowsI16,
 }
 
 impl Table {
@@ -100,18 +97,7 @@ impl Table {
             .iter()
             .map(|&x| (x * scale).round().clamp(-32767.0, 32767.0) as i16)
             .collect();
-        Table::with_lines(n_classes, mask, w)
-    }
-
-    fn with_lines(n_classes: usize, mask: u64, w: Vec<i16>) -> Self {
-        let n = n_classes.max(1);
-        let lines = RowsI16::build(n, w.len() / n, |r| w.get(r * n..(r + 1) * n).unwrap_or(&[]));
-        Table {
-            n_classes,
-            mask,
-            w,
-            lines,
-        }
+        Table { n_classes, mask, w }
     }
 
     pub(crate) fn n_classes(&self) -> usize {
@@ -123,16 +109,6 @@ impl Table {
     pub(crate) fn score_range(&self, feats: &[u64], lo: usize, hi: usize, out: &mut [i32]) {
         let n = self.n_classes;
         out.iter_mut().for_each(|x| *x = 0);
-        if lo == 0 && hi == n {
-            // Loads first (the misses overlap), then the sums (cache hits).
-            for &f in feats {
-                self.lines.touch((f & self.mask) as usize);
-            }
-            for &f in feats {
-                self.lines.add_to((f & self.mask) as usize, out);
-            }
-            return;
-        }
         for &f in feats {
             let r = ((f & self.mask) as usize) * n;
             if let Some(row) = self.w.get(r + lo..r + hi) {
@@ -149,7 +125,11 @@ impl Table {
     /// another shape are ignored.
     pub(crate) fn soup(parts: &[&Table]) -> Table {
         let Some(first) = parts.first() else {
-            return Table::with_lines(1, 0, vec![0]);
+            return Table {
+                n_classes: 1,
+                mask: 0,
+                w: vec![0],
+            };
         };
         let same: Vec<&Table> = parts
             .iter()
@@ -174,7 +154,6 @@ impl Table {
                 row.iter_mut().for_each(|x| *x = 0);
             }
         }
-        *self = Table::with_lines(self.n_classes, self.mask, std::mem::take(&mut self.w));
     }
 
     pub(crate) fn nonzero_rows(&self) -> usize {
@@ -252,7 +231,11 @@ impl Table {
                 }
             }
         }
-        Ok(Table::with_lines(n, (1u64 << bits) - 1, w))
+        Ok(Table {
+            n_classes: n,
+            mask: (1u64 << bits) - 1,
+            w,
+        })
     }
 }
 

@@ -13,8 +13,6 @@ pub(crate) const SHIFT: usize = 0;
 pub(crate) const LEFT: usize = 1;
 pub(crate) const RIGHT: usize = 2;
 pub(crate) const N_MOVES: usize = 3;
-/// Stack and buffer slots whose own features are scored once per word ([`Workspace::role_features`]).
-pub(crate) const ROLES: usize = 3;
 
 /// Label id of a word that has no head yet.
 pub(crate) const NO_LABEL: u16 = u16::MAX;
@@ -174,10 +172,6 @@ pub struct Workspace {
     pub(crate) feats: Vec<u64>,
     pub(crate) lfeats: Vec<u64>,
     pub(crate) lscores: Vec<i32>,
-    /// Per role and position: the summed move scores of the role features (inference).
-    pub(crate) rcache: Vec<[i32; N_MOVES]>,
-    pub(crate) rvalid: Vec<bool>,
-    pub(crate) rfeats: Vec<u64>,
     norm: String,
 }
 
@@ -230,9 +224,6 @@ impl Workspace {
             v.clear();
             v.resize(len, 0);
         }
-        self.rvalid.clear();
-        self.rvalid.resize(ROLES * len, false);
-        self.rcache.resize(ROLES * len, [0; N_MOVES]);
     }
 
     #[inline]
@@ -339,85 +330,13 @@ impl Workspace {
         self.labels.get(i as usize).copied().unwrap_or(NO_LABEL) as u64
     }
 
-    /// Fills `self.feats` with all hashed features of the current state (for the move model):
-    /// those of [`Workspace::features_rest`], then those of the three [`ROLES`].
+    /// Fills `self.feats` with the hashed features of the current state (for the move model).
     pub(crate) fn features(&mut self) {
-        self.features_rest();
-        let mut f = std::mem::take(&mut self.feats);
-        for (role, pos) in self.role_positions().into_iter().enumerate() {
-            self.role_features(role, pos, &mut f);
-        }
-        self.feats = f;
-    }
-
-    /// The positions of the [`ROLES`] (s0, s1, b0) in the current state.
-    #[inline]
-    pub(crate) fn role_positions(&self) -> [u32; ROLES] {
-        [self.s(0), self.s(1), self.bf(0)]
-    }
-
-    /// Appends the move features that depend only on which word fills `role` (0 = s0, 1 = s1,
-    /// 2 = b0, with b1 and b2 the words after b0) and that word's position `pos`: their
-    /// summed scores can be kept per word while the word stays in that role (the bias goes
-    /// with b0).
-    pub(crate) fn role_features(&self, role: usize, pos: u32, f: &mut Vec<u64>) {
-        let a = self.a(pos);
-        match role {
-            0 => f.extend([
-                h1(1, a.w),
-                h1(2, a.p),
-                h1(3, a.wp),
-                h1(98, a.l),
-                h1(101, a.m),
-                h1(106, a.s),
-            ]),
-            1 => f.extend([
-                h1(4, a.w),
-                h1(5, a.p),
-                h1(6, a.wp),
-                h1(100, a.l),
-                h1(103, a.m),
-                h1(109, a.s),
-            ]),
-            _ => {
-                let n = self.n;
-                let next = |i: u32| {
-                    if pos <= n && pos + i <= n {
-                        pos + i
-                    } else {
-                        n + 1
-                    }
-                };
-                let (ab1, ab2) = (self.a(next(1)), self.a(next(2)));
-                f.extend([
-                    h1(0, 0),
-                    h1(7, a.w),
-                    h1(8, a.p),
-                    h1(9, a.wp),
-                    h1(10, ab1.w),
-                    h1(11, ab1.p),
-                    h1(12, ab1.wp),
-                    h1(14, ab2.p),
-                    h2(24, a.p, ab1.p),
-                    h2(33, a.wp, ab1.p),
-                    h3(34, a.p, ab1.p, ab2.p),
-                    h1(99, a.l),
-                    h1(102, a.m),
-                    h1(107, a.s),
-                    h1(108, ab1.s),
-                ]);
-            }
-        }
-    }
-
-    /// Fills `self.feats` with the move features of the current state that are not role
-    /// features ([`Workspace::role_features`]).
-    pub(crate) fn features_rest(&mut self) {
         let n = self.n;
         let (s0, s1, s2) = (self.s(0), self.s(1), self.s(2));
-        let (b0, b1) = (self.bf(0), self.bf(1));
+        let (b0, b1, b2) = (self.bf(0), self.bf(1), self.bf(2));
         let (as0, as1, as2) = (self.a(s0), self.a(s1), self.a(s2));
-        let (ab0, ab1) = (self.a(b0), self.a(b1));
+        let (ab0, ab1, ab2) = (self.a(b0), self.a(b1), self.a(b2));
         let s0l = Self::at(&self.lc1, s0);
         let s0l2 = Self::at(&self.lc2, s0);
         let s0r = Self::at(&self.rc1, s0);
@@ -458,7 +377,21 @@ impl Workspace {
         let f = &mut self.feats;
         f.clear();
         let mut push = |v: u64| f.push(v);
+        push(h1(0, 0)); // bias
         // Unigrams.
+        push(h1(1, as0.w));
+        push(h1(2, as0.p));
+        push(h1(3, as0.wp));
+        push(h1(4, as1.w));
+        push(h1(5, as1.p));
+        push(h1(6, as1.wp));
+        push(h1(7, ab0.w));
+        push(h1(8, ab0.p));
+        push(h1(9, ab0.wp));
+        push(h1(10, ab1.w));
+        push(h1(11, ab1.p));
+        push(h1(12, ab1.wp));
+        push(h1(14, ab2.p));
         push(h1(15, as2.p));
         // Pairs.
         push(h2(17, as0.wp, ab0.wp));
@@ -468,13 +401,16 @@ impl Workspace {
         push(h2(21, as0.p, ab0.wp));
         push(h2(22, as0.w, ab0.w));
         push(h2(23, as0.p, ab0.p));
+        push(h2(24, ab0.p, ab1.p));
         push(h2(25, as1.p, as0.p));
         push(h2(26, as1.w, as0.w));
         push(h2(27, as1.wp, as0.p));
         push(h2(28, as1.p, as0.wp));
         push(h2(29, as1.wp, as0.wp));
         push(h2(30, as1.p, ab0.p));
+        push(h2(33, ab0.wp, ab1.p));
         // Triples.
+        push(h3(34, ab0.p, ab1.p, ab2.p));
         push(h3(35, as0.p, ab0.p, ab1.p));
         push(h3(36, as1.p, as0.p, ab0.p));
         push(h3(37, as2.p, as1.p, as0.p));
@@ -538,8 +474,18 @@ impl Workspace {
         push(h2(96, ab0.p, ls_b0));
         push(h2(97, as1.p, rs_s1));
         // Lemmas, morphology, suffixes.
+        push(h1(98, as0.l));
+        push(h1(99, ab0.l));
+        push(h1(100, as1.l));
+        push(h1(101, as0.m));
+        push(h1(102, ab0.m));
+        push(h1(103, as1.m));
         push(h2(104, as0.m, ab0.m));
         push(h2(105, as1.m, as0.m));
+        push(h1(106, as0.s));
+        push(h1(107, ab0.s));
+        push(h1(108, ab1.s));
+        push(h1(109, as1.s));
         // Linear context.
         push(h3(113, p_s0m1, as0.p, ab0.p));
         push(h3(114, as0.p, p_s0p1, ab0.p));
