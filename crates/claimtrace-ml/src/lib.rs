@@ -10,4 +10,6 @@ pub mod hash;
 pub mod iob2;
 pub mod modelfile;
 pub mod perceptron;
+pub mod rank;
 pub mod rng;
+pub mod rows;

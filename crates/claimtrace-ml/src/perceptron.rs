@@ -4,6 +4,8 @@
 //! Inference is a sum of rows: for each feature hash, the row `hash & mask` is added to the
 //! class scores. No allocation per call.
 
+use crate::rank::RankIndex;
+use crate::rows::RowsF32;
 use std::io::{Read, Write};
 
 #[derive(Debug, Clone)]
@@ -13,6 +15,15 @@ pub struct Perceptron {
     /// `weights[bucket * n_classes + class]`.
     weights: Vec<f32>,
     train: Option<Box<TrainState>>,
+    /// Inference copy of the non-zero rows (built once training is over): the same sums, from
+    /// a fraction of the memory (see [`RankIndex`]).
+    packed: Option<Packed>,
+}
+
+#[derive(Debug, Clone)]
+struct Packed {
+    index: RankIndex,
+    rows: RowsF32,
 }
 
 #[derive(Debug, Clone)]
@@ -35,7 +46,31 @@ impl Perceptron {
                 stamps: vec![0; n],
                 step: 0,
             })),
+            packed: None,
         }
+    }
+
+    /// Builds the packed inference copy (only when training is over).
+    fn pack(&mut self) {
+        if self.train.is_some() {
+            return;
+        }
+        let n = self.n_classes.max(1);
+        let bits = (self.mask + 1).trailing_zeros();
+        let w = &self.weights;
+        let nonzero = |r: usize| {
+            w.get(r * n..(r + 1) * n)
+                .is_some_and(|row| row.iter().any(|&x| x != 0.0))
+        };
+        let index = RankIndex::build(bits, nonzero);
+        let kept: Vec<&[f32]> = w
+            .chunks_exact(n)
+            .enumerate()
+            .filter(|&(r, _)| nonzero(r))
+            .map(|(_, row)| row)
+            .collect();
+        let rows = RowsF32::build(n, kept.len(), |r| kept.get(r).copied().unwrap_or(&[]));
+        self.packed = Some(Packed { index, rows });
     }
 
     pub fn n_classes(&self) -> usize {
@@ -51,6 +86,28 @@ impl Perceptron {
     #[inline]
     pub fn score_into(&self, feats: &[u64], scores: &mut [f32]) {
         let n = self.n_classes;
+        if let Some(p) = &self.packed {
+            // Same rows added in the same order as the dense loop below (all-zero rows are
+            // left out: adding 0.0 changes no sum). First every row number, then the sums,
+            // so that the cache misses of independent lookups overlap.
+            for chunk in feats.chunks(32) {
+                let mut rows = [0usize; 32];
+                let mut k = 0;
+                for &f in chunk {
+                    if let Some(r) = p.index.row(f) {
+                        rows[k] = r;
+                        k += 1;
+                    }
+                }
+                for &r in &rows[..k] {
+                    p.rows.touch(r);
+                }
+                for &r in &rows[..k] {
+                    p.rows.add_to(r, scores);
+                }
+            }
+            return;
+        }
         for &f in feats {
             let r = self.row(f);
             let w = &self.weights[r..r + n];
@@ -102,6 +159,7 @@ impl Perceptron {
                 self.weights[i] = total / step;
             }
         }
+        self.pack();
     }
 
     /// Writes the model: header, then only the rows with a non-zero weight (hashed tables are
@@ -154,12 +212,15 @@ impl Perceptron {
                 weights[row * n + c] = f32::from_le_bytes([ch[0], ch[1], ch[2], ch[3]]);
             }
         }
-        Ok(Perceptron {
+        let mut p = Perceptron {
             n_classes: n,
             mask,
             weights,
             train: None,
-        })
+            packed: None,
+        };
+        p.pack();
+        Ok(p)
     }
 }
 

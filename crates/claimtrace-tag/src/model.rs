@@ -11,6 +11,8 @@
 
 use claimtrace_ml::hash::mix;
 use claimtrace_ml::perceptron::{read_u32, read_u64};
+use claimtrace_ml::rank::RankIndex;
+use claimtrace_ml::rows::RowsI16;
 use std::io::{Read, Write};
 
 /// Trainable hashed multi-column averaged perceptron.
@@ -111,7 +113,10 @@ impl Dense {
             index,
             data,
             heads: heads.to_vec(),
+            rank: RankIndex::default(),
+            lines: RowsI16::default(),
         }
+        .with_rank()
     }
 }
 
@@ -125,6 +130,11 @@ pub(crate) struct Compact {
     data: Vec<i16>,
     /// `(offset, len)` of each head's columns.
     pub heads: Vec<(usize, usize)>,
+    /// The same bucket → row map in 2 bits per bucket (what scoring reads: it stays in cache
+    /// where the 4-byte `index` did not). Built by [`Compact::with_rank`].
+    rank: RankIndex,
+    /// The rows of `data` on cache lines (what scoring reads).
+    lines: RowsI16,
 }
 
 impl Compact {
@@ -134,30 +144,51 @@ impl Compact {
     /// overlap the cache misses of independent lookups instead of chaining them.
     #[inline]
     pub fn score(&self, feats: &[u64], scores: &mut [i32]) {
-        let n = self.cols;
-        let mask = (1u64 << self.bits) - 1;
         for chunk in feats.chunks(32) {
             let mut rows = [0usize; 32];
             let mut k = 0;
             for &f in chunk {
-                let r = self
-                    .index
-                    .get((f & mask) as usize)
-                    .copied()
-                    .unwrap_or(u32::MAX);
-                if r != u32::MAX {
-                    rows[k] = r as usize * n;
+                if let Some(r) = self.rank.row(f) {
+                    rows[k] = r;
                     k += 1;
                 }
             }
+            // Loads first (the misses overlap), then the sums (cache hits).
             for &r in &rows[..k] {
-                if let Some(w) = self.data.get(r..r + n) {
-                    for (s, w) in scores.iter_mut().zip(w) {
-                        *s += *w as i32;
-                    }
-                }
+                self.lines.touch(r);
+            }
+            for &r in &rows[..k] {
+                self.lines.add_to(r, scores);
             }
         }
+    }
+
+    /// Puts the rows in bucket order (as every constructor already writes them) and builds
+    /// the rank index over them.
+    fn with_rank(mut self) -> Self {
+        let n = self.cols.max(1);
+        let mut data = Vec::with_capacity(self.data.len());
+        let mut next = 0u32;
+        for slot in self.index.iter_mut() {
+            if *slot == u32::MAX {
+                continue;
+            }
+            let r = *slot as usize * n;
+            match self.data.get(r..r + n) {
+                Some(row) => {
+                    data.extend_from_slice(row);
+                    *slot = next;
+                    next += 1;
+                }
+                None => *slot = u32::MAX,
+            }
+        }
+        self.data = data;
+        let index = &self.index;
+        self.rank = RankIndex::build(self.bits, |b| index.get(b).is_some_and(|&r| r != u32::MAX));
+        let d = &self.data;
+        self.lines = RowsI16::build(n, d.len() / n, |r| d.get(r * n..(r + 1) * n).unwrap_or(&[]));
+        self
     }
 
     pub fn n_rows(&self) -> usize {
@@ -220,7 +251,10 @@ impl Compact {
             index,
             data,
             heads: first.heads.clone(),
+            rank: RankIndex::default(),
+            lines: RowsI16::default(),
         }
+        .with_rank()
     }
 
     /// Sparse write: per non-zero row its bucket and `(column, value)` pairs.
@@ -308,7 +342,10 @@ impl Compact {
             index,
             data,
             heads,
-        })
+            rank: RankIndex::default(),
+            lines: RowsI16::default(),
+        }
+        .with_rank())
     }
 }
 
