@@ -90,22 +90,7 @@ impl Perceptron {
             // Same rows added in the same order as the dense loop below (all-zero rows are
             // left out: adding 0.0 changes no sum). First every row number, then the sums,
             // so that the cache misses of independent lookups overlap.
-            for chunk in feats.chunks(32) {
-                let mut rows = [0usize; 32];
-                let mut k = 0;
-                for &f in chunk {
-                    if let Some(r) = p.index.row(f) {
-                        rows[k] = r;
-                        k += 1;
-                    }
-                }
-                for &r in &rows[..k] {
-                    p.rows.touch(r);
-                }
-                for &r in &rows[..k] {
-                    p.rows.add_to(r, scores);
-                }
-            }
+            p.rows.sum_into(&p.index, feats, scores);
             return;
         }
         for &f in feats {

@@ -8,6 +8,8 @@
 //! line-aligned storage, so a row touches the fewest lines possible (one for up to 32 `i16` or
 //! 16 `f32`). The padding is zeros and is never added, so sums are those of the unpadded rows.
 
+use crate::rank::RankIndex;
+
 macro_rules! line_rows {
     ($name:ident, $line:ident, $t:ty, $acc:ty, $per:expr) => {
         #[derive(Debug, Clone, Copy)]
@@ -61,6 +63,30 @@ macro_rules! line_rows {
                 let first = r * self.width / per;
                 for l in self.lines.get(first..first + k).unwrap_or(&[]) {
                     std::hint::black_box(l.0[0]);
+                }
+            }
+
+            /// Adds into `out` the row of every feature of `feats` that `index` maps to a
+            /// row (features without a row add nothing), in the order of `feats`. In chunks
+            /// of 32: first every row number, then bare loads of the rows ([`Self::touch`],
+            /// so that the cache misses of independent lookups overlap), then the sums.
+            #[inline]
+            pub fn sum_into(&self, index: &RankIndex, feats: &[u64], out: &mut [$acc]) {
+                for chunk in feats.chunks(32) {
+                    let mut rows = [0usize; 32];
+                    let mut k = 0;
+                    for &f in chunk {
+                        if let Some(r) = index.row(f) {
+                            rows[k] = r;
+                            k += 1;
+                        }
+                    }
+                    for &r in &rows[..k] {
+                        self.touch(r);
+                    }
+                    for &r in &rows[..k] {
+                        self.add_to(r, out);
+                    }
                 }
             }
 

@@ -403,25 +403,17 @@ fn merging_the_index_keeps_results() {
 #[test]
 fn many_threads_share_the_bounded_read_pool() {
     let (_dir, store) = store(600);
-    let want = store
-        .search(&Query {
-            q: Some("alpha beta".into()),
-            limit: 10,
-            ..Query::default()
-        })
-        .unwrap();
+    let q = Query {
+        limit: 10,
+        ..words("alpha beta")
+    };
+    let want = store.search(&q).unwrap();
     assert_eq!(want.items.len(), 10);
     std::thread::scope(|s| {
         for _ in 0..24 {
             s.spawn(|| {
                 for _ in 0..10 {
-                    let got = store
-                        .search(&Query {
-                            q: Some("alpha beta".into()),
-                            limit: 10,
-                            ..Query::default()
-                        })
-                        .unwrap();
+                    let got = store.search(&q).unwrap();
                     let ids = |p: &Page<ArticleSummary>| {
                         p.items.iter().map(|a| a.id.clone()).collect::<Vec<_>>()
                     };
@@ -446,9 +438,8 @@ fn odd_words_rank_without_error() {
     ] {
         let page = store
             .search(&Query {
-                q: Some(q.into()),
                 limit: 5,
-                ..Query::default()
+                ..words(q)
             })
             .unwrap_or_else(|e| panic!("{q}: {e}"));
         assert!(page.items.len() <= 5, "{q}");

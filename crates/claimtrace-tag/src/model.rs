@@ -144,23 +144,7 @@ impl Compact {
     /// overlap the cache misses of independent lookups instead of chaining them.
     #[inline]
     pub fn score(&self, feats: &[u64], scores: &mut [i32]) {
-        for chunk in feats.chunks(32) {
-            let mut rows = [0usize; 32];
-            let mut k = 0;
-            for &f in chunk {
-                if let Some(r) = self.rank.row(f) {
-                    rows[k] = r;
-                    k += 1;
-                }
-            }
-            // Loads first (the misses overlap), then the sums (cache hits).
-            for &r in &rows[..k] {
-                self.lines.touch(r);
-            }
-            for &r in &rows[..k] {
-                self.lines.add_to(r, scores);
-            }
-        }
+        self.lines.sum_into(&self.rank, feats, scores);
     }
 
     /// Puts the rows in bucket order (as every constructor already writes them) and builds
