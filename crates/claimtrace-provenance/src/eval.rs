@@ -192,6 +192,11 @@ pub struct Report {
     pub drift_unclassified: usize,
     /// Drift items output per kind.
     pub drift_output: BTreeMap<&'static str, usize>,
+    /// Reprint pairs (either direction): found, gold, predicted; and of those found, how
+    /// many point the labelled way (copy → original).
+    pub reprints: (usize, usize, usize),
+    pub reprints_directed: usize,
+    pub reprint_misses: Vec<String>,
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -227,6 +232,17 @@ impl fmt::Display for Report {
         }
         if !self.cite_extras.is_empty() {
             writeln!(f, "  extra: {}", self.cite_extras.join(", "))?;
+        }
+        let (tp, g, pr) = self.reprints;
+        writeln!(
+            f,
+            "reprints: recall {:.3} ({tp}/{g}) precision {:.3} ({tp}/{pr}); labelled direction {}/{tp}",
+            ratio(tp, g),
+            ratio(tp, pr),
+            self.reprints_directed
+        )?;
+        if !self.reprint_misses.is_empty() {
+            writeln!(f, "  {}", self.reprint_misses.join("; "))?;
         }
         let (found, total) = self
             .drift
@@ -350,6 +366,44 @@ pub fn evaluate(
             g => rep
                 .missed_origins
                 .push(format!("{story}: {} (want {oid})", g.unwrap_or("-"))),
+        }
+    }
+
+    // Reprints: the oriented pairs of the traced stories against `reprint_of`.
+    let mut pred_pairs: Vec<(&str, &str)> = Vec::new();
+    for p in provs.values() {
+        for r in &p.reprints {
+            let keep_it = |id: &str| labels.get(id).is_none_or(|l| keep(id, l));
+            if keep_it(&r.copy) && keep_it(&r.original) {
+                pred_pairs.push((r.copy.as_str(), r.original.as_str()));
+            }
+        }
+    }
+    rep.reprints.2 = pred_pairs.len();
+    for (id, l) in labels {
+        let Some(orig) = l.reprint_of.as_deref() else {
+            continue;
+        };
+        if !keep(id, l) {
+            continue;
+        }
+        rep.reprints.1 += 1;
+        if pred_pairs.contains(&(id.as_str(), orig)) {
+            rep.reprints.0 += 1;
+            rep.reprints_directed += 1;
+        } else if pred_pairs.contains(&(orig, id.as_str())) {
+            rep.reprints.0 += 1;
+            rep.reprint_misses
+                .push(format!("reversed: {orig} → {id} (want {id} → {orig})"));
+        } else {
+            rep.reprint_misses.push(format!("missed: {id} → {orig}"));
+        }
+    }
+    for (c, o) in &pred_pairs {
+        let gold_pair =
+            |a: &str, b: &str| labels.get(a).and_then(|l| l.reprint_of.as_deref()) == Some(b);
+        if !gold_pair(c, o) && !gold_pair(o, c) {
+            rep.reprint_misses.push(format!("extra: {c} → {o}"));
         }
     }
 

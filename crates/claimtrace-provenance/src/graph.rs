@@ -49,6 +49,8 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
         .enumerate()
         .map(|(i, a)| (a.doc.id.as_str(), i))
         .collect();
+    let reprints = orient_reprints(&arts, reprints, &by_id_pre);
+    let reprints = reprints.as_slice();
     let keys = order_keys(&arts, reprints, &by_id_pre);
     let mut order: Vec<usize> = (0..arts.len()).collect();
     order.sort_by(|&a, &b| {
@@ -333,6 +335,14 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
         nodes: g.nodes,
         edges: g.edges,
         claims: claim_out,
+        reprints: reprints
+            .iter()
+            .filter(|(c, o)| by_id.contains_key(c.as_str()) && by_id.contains_key(o.as_str()))
+            .map(|(c, o)| Reprint {
+                copy: c.clone(),
+                original: o.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -400,6 +410,159 @@ pub(crate) fn order_keys(
         .collect()
 }
 
+/// Near-copies dated this many days apart or more are ordered by their dates; closer dates
+/// are not evidence: the same instant falls on neighbouring calendar days in different time
+/// zones (a Honolulu page dates "yesterday" what an Atlanta page dates "today").
+pub const COPY_DATE_DAYS: i64 = 2;
+
+/// Share of the shorter text's shingles found in the other that makes two articles
+/// near-copies when the story stage named no reprint (its own reprint containment).
+pub const REPRINT_CONTAINMENT: f32 = 0.7;
+/// Fewer shingles than this in either text: too short to call a reprint.
+pub const REPRINT_MIN_SHINGLES: usize = 20;
+
+const FIRST_TAKE: &str = include_str!("../data/first-take.txt");
+
+/// Whether the article says it is the first take of a developing report ("This is a
+/// developing story and will be updated"; `data/first-take.txt`).
+pub(crate) fn first_take(a: &Art<'_>) -> bool {
+    static PHRASES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    PHRASES
+        .get_or_init(|| {
+            FIRST_TAKE
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(|l| format!(" {} ", fold_words(l).join(" ")))
+                .filter(|p| p.trim().contains(' '))
+                .collect()
+        })
+        .iter()
+        .any(|p| a.folded.contains(p.as_str()))
+}
+
+/// The story stage names reprints in the order articles arrived; here each set of
+/// near-copies (pairs sharing an article) gets the original the evidence puts first, and
+/// every other member of the set becomes its copy. Evidence, in this order:
+/// 1. dates at least [`COPY_DATE_DAYS`] apart: the earlier;
+/// 2. a first-take line ("this is a developing story"): that copy;
+/// 3. the [`order_keys`] without dates: a wire's own copy, fewer credits of others, more
+///    often credited and quoted, then the longer text (copies are cut shorter);
+/// 4. a date one day earlier;
+/// 5. the original the story stage named.
+pub(crate) fn orient_reprints(
+    arts: &[Art<'_>],
+    reprints: &[(String, String)],
+    by_id: &FxHashMap<&str, usize>,
+) -> Vec<(String, String)> {
+    let mut pairs: Vec<(usize, usize)> = reprints
+        .iter()
+        .filter_map(|(c, o)| Some((*by_id.get(c.as_str())?, *by_id.get(o.as_str())?)))
+        .filter(|(c, o)| c != o)
+        .collect();
+    // Reprints the story stage did not name (a caller without one): the same test as
+    // there, most of the shorter text's shingles in the other, both long enough to tell.
+    for b in 0..arts.len() {
+        for a in 0..b {
+            let (sa, sb) = (&arts[a].shingles, &arts[b].shingles);
+            if sa.len().min(sb.len()) < REPRINT_MIN_SHINGLES
+                || pairs
+                    .iter()
+                    .any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a))
+            {
+                continue;
+            }
+            let (small, big) = if sa.len() <= sb.len() {
+                (sa, sb)
+            } else {
+                (sb, sa)
+            };
+            let shared = small.iter().filter(|h| big.contains(h)).count();
+            if shared as f32 >= REPRINT_CONTAINMENT * small.len() as f32 {
+                pairs.push((b, a));
+            }
+        }
+    }
+    if pairs.is_empty() {
+        return reprints.to_vec();
+    }
+    // Keys from the articles' own dates only (the pairs' direction is what is decided here).
+    let keys = order_keys(arts, &[], by_id);
+    let named_orig: FxHashSet<usize> = pairs.iter().map(|&(_, o)| o).collect();
+    // "x comes before y" among near-copies.
+    let before = |x: usize, y: usize| -> std::cmp::Ordering {
+        use std::cmp::Ordering::*;
+        if let (Some(dx), Some(dy)) = (arts[x].day, arts[y].day)
+            && (dx - dy).abs() >= COPY_DATE_DAYS
+        {
+            return dx.cmp(&dy);
+        }
+        let (fx, fy) = (first_take(&arts[x]), first_take(&arts[y]));
+        if fx != fy {
+            return if fx { Less } else { Greater };
+        }
+        let (kx, ky) = (keys[x].undated(), keys[y].undated());
+        if kx != ky {
+            return kx.cmp(&ky);
+        }
+        if let (Some(dx), Some(dy)) = (arts[x].day, arts[y].day)
+            && dx != dy
+        {
+            return dx.cmp(&dy);
+        }
+        // The story stage's original first.
+        named_orig.contains(&y).cmp(&named_orig.contains(&x))
+    };
+    // Sets of near-copies: union-find over the pairs.
+    let mut parent: Vec<usize> = (0..arts.len()).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for &(c, o) in &pairs {
+        let (a, b) = (find(&mut parent, c), find(&mut parent, o));
+        if a != b {
+            parent[a] = b;
+        }
+    }
+    let mut sets: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+    for &(c, o) in &pairs {
+        for x in [c, o] {
+            let r = find(&mut parent, x);
+            let m = sets.entry(r).or_default();
+            if !m.contains(&x) {
+                m.push(x);
+            }
+        }
+    }
+    let mut roots: Vec<usize> = sets.keys().copied().collect();
+    roots.sort_unstable();
+    let mut out = Vec::with_capacity(pairs.len());
+    for r in roots {
+        let Some(members) = sets.get(&r) else {
+            continue;
+        };
+        let mut members = members.clone();
+        members.sort_unstable();
+        let Some(orig) = members
+            .iter()
+            .copied()
+            .reduce(|best, x| if before(x, best).is_lt() { x } else { best })
+        else {
+            continue;
+        };
+        for &m in &members {
+            if m != orig {
+                out.push((arts[m].doc.id.clone(), arts[orig].doc.id.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// See [`order_keys`]; compared field by field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct OrderKey {
@@ -409,6 +572,13 @@ pub(crate) struct OrderKey {
     cited_by: std::cmp::Reverse<usize>,
     quoted_by: std::cmp::Reverse<usize>,
     length: std::cmp::Reverse<usize>,
+}
+
+impl OrderKey {
+    /// The key without the date.
+    fn undated(&self) -> OrderKey {
+        OrderKey { day: 0, ..*self }
+    }
 }
 
 /// The node a claim first comes from: the outlet its earliest attribution credits (source

@@ -27,6 +27,7 @@ pub use cites::{CitedOutlet, cited_outlets};
 use claimtrace_core::Doc;
 pub use model::{
     Claim, ClaimMember, Drift, DriftKind, Edge, Evidence, EvidenceKind, Node, NodeKind, Provenance,
+    Reprint,
 };
 pub use outlets::Lexicon;
 pub use render::{render_tree, to_dot};

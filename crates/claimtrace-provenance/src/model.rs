@@ -13,6 +13,17 @@ pub struct Provenance {
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
     pub claims: Vec<Claim>,
+    /// The story's near-copies, each pointing at the original of its set as the evidence
+    /// orders it (the story stage names them in arrival order; see `graph::orient_reprints`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reprints: Vec<Reprint>,
+}
+
+/// `copy` is a near-verbatim copy of `original`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reprint {
+    pub copy: String,
+    pub original: String,
 }
 
 /// `article` (stored) or `external` (an outlet only named by stored articles).

@@ -225,18 +225,80 @@ fn own_outlet_credit_is_not_a_re_report() {
 }
 
 /// A reprint dated the day before shows its original existed by then: of two same-wire
-/// copies, the one reprinted earlier comes first, even though the other is longer.
+/// copies, the one reprinted earlier comes first, even though the other is longer. And a
+/// copy cut shorter, dated one day before its fuller original (another time zone), does not
+/// make itself the original.
 #[test]
 fn reprint_date_dates_its_original() {
+    let cut =
+        "A magnitude 6.1 quake struck near Zorbad on Wednesday, the Vexian Geological Survey said.";
     let short = "A magnitude 6.1 quake struck near Zorbad on Wednesday, the Vexian Geological Survey said. Houses collapsed in two villages.";
     let long = "A magnitude 6.1 quake struck near Zorbad on Wednesday, the Vexian Geological Survey said. Houses collapsed in two villages. Local officials said rescuers were digging through rubble overnight and that the toll could rise as roads reopened to the mountain valleys north of the city.";
     let d = vec![
         doc("wire-b", "Radio B (AP wire)", "2031-05-11", "en", long),
         doc("wire-a", "Radio A (AP wire)", "2031-05-11", "en", short),
-        doc("copy-c", "Paper C (AP wire)", "2031-05-10", "en", short),
+        doc("copy-c", "Paper C (AP wire)", "2031-05-10", "en", cut),
     ];
-    let p = trace(2, &d, &[("copy-c".into(), "wire-a".into())]);
-    assert_eq!(p.origin.as_deref(), Some("wire-a"), "{}", render_tree(&p));
+    // Named either way round by the story stage, the pair comes out the same.
+    for pair in [("copy-c", "wire-a"), ("wire-a", "copy-c")] {
+        let p = trace(2, &d, &[(pair.0.into(), pair.1.into())]);
+        assert_eq!(p.origin.as_deref(), Some("wire-a"), "{}", render_tree(&p));
+        assert_eq!(
+            p.reprints,
+            [Reprint {
+                copy: "copy-c".into(),
+                original: "wire-a".into()
+            }]
+        );
+    }
+    // Two days apart, the date decides, whatever the lengths.
+    let mut d2 = d.clone();
+    d2[2].published = Some("2031-05-09".into());
+    let p = trace(2, &d2, &[("wire-a".into(), "copy-c".into())]);
+    assert_eq!(p.origin.as_deref(), Some("copy-c"), "{}", render_tree(&p));
+}
+
+/// Of two same-day near-copies, the one that says it is the first take of a developing
+/// story comes first, even though the other (with the updates appended) is longer; every
+/// copy of the set points at it.
+#[test]
+fn first_take_is_the_original() {
+    let first = "Officials in Vexia are confident the airliner was brought down by a missile, Radio Zor has learned. The plane crashed shortly after takeoff from the capital. This is a developing story and will be updated.";
+    let updated = "Officials in Vexia are confident the airliner was brought down by a missile, Radio Zor has learned. The plane crashed shortly after takeoff from the capital. 12m ago Vexian authorities call the conclusion untrue. The aviation authority said the claim was simply not true and that the investigation would take months to complete.";
+    let cut = "Officials in Vexia are confident the airliner was brought down by a missile, Radio Zor has learned. The plane crashed shortly after takeoff from the capital.";
+    let d = vec![
+        doc(
+            "kone-1",
+            "KONE (Radio Zor wire)",
+            "2031-01-09",
+            "en",
+            updated,
+        ),
+        doc("ktwo-2", "KTWO (Radio Zor wire)", "2031-01-09", "en", first),
+        doc(
+            "kthree-3",
+            "KTHREE (Radio Zor wire)",
+            "2031-01-09",
+            "en",
+            cut,
+        ),
+    ];
+    let p = trace(
+        4,
+        &d,
+        &[
+            ("ktwo-2".into(), "kone-1".into()),
+            ("kthree-3".into(), "kone-1".into()),
+        ],
+    );
+    assert_eq!(p.origin.as_deref(), Some("ktwo-2"), "{}", render_tree(&p));
+    let mut r: Vec<(&str, &str)> = p
+        .reprints
+        .iter()
+        .map(|r| (r.copy.as_str(), r.original.as_str()))
+        .collect();
+    r.sort();
+    assert_eq!(r, [("kone-1", "ktwo-2"), ("kthree-3", "ktwo-2")]);
 }
 
 /// Two same-day copies of one wire: the copy whose quotation a later article repeats word

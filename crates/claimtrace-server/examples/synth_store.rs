@@ -199,6 +199,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     members: ids.iter().map(|a| (a.clone(), 0)).collect(),
                 }],
                 edges: links,
+                reprints: Vec::new(),
             });
         }
         if batch.len() >= 1000 {

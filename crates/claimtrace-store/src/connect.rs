@@ -447,6 +447,11 @@ pub fn trace_story(store: &dyn Store, story: u64) -> Result<StoryProvenance> {
                 },
             })
             .collect(),
+        reprints: prov
+            .reprints
+            .iter()
+            .map(|r| (r.copy.clone(), r.original.clone()))
+            .collect(),
     })
 }
 

@@ -1065,6 +1065,9 @@ impl Store for SqliteStore {
                 let mut ins_edge = tx.prepare_cached(
                     "INSERT OR REPLACE INTO edges(story, src, dst, kinds) VALUES (?1, ?2, ?3, ?4)",
                 )?;
+                let mut set_reprint = tx.prepare_cached(
+                    "UPDATE articles SET reprint_of = ?2 WHERE id = ?1 AND story = ?3",
+                )?;
                 for p in items {
                     let sid = p.story as i64;
                     let ents = serde_json::to_string(&p.top_entities).unwrap_or_else(|_| "[]".into());
@@ -1081,6 +1084,13 @@ impl Store for SqliteStore {
                     for e in &p.edges {
                         let kinds = serde_json::to_string(&e.kinds).unwrap_or_else(|_| "[]".into());
                         ins_edge.execute(params![sid, e.from, e.to, kinds])?;
+                    }
+                    // Originals first (cleared), then their copies (pointed at them).
+                    for (_, orig) in &p.reprints {
+                        set_reprint.execute(params![orig, None::<&str>, sid])?;
+                    }
+                    for (copy, orig) in &p.reprints {
+                        set_reprint.execute(params![copy, orig, sid])?;
                     }
                 }
             }

@@ -189,6 +189,9 @@ pub struct StoryProvenance {
     pub top_entities: Vec<String>,
     pub claims: Vec<ClaimLink>,
     pub edges: Vec<EdgeLink>,
+    /// `(copy, original)`: the story's near-copies as provenance orients them; stored back
+    /// into the articles' `reprint_of` (the original's is cleared).
+    pub reprints: Vec<(String, String)>,
 }
 
 /// A claim and the attributions that carry it.

@@ -322,9 +322,55 @@ fn provenance_and_claims() {
                 to: "a2".into(),
                 kinds: vec!["near_copy".into()],
             }],
+            reprints: vec![("a2".into(), "a1".into())],
         }])
         .unwrap();
     assert_eq!(store.stale_stories(10).unwrap(), [2]);
+    let reprint_of = |store: &SqliteStore| -> Vec<(String, Option<String>)> {
+        store
+            .story_articles(1, 100)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.id, a.reprint_of))
+            .collect()
+    };
+    assert_eq!(
+        reprint_of(&store)[..2],
+        [("a1".into(), None), ("a2".into(), Some("a1".into()))]
+    );
+    // Provenance turns the pair around: the stored reprint_of follows.
+    store
+        .put_provenance(&[StoryProvenance {
+            story: 1,
+            json: json.into(),
+            reprints: vec![("a1".into(), "a2".into())],
+            ..Default::default()
+        }])
+        .unwrap();
+    assert_eq!(
+        reprint_of(&store)[..2],
+        [("a1".into(), Some("a2".into())), ("a2".into(), None)]
+    );
+    store
+        .put_provenance(&[StoryProvenance {
+            story: 1,
+            json: json.into(),
+            origin: Some("a1".into()),
+            top_entities: vec!["minister".into()],
+            claims: vec![ClaimLink {
+                id: "c1".into(),
+                text: "the bridge will reopen".into(),
+                origin: Some("a1".into()),
+                members: vec![("a1".into(), 0), ("a2".into(), 1)],
+            }],
+            edges: vec![EdgeLink {
+                from: "a1".into(),
+                to: "a2".into(),
+                kinds: vec!["near_copy".into()],
+            }],
+            reprints: vec![("a2".into(), "a1".into())],
+        }])
+        .unwrap();
     assert_eq!(store.provenance(1).unwrap().as_deref(), Some(json));
     assert_eq!(store.provenance(2).unwrap(), None);
     let s = store.story(1).unwrap().unwrap();
