@@ -221,6 +221,7 @@ impl fmt::Display for Report {
             writeln!(f, "  missed: {}", self.missed_origins.join("; "))?;
         }
         let (tp, g, pr) = self.cites;
+        let (tp_c, g_c) = (tp, g);
         writeln!(
             f,
             "cited outlets: recall {:.3} ({tp}/{g}) precision {:.3} ({tp}/{pr})",
@@ -257,6 +258,15 @@ impl fmt::Display for Report {
             let out = self.drift_output.get(k).copied().unwrap_or(0);
             writeln!(f, "  {k:<18} {x}/{y}  (output items: {out})")?;
         }
+        // The targets: B³ F1 ≥ 0.90, an origin for every story, cited recall ≥ 0.90.
+        let met = |ok: bool| if ok { "met" } else { "NOT met" };
+        writeln!(
+            f,
+            "targets: B3 F1 >= 0.90 {}; origin for every story {}; cited-outlet recall >= 0.90 {}",
+            met(f1 >= 0.90),
+            met(self.origin.1 > 0 && self.origin.0 == self.origin.1),
+            met(ratio(tp_c, g_c) >= 0.90)
+        )?;
         Ok(())
     }
 }
