@@ -49,7 +49,8 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
         .enumerate()
         .map(|(i, a)| (a.doc.id.as_str(), i))
         .collect();
-    let reprints = orient_reprints(&arts, reprints, &by_id_pre);
+    let near = near_copies(&arts);
+    let reprints = orient_reprints(&arts, reprints, &near, &by_id_pre);
     let reprints = reprints.as_slice();
     let keys = order_keys(&arts, reprints, &by_id_pre);
     let mut order: Vec<usize> = (0..arts.len()).collect();
@@ -131,10 +132,7 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
         }
         let mut best: Option<(f32, usize)> = None;
         for &a in &order[..r] {
-            let sa = &arts[a].shingles;
-            let sb = &arts[b].shingles;
-            let shared = sb.iter().filter(|h| sa.contains(h)).count();
-            let c = shared as f32 / sb.len().min(sa.len()).max(1) as f32;
+            let c = near.get(&(a.min(b), a.max(b))).copied().unwrap_or(0.0);
             if c >= COPY_CONTAINMENT && best.is_none_or(|(x, _)| c > x) {
                 best = Some((c, a));
             }
@@ -441,6 +439,32 @@ pub(crate) fn first_take(a: &Art<'_>) -> bool {
         .any(|p| a.folded.contains(p.as_str()))
 }
 
+/// Containment of every pair of articles `(i, j)`, `i < j`, that reaches [`COPY_CONTAINMENT`]:
+/// the share of the smaller shingle set found in the other. Computed once per story for the
+/// copy edges and the near-copy sets (the only quadratic text comparison of a trace).
+pub(crate) fn near_copies(arts: &[Art<'_>]) -> FxHashMap<(usize, usize), f32> {
+    let mut out = FxHashMap::default();
+    for j in 0..arts.len() {
+        for i in 0..j {
+            let (si, sj) = (&arts[i].shingles, &arts[j].shingles);
+            if si.len().max(sj.len()) < 8 {
+                continue;
+            }
+            let (small, big) = if si.len() <= sj.len() {
+                (si, sj)
+            } else {
+                (sj, si)
+            };
+            let shared = small.iter().filter(|h| big.contains(h)).count();
+            let c = shared as f32 / small.len().max(1) as f32;
+            if c >= COPY_CONTAINMENT {
+                out.insert((i, j), c);
+            }
+        }
+    }
+    out
+}
+
 /// The story stage names reprints in the order articles arrived; here each set of
 /// near-copies (pairs sharing an article) gets the original the evidence puts first, and
 /// every other member of the set becomes its copy. Evidence, in this order:
@@ -453,6 +477,7 @@ pub(crate) fn first_take(a: &Art<'_>) -> bool {
 pub(crate) fn orient_reprints(
     arts: &[Art<'_>],
     reprints: &[(String, String)],
+    near: &FxHashMap<(usize, usize), f32>,
     by_id: &FxHashMap<&str, usize>,
 ) -> Vec<(String, String)> {
     let mut pairs: Vec<(usize, usize)> = reprints
@@ -462,27 +487,19 @@ pub(crate) fn orient_reprints(
         .collect();
     // Reprints the story stage did not name (a caller without one): the same test as
     // there, most of the shorter text's shingles in the other, both long enough to tell.
-    for b in 0..arts.len() {
-        for a in 0..b {
-            let (sa, sb) = (&arts[a].shingles, &arts[b].shingles);
-            if sa.len().min(sb.len()) < REPRINT_MIN_SHINGLES
-                || pairs
+    let mut extra: Vec<(usize, usize)> = near
+        .iter()
+        .filter(|&(&(a, b), &c)| {
+            c >= REPRINT_CONTAINMENT
+                && arts[a].shingles.len().min(arts[b].shingles.len()) >= REPRINT_MIN_SHINGLES
+                && !pairs
                     .iter()
                     .any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a))
-            {
-                continue;
-            }
-            let (small, big) = if sa.len() <= sb.len() {
-                (sa, sb)
-            } else {
-                (sb, sa)
-            };
-            let shared = small.iter().filter(|h| big.contains(h)).count();
-            if shared as f32 >= REPRINT_CONTAINMENT * small.len() as f32 {
-                pairs.push((b, a));
-            }
-        }
-    }
+        })
+        .map(|(&(a, b), _)| (b, a))
+        .collect();
+    extra.sort_unstable();
+    pairs.extend(extra);
     if pairs.is_empty() {
         return reprints.to_vec();
     }
