@@ -50,9 +50,10 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
         .map(|(i, a)| (a.doc.id.as_str(), i))
         .collect();
     let near = near_copies(&arts);
-    let reprints = orient_reprints(&arts, reprints, &near, &by_id_pre);
+    let mut keys = order_keys(&arts);
+    let reprints = orient_reprints(&arts, reprints, &near, &keys, &by_id_pre);
     let reprints = reprints.as_slice();
-    let keys = order_keys(&arts, reprints, &by_id_pre);
+    date_originals_by_copies(&mut keys, &arts, reprints, &by_id_pre);
     let mut order: Vec<usize> = (0..arts.len()).collect();
     order.sort_by(|&a, &b| {
         keys[a]
@@ -345,8 +346,8 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
 }
 
 /// Same-story ordering evidence of each article, compared in this order:
-/// 1. its day — the earliest of its own date and the dates of its given reprints (a copy
-///    dated day D shows that its original existed by D);
+/// 1. its day (its own date here; [`date_originals_by_copies`] then moves an original's day
+///    to its earliest copy's: a copy dated day D shows that its original existed by D);
 /// 2. wire copies (the outlet field names a wire) before rewrites;
 /// 3. fewer credits of other outlets (re-reporters credit);
 /// 4. more articles crediting its outlet;
@@ -355,20 +356,26 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
 /// 6. longer text (the most complete copy of a same-day wire).
 ///
 /// Ties after that go to the id, for determinism.
-pub(crate) fn order_keys(
+/// A copy dated day D shows that its original existed by D: the original's day key becomes
+/// the earlier of the two.
+fn date_originals_by_copies(
+    keys: &mut [OrderKey],
     arts: &[Art<'_>],
     reprints: &[(String, String)],
     by_id: &FxHashMap<&str, usize>,
-) -> Vec<OrderKey> {
-    let mut day: Vec<Option<i64>> = arts.iter().map(|a| a.day).collect();
+) {
     for (copy, orig) in reprints {
         if let (Some(&c), Some(&o)) = (by_id.get(copy.as_str()), by_id.get(orig.as_str()))
             && let Some(dc) = arts.get(c).and_then(|a| a.day)
-            && let Some(d) = day.get_mut(o)
+            && let Some(k) = keys.get_mut(o)
         {
-            *d = Some(d.map_or(dc, |x| x.min(dc)));
+            k.day = k.day.min(dc);
         }
     }
+}
+
+pub(crate) fn order_keys(arts: &[Art<'_>]) -> Vec<OrderKey> {
+    let day: Vec<Option<i64>> = arts.iter().map(|a| a.day).collect();
     // Quotations (≥ QUOTE_WORDS words) of each article, folded.
     let quotes: Vec<Vec<String>> = arts
         .iter()
@@ -478,6 +485,7 @@ pub(crate) fn orient_reprints(
     arts: &[Art<'_>],
     reprints: &[(String, String)],
     near: &FxHashMap<(usize, usize), f32>,
+    keys: &[OrderKey],
     by_id: &FxHashMap<&str, usize>,
 ) -> Vec<(String, String)> {
     let mut pairs: Vec<(usize, usize)> = reprints
@@ -503,8 +511,6 @@ pub(crate) fn orient_reprints(
     if pairs.is_empty() {
         return reprints.to_vec();
     }
-    // Keys from the articles' own dates only (the pairs' direction is what is decided here).
-    let keys = order_keys(arts, &[], by_id);
     let named_orig: FxHashSet<usize> = pairs.iter().map(|&(_, o)| o).collect();
     // "x comes before y" among near-copies.
     let before = |x: usize, y: usize| -> std::cmp::Ordering {
