@@ -150,11 +150,28 @@ impl Scorer for QTable {
         let mut s = [0i32; 8];
         let n = self.n.min(8);
         // i16 lanes (one 128-bit add per feature) for up to 256 features: |sum| <= 256 * 127
-        // < 32767, so the sums are exact and equal the i32 ones
-        for chunk in feats.chunks(256) {
-            let mut s16 = [0i16; 8];
+        // < 32767, so the sums are exact and equal the i32 ones. Two phases per chunk, as
+        // `claimtrace_ml::rows::sum_into`: first a bare load of every row (their cache misses
+        // start together instead of a few at a time behind the sums), then the sums.
+        for chunk in feats.chunks(128) {
+            let mut rows = [0u32; 128];
+            let mut k = 0;
             for &f in chunk {
-                if let Some(row) = self.w.get((f & self.mask) as usize) {
+                let r = (f & self.mask) as usize;
+                if r < self.w.len() {
+                    rows[k] = r as u32;
+                    k += 1;
+                }
+            }
+            let rows = &rows[..k];
+            for &r in rows {
+                if let Some(row) = self.w.get(r as usize) {
+                    std::hint::black_box(row[0]);
+                }
+            }
+            let mut s16 = [0i16; 8];
+            for &r in rows {
+                if let Some(row) = self.w.get(r as usize) {
                     for c in 0..8 {
                         s16[c] += i16::from(row[c]);
                     }
