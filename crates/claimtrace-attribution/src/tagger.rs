@@ -802,17 +802,16 @@ impl Prep<'_> {
         let mut final_ahead = vec![false; n];
         let mut next_comma: Option<usize> = None;
         let mut next_final = false;
+        // the last token of the run of tokens of k's sentence from k on
+        let mut sent_last = n.saturating_sub(1);
         for k in (0..n).rev() {
             let last_in_sent = k + 1 >= n || sent_of.get(k) != sent_of.get(k + 1);
             if last_in_sent {
                 next_comma = None;
                 next_final = false;
+                sent_last = k;
             }
-            let mut end = k;
-            while end + 1 < n && sent_of.get(end + 1) == sent_of.get(k) && end - k < 25 {
-                end += 1;
-            }
-            to_end[k] = bucket(end - k);
+            to_end[k] = bucket((sent_last - k).min(25));
             if let Some(c) = next_comma {
                 to_comma[k] = bucket(c - k);
             }
@@ -838,41 +837,45 @@ impl Prep<'_> {
                 last_comma = Some(k);
             }
         }
-        let norm: Vec<String> = an
+        // each token's normalised word and its last three characters, hashed (a string is
+        // built only for words with digits)
+        let mut wh = Vec::with_capacity(n);
+        let mut sufh = Vec::with_capacity(n);
+        let mut digits = String::new();
+        for t in &an.toks {
+            let l = t.lower.as_str();
+            let w: &str = if crate::words::is_open_quote(l)
+                || crate::words::is_close_quote(l)
+                || l == "``"
+                || l == "''"
+            {
+                "\""
+            } else if l.chars().any(|c| c.is_ascii_digit()) {
+                digits.clear();
+                digits.extend(l.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }));
+                &digits
+            } else if l == "n't" {
+                "not"
+            } else {
+                l
+            };
+            wh.push(hs(w));
+            let last3 = w.char_indices().rev().nth(2).map_or(0, |(k, _)| k);
+            sufh.push(hs(w.get(last3..).unwrap_or("")));
+        }
+        let shapes = ["p", "d", "XX", "Xx", "x"].map(hs);
+        let shp = an
             .toks
             .iter()
-            .map(|t| {
-                let l = t.lower.as_str();
-                if crate::words::is_open_quote(l)
-                    || crate::words::is_close_quote(l)
-                    || l == "``"
-                    || l == "''"
-                {
-                    "\"".to_string()
-                } else if l.chars().any(|c| c.is_ascii_digit()) {
-                    l.chars()
-                        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-                        .collect()
-                } else if l == "n't" {
-                    "not".to_string()
-                } else {
-                    l.to_string()
-                }
+            .map(|t| match shape_of(t, text) {
+                "p" => shapes[0],
+                "d" => shapes[1],
+                "XX" => shapes[2],
+                "Xx" => shapes[3],
+                "x" => shapes[4],
+                other => hs(other),
             })
             .collect();
-        let wh: Vec<u64> = norm.iter().map(|w: &String| hs(w)).collect();
-        let sufh = norm
-            .iter()
-            .map(|w: &String| {
-                let cs: Vec<char> = w.chars().collect();
-                let s: String = cs
-                    .get(cs.len().saturating_sub(3)..)
-                    .map(|s| s.iter().collect())
-                    .unwrap_or_default();
-                hs(&s)
-            })
-            .collect();
-        let shp = an.toks.iter().map(|t| hs(shape_of(t, text))).collect();
         let sx = if an.syn.len() == n {
             syn_feats(&an.syn, &lexcue, &rule)
         } else {
