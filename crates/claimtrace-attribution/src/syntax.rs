@@ -82,10 +82,18 @@ pub fn align(text: &str, toks: &[Tok], words: &[Token]) -> Vec<Syn> {
                     .flatten()
                     .filter(|&h| h != ti)
             };
-            // CompactStrings: short strings stay inline, no allocation per token
+            // CompactStrings: short strings stay inline, no allocation per token; an ASCII
+            // lemma lowercased in place (what CompactString::to_lowercase gives it)
+            let lemma = if w.lemma.is_ascii() {
+                let mut l = w.lemma.clone();
+                l.make_ascii_lowercase();
+                l
+            } else {
+                w.lemma.to_lowercase()
+            };
             Syn {
                 upos: w.upos.clone(),
-                lemma: w.lemma.to_lowercase(),
+                lemma,
                 deprel: w.deprel.clone(),
                 head,
                 left: ti,
