@@ -8,13 +8,14 @@
 
 use crate::tokens::Tok;
 use claimtrace_core::Token;
+use compact_str::CompactString;
 
 /// Syntax of one attribution token (from the pipeline word that starts in it).
 #[derive(Debug, Clone, Default)]
 pub struct Syn {
-    pub upos: String,
-    pub lemma: String,
-    pub deprel: String,
+    pub upos: CompactString,
+    pub lemma: CompactString,
+    pub deprel: CompactString,
     /// Head as an attribution-token index (`None` for the root or an unparsed word).
     pub head: Option<usize>,
     /// First and last attribution-token index of the subtree rooted here (inclusive).
@@ -81,10 +82,19 @@ pub fn align(text: &str, toks: &[Tok], words: &[Token]) -> Vec<Syn> {
                     .flatten()
                     .filter(|&h| h != ti)
             };
+            // CompactStrings: short strings stay inline, no allocation per token; an ASCII
+            // lemma lowercased in place (what CompactString::to_lowercase gives it)
+            let lemma = if w.lemma.is_ascii() {
+                let mut l = w.lemma.clone();
+                l.make_ascii_lowercase();
+                l
+            } else {
+                w.lemma.to_lowercase()
+            };
             Syn {
-                upos: w.upos.to_string(),
-                lemma: w.lemma.to_lowercase().to_string(),
-                deprel: w.deprel.to_string(),
+                upos: w.upos.clone(),
+                lemma,
+                deprel: w.deprel.clone(),
                 head,
                 left: ti,
                 right: ti,

@@ -150,11 +150,28 @@ impl Scorer for QTable {
         let mut s = [0i32; 8];
         let n = self.n.min(8);
         // i16 lanes (one 128-bit add per feature) for up to 256 features: |sum| <= 256 * 127
-        // < 32767, so the sums are exact and equal the i32 ones
-        for chunk in feats.chunks(256) {
-            let mut s16 = [0i16; 8];
+        // < 32767, so the sums are exact and equal the i32 ones. Two phases per chunk, as
+        // `claimtrace_ml::rows::sum_into`: first a bare load of every row (their cache misses
+        // start together instead of a few at a time behind the sums), then the sums.
+        for chunk in feats.chunks(128) {
+            let mut rows = [0u32; 128];
+            let mut k = 0;
             for &f in chunk {
-                if let Some(row) = self.w.get((f & self.mask) as usize) {
+                let r = (f & self.mask) as usize;
+                if r < self.w.len() {
+                    rows[k] = r as u32;
+                    k += 1;
+                }
+            }
+            let rows = &rows[..k];
+            for &r in rows {
+                if let Some(row) = self.w.get(r as usize) {
+                    std::hint::black_box(row[0]);
+                }
+            }
+            let mut s16 = [0i16; 8];
+            for &r in rows {
+                if let Some(row) = self.w.get(r as usize) {
                     for c in 0..8 {
                         s16[c] += i16::from(row[c]);
                     }
@@ -167,6 +184,55 @@ impl Scorer for QTable {
         let mut best = 0;
         for c in 1..n {
             if s[c] > s[best] {
+                best = c;
+            }
+        }
+        best
+    }
+}
+
+impl QTable {
+    /// A bare load of the row of every feature of `feats` (kept by
+    /// [`std::hint::black_box`]): their cache misses start together.
+    #[inline(always)]
+    fn touch(&self, feats: &[u64]) {
+        for &f in feats {
+            if let Some(row) = self.w.get((f & self.mask) as usize) {
+                std::hint::black_box(row[0]);
+            }
+        }
+    }
+
+    /// Adds the row of every feature of `feats` into `s`.
+    #[inline(always)]
+    fn add(&self, feats: &[u64], s: &mut [i16; 8]) {
+        for &f in feats {
+            if let Some(row) = self.w.get((f & self.mask) as usize) {
+                for c in 0..8 {
+                    s[c] += i16::from(row[c]);
+                }
+            }
+        }
+    }
+
+    /// [`Scorer::best`] over the features `a` then `b` (the same sum in another order:
+    /// integers, so the same tag), rows loaded bare first.
+    #[inline]
+    fn best2(&self, a: &[u64], b: &[u64]) -> usize {
+        if a.len() + b.len() > 256 {
+            let all: Vec<u64> = a.iter().chain(b).copied().collect();
+            return self.best(&all, &mut Vec::new());
+        }
+        // at most 256 features: |sum| <= 256 * 127 < 32767, exact in i16
+        self.touch(a);
+        self.touch(b);
+        let mut s16 = [0i16; 8];
+        self.add(a, &mut s16);
+        self.add(b, &mut s16);
+        let n = self.n.min(8);
+        let mut best = 0;
+        for c in 1..n {
+            if s16[c] > s16[best] {
                 best = c;
             }
         }
@@ -345,6 +411,9 @@ struct Prep<'a> {
     final_ahead: Vec<bool>,
     /// First-pass tags (stacking), when running the second pass.
     stack: Option<Vec<usize>>,
+    /// [`Prep::around_at`] of every token on `stack` (`before * 8 + after`), when computed
+    /// ([`around_all`]); else empty and computed per token.
+    around: Vec<u8>,
     /// Per-token hashes of the surface: word, suffix, shape.
     wh: Vec<u64>,
     sufh: Vec<u64>,
@@ -733,17 +802,16 @@ impl Prep<'_> {
         let mut final_ahead = vec![false; n];
         let mut next_comma: Option<usize> = None;
         let mut next_final = false;
+        // the last token of the run of tokens of k's sentence from k on
+        let mut sent_last = n.saturating_sub(1);
         for k in (0..n).rev() {
             let last_in_sent = k + 1 >= n || sent_of.get(k) != sent_of.get(k + 1);
             if last_in_sent {
                 next_comma = None;
                 next_final = false;
+                sent_last = k;
             }
-            let mut end = k;
-            while end + 1 < n && sent_of.get(end + 1) == sent_of.get(k) && end - k < 25 {
-                end += 1;
-            }
-            to_end[k] = bucket(end - k);
+            to_end[k] = bucket((sent_last - k).min(25));
             if let Some(c) = next_comma {
                 to_comma[k] = bucket(c - k);
             }
@@ -769,41 +837,45 @@ impl Prep<'_> {
                 last_comma = Some(k);
             }
         }
-        let norm: Vec<String> = an
+        // each token's normalised word and its last three characters, hashed (a string is
+        // built only for words with digits)
+        let mut wh = Vec::with_capacity(n);
+        let mut sufh = Vec::with_capacity(n);
+        let mut digits = String::new();
+        for t in &an.toks {
+            let l = t.lower.as_str();
+            let w: &str = if crate::words::is_open_quote(l)
+                || crate::words::is_close_quote(l)
+                || l == "``"
+                || l == "''"
+            {
+                "\""
+            } else if l.chars().any(|c| c.is_ascii_digit()) {
+                digits.clear();
+                digits.extend(l.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }));
+                &digits
+            } else if l == "n't" {
+                "not"
+            } else {
+                l
+            };
+            wh.push(hs(w));
+            let last3 = w.char_indices().rev().nth(2).map_or(0, |(k, _)| k);
+            sufh.push(hs(w.get(last3..).unwrap_or("")));
+        }
+        let shapes = ["p", "d", "XX", "Xx", "x"].map(hs);
+        let shp = an
             .toks
             .iter()
-            .map(|t| {
-                let l = t.lower.as_str();
-                if crate::words::is_open_quote(l)
-                    || crate::words::is_close_quote(l)
-                    || l == "``"
-                    || l == "''"
-                {
-                    "\"".to_string()
-                } else if l.chars().any(|c| c.is_ascii_digit()) {
-                    l.chars()
-                        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-                        .collect()
-                } else if l == "n't" {
-                    "not".to_string()
-                } else {
-                    l.to_string()
-                }
+            .map(|t| match shape_of(t, text) {
+                "p" => shapes[0],
+                "d" => shapes[1],
+                "XX" => shapes[2],
+                "Xx" => shapes[3],
+                "x" => shapes[4],
+                other => hs(other),
             })
             .collect();
-        let wh: Vec<u64> = norm.iter().map(|w: &String| hs(w)).collect();
-        let sufh = norm
-            .iter()
-            .map(|w: &String| {
-                let cs: Vec<char> = w.chars().collect();
-                let s: String = cs
-                    .get(cs.len().saturating_sub(3)..)
-                    .map(|s| s.iter().collect())
-                    .unwrap_or_default();
-                hs(&s)
-            })
-            .collect();
-        let shp = an.toks.iter().map(|t| hs(shape_of(t, text))).collect();
         let sx = if an.syn.len() == n {
             syn_feats(&an.syn, &lexcue, &rule)
         } else {
@@ -871,6 +943,7 @@ impl Prep<'_> {
             shp,
             sx,
             stack: None,
+            around: Vec::new(),
             to_comma,
             to_end,
             from_comma,
@@ -889,8 +962,16 @@ impl Prep<'_> {
 
     fn feats(&self, i: usize, h: &Hist, out: &mut Vec<u64>) {
         out.clear();
+        self.feats_sel::<{ ALL_GROUPS }>(i, h, out);
+    }
+
+    /// Appends the features of token `i` of the template groups in `SEL` ([`BASE`],
+    /// [`STACKED`], [`HISTORY`]) in the order of [`Prep::feats`] (which takes them all).
+    #[inline(always)]
+    fn feats_sel<const SEL: u8>(&self, i: usize, h: &Hist, out: &mut Vec<u64>) {
         // the stacked pass keeps every base template unless PRUNE2
         let full = !PRUNE2 || self.stack.is_none();
+        let take = |t: u32| (full || KEEP2 >> t & 1 == 1) && SEL & group(t) != 0;
         let (p1, p2) = (h.p1 as u64, h.p2 as u64);
         let ii = i as isize;
         let at = |v: &[u64], k: isize, edge: u64| -> u64 {
@@ -931,100 +1012,100 @@ impl Prep<'_> {
         );
         let t1 = p1;
         let t12 = p1 * 8 + p2;
-        if full || KEEP2 >> 1 & 1 == 1 {
+        if take(1) {
             out.push(f1(1, 0));
         }
-        if full || KEEP2 >> 2 & 1 == 1 {
+        if take(2) {
             out.push(f1(2, w0));
         }
-        if full || KEEP2 >> 3 & 1 == 1 {
+        if take(3) {
             out.push(f1(3, w(ii - 1)));
         }
-        if full || KEEP2 >> 4 & 1 == 1 {
+        if take(4) {
             out.push(f1(4, w(ii + 1)));
         }
-        if full || KEEP2 >> 5 & 1 == 1 {
+        if take(5) {
             out.push(f1(5, w(ii - 2)));
         }
-        if full || KEEP2 >> 6 & 1 == 1 {
+        if take(6) {
             out.push(f1(6, w(ii + 2)));
         }
-        if full || KEEP2 >> 7 & 1 == 1 {
+        if take(7) {
             out.push(f1(7, suf));
         }
-        if full || KEEP2 >> 8 & 1 == 1 {
+        if take(8) {
             out.push(f1(8, sh));
         }
-        if full || KEEP2 >> 9 & 1 == 1 {
+        if take(9) {
             out.push(f1(9, r0));
         }
-        if full || KEEP2 >> 10 & 1 == 1 {
+        if take(10) {
             out.push(f1(10, rule(ii - 1)));
         }
-        if full || KEEP2 >> 11 & 1 == 1 {
+        if take(11) {
             out.push(f1(11, rule(ii + 1)));
         }
-        if full || KEEP2 >> 12 & 1 == 1 {
+        if take(12) {
             out.push(f1(12, lc(ii)));
         }
-        if full || KEEP2 >> 13 & 1 == 1 {
+        if take(13) {
             out.push(f1(13, lc(ii - 1)));
         }
-        if full || KEEP2 >> 14 & 1 == 1 {
+        if take(14) {
             out.push(f1(14, lc(ii + 1)));
         }
-        if full || KEEP2 >> 15 & 1 == 1 {
+        if take(15) {
             out.push(f1(15, q));
         }
-        if full || KEEP2 >> 16 & 1 == 1 {
+        if take(16) {
             out.push(f1(16, t1));
         }
-        if full || KEEP2 >> 17 & 1 == 1 {
+        if take(17) {
             out.push(f1(17, t12));
         }
-        if full || KEEP2 >> 18 & 1 == 1 {
+        if take(18) {
             out.push(f2(18, t1, w0));
         }
-        if full || KEEP2 >> 19 & 1 == 1 {
+        if take(19) {
             out.push(f1(19, lcd));
         }
-        if full || KEEP2 >> 20 & 1 == 1 {
+        if take(20) {
             out.push(f1(20, rcd));
         }
-        if full || KEEP2 >> 21 & 1 == 1 {
+        if take(21) {
             out.push(f2(21, t1, r0));
         }
-        if full || KEEP2 >> 22 & 1 == 1 {
+        if take(22) {
             out.push(f2(22, ss, t1));
         }
-        if full || KEEP2 >> 23 & 1 == 1 {
+        if take(23) {
             out.push(f2(23, w(ii - 1), t1));
         }
-        if full || KEEP2 >> 24 & 1 == 1 {
+        if take(24) {
             out.push(f2(24, sh, t1));
         }
-        if full || KEEP2 >> 25 & 1 == 1 {
+        if take(25) {
             out.push(f2(25, has_rule, t1));
         }
-        if full || KEEP2 >> 26 & 1 == 1 {
+        if take(26) {
             out.push(f3(26, t1, lcd, rcd));
         }
-        if full || KEEP2 >> 27 & 1 == 1 {
+        if take(27) {
             out.push(f2(27, w(ii - 1), w0));
         }
-        if full || KEEP2 >> 28 & 1 == 1 {
+        if take(28) {
             out.push(f2(28, w0, w(ii + 1)));
         }
-        if full || KEEP2 >> 29 & 1 == 1 {
+        if take(29) {
             out.push(f3(29, t1, q, r0));
         }
-        if full || KEEP2 >> 30 & 1 == 1 {
+        if take(30) {
             out.push(f3(30, lcd, rcd, r0));
         }
-        if full || KEEP2 >> 31 & 1 == 1 {
+        if take(31) {
             out.push(f3(31, t1, lc(ii), lc(ii + 1)));
         }
-        if full || KEEP2 >> 32 & 1 == 1 {
+        if take(32) {
             out.push(f2(32, t1, suf));
         }
         let tc = u64::from(self.to_comma.get(i).copied().unwrap_or(7));
@@ -1032,34 +1113,34 @@ impl Prep<'_> {
         let fc = u64::from(self.from_comma.get(i).copied().unwrap_or(7));
         let fa = u64::from(self.final_ahead.get(i).copied().unwrap_or(false));
         let hist = u64::from(h.seen) * 100 + u64::from(bucket(h.since_cue.min(99))) * 10 + fa;
-        if full || KEEP2 >> 33 & 1 == 1 {
+        if take(33) {
             out.push(f2(33, t1, hist));
         }
-        if full || KEEP2 >> 34 & 1 == 1 {
+        if take(34) {
             out.push(f3(34, t1, tc, te));
         }
-        if full || KEEP2 >> 35 & 1 == 1 {
+        if take(35) {
             out.push(f3(35, t1, fc, r0));
         }
-        if full || KEEP2 >> 36 & 1 == 1 {
+        if take(36) {
             out.push(f2(36, hist, w0));
         }
-        if full || KEEP2 >> 37 & 1 == 1 {
+        if take(37) {
             out.push(f3(37, t1, u64::from(bucket(h.run)), te));
         }
-        if full || KEEP2 >> 38 & 1 == 1 {
+        if take(38) {
             out.push(f3(38, hist, lc(ii), r0));
         }
-        if full || KEEP2 >> 39 & 1 == 1 {
+        if take(39) {
             out.push(f3(39, t1, w(ii + 1), w(ii + 2)));
         }
-        if full || KEEP2 >> 40 & 1 == 1 {
+        if take(40) {
             out.push(f3(40, t1, fa, sh));
         }
-        if full || KEEP2 >> 41 & 1 == 1 {
+        if take(41) {
             out.push(f1(41, w(ii + 3)));
         }
-        if full || KEEP2 >> 42 & 1 == 1 {
+        if take(42) {
             out.push(f1(42, w(ii - 3)));
         }
         // syntax (all-zero hashes when the text was not parsed: they then act as one bias)
@@ -1072,94 +1153,94 @@ impl Prep<'_> {
         let s0 = sx(ii);
         let sp = sx(ii - 1);
         let sn = sx(ii + 1);
-        if full || KEEP2 >> 70 & 1 == 1 {
+        if take(70) {
             out.push(f1(70, s0.upos));
         }
-        if full || KEEP2 >> 71 & 1 == 1 {
+        if take(71) {
             out.push(f2(71, sp.upos, s0.upos));
         }
-        if full || KEEP2 >> 72 & 1 == 1 {
+        if take(72) {
             out.push(f2(72, s0.upos, sn.upos));
         }
-        if full || KEEP2 >> 73 & 1 == 1 {
+        if take(73) {
             out.push(f1(73, s0.rel));
         }
-        if full || KEEP2 >> 74 & 1 == 1 {
+        if take(74) {
             out.push(f2(74, s0.rel, s0.head_upos));
         }
-        if full || KEEP2 >> 75 & 1 == 1 {
+        if take(75) {
             out.push(f2(75, s0.rel, s0.head_lemma));
         }
-        if full || KEEP2 >> 76 & 1 == 1 {
+        if take(76) {
             out.push(f1(76, s0.lemma));
         }
-        if full || KEEP2 >> 77 & 1 == 1 {
+        if take(77) {
             out.push(f2(77, t1, s0.upos));
         }
-        if full || KEEP2 >> 78 & 1 == 1 {
+        if take(78) {
             out.push(f2(78, t1, s0.rel));
         }
-        if full || KEEP2 >> 79 & 1 == 1 {
+        if take(79) {
             out.push(f2(79, s0.q_rel, s0.q_edge));
         }
-        if full || KEEP2 >> 80 & 1 == 1 {
+        if take(80) {
             out.push(f2(80, s0.q_rel, s0.q_lemma));
         }
-        if full || KEEP2 >> 81 & 1 == 1 {
+        if take(81) {
             out.push(f3(81, s0.q_rel, s0.q_edge, t1));
         }
-        if full || KEEP2 >> 82 & 1 == 1 {
+        if take(82) {
             out.push(f2(82, s0.q_dir, s0.q_rel));
         }
-        if full || KEEP2 >> 83 & 1 == 1 {
+        if take(83) {
             out.push(f2(83, s0.c_rel, s0.v_lemma));
         }
-        if full || KEEP2 >> 84 & 1 == 1 {
+        if take(84) {
             out.push(f3(84, s0.c_rel, s0.c_edge, t1));
         }
-        if full || KEEP2 >> 85 & 1 == 1 {
+        if take(85) {
             out.push(f3(85, s0.c_rel, s0.v_lemma, s0.c_edge));
         }
-        if full || KEEP2 >> 86 & 1 == 1 {
+        if take(86) {
             out.push(f2(86, s0.r_rel, s0.r_edge));
         }
-        if full || KEEP2 >> 87 & 1 == 1 {
+        if take(87) {
             out.push(f2(87, s0.r_rel, s0.r_lemma));
         }
-        if full || KEEP2 >> 88 & 1 == 1 {
+        if take(88) {
             out.push(f3(88, s0.r_cue, s0.r_rel, t1));
         }
-        if full || KEEP2 >> 89 & 1 == 1 {
+        if take(89) {
             out.push(f3(89, s0.own_edge, s0.rel, t1));
         }
-        if full || KEEP2 >> 90 & 1 == 1 {
+        if take(90) {
             out.push(f3(90, s0.rel, s0.head_dir, s0.head_rel));
         }
-        if full || KEEP2 >> 91 & 1 == 1 {
+        if take(91) {
             out.push(f2(91, s0.rel, s0.head_rel));
         }
-        if full || KEEP2 >> 92 & 1 == 1 {
+        if take(92) {
             out.push(f3(92, s0.q_rel, s0.q_dir, r0));
         }
-        if full || KEEP2 >> 93 & 1 == 1 {
+        if take(93) {
             out.push(f3(93, s0.q_rel, s0.c_rel, s0.r_rel));
         }
-        if full || KEEP2 >> 94 & 1 == 1 {
+        if take(94) {
             out.push(f3(94, sn.own_edge, sn.rel, t1));
         }
-        if full || KEEP2 >> 95 & 1 == 1 {
+        if take(95) {
             out.push(f3(95, sn.q_rel, sn.q_edge, t1));
         }
-        if full || KEEP2 >> 96 & 1 == 1 {
+        if take(96) {
             out.push(f2(96, s0.upos, w0));
         }
-        if full || KEEP2 >> 97 & 1 == 1 {
+        if take(97) {
             out.push(f3(97, s0.r_cue, s0.r_rel, s0.r_edge));
         }
-        if full || KEEP2 >> 98 & 1 == 1 {
+        if take(98) {
             out.push(f3(98, hist, s0.q_rel, s0.q_edge));
         }
-        if RUN_FEATS {
+        if RUN_FEATS && SEL & HISTORY != 0 {
             let rr = self.run_rel(i, h);
             let rb = u64::from(bucket(h.run));
             out.push(f2(100, t1, rr));
@@ -1169,7 +1250,9 @@ impl Prep<'_> {
             out.push(f3(104, t1, rr, rb));
             out.push(f3(105, t1, rr, sn.upos));
         }
-        if let Some(st) = &self.stack {
+        if let Some(st) = &self.stack
+            && SEL & (STACKED | HISTORY) != 0
+        {
             let sg = |k: isize| -> u64 {
                 if k < 0 {
                     return 7;
@@ -1179,24 +1262,96 @@ impl Prep<'_> {
             let g0 = sg(ii);
             let (gm1, gm2, gp1, gp2, gp3) =
                 (sg(ii - 1), sg(ii - 2), sg(ii + 1), sg(ii + 2), sg(ii + 3));
-            out.push(f1(50, g0));
-            out.push(f2(51, gm1, g0));
-            out.push(f2(52, g0, gp1));
-            out.push(f3(53, gm1, g0, gp1));
-            out.push(f2(54, gp1, gp2));
-            out.push(f2(55, gm2, gm1));
-            out.push(f3(56, t1, g0, gp1));
-            out.push(f2(57, w0, g0));
-            out.push(f3(58, gp1, gp2, gp3));
+            let take = |t: u32| SEL & group(t) != 0;
+            if take(50) {
+                out.push(f1(50, g0));
+            }
+            if take(51) {
+                out.push(f2(51, gm1, g0));
+            }
+            if take(52) {
+                out.push(f2(52, g0, gp1));
+            }
+            if take(53) {
+                out.push(f3(53, gm1, g0, gp1));
+            }
+            if take(54) {
+                out.push(f2(54, gp1, gp2));
+            }
+            if take(55) {
+                out.push(f2(55, gm2, gm1));
+            }
+            if take(56) {
+                out.push(f3(56, t1, g0, gp1));
+            }
+            if take(57) {
+                out.push(f2(57, w0, g0));
+            }
+            if take(58) {
+                out.push(f3(58, gp1, gp2, gp3));
+            }
             // roles present in the sentence before / after
-            let (before, after) = self.around_at(st, i);
-            let ba = before * 8 + after;
-            out.push(f3(59, t1, ba, g0));
-            out.push(f3(60, ba, g0, gp1));
-            out.push(f3(61, g0, s0.q_rel, s0.q_edge));
-            out.push(f3(62, g0, s0.c_rel, s0.c_edge));
-            out.push(f3(63, g0, gp1, s0.own_edge));
+            if take(59) || take(60) {
+                let ba = match self.around.get(i) {
+                    Some(&x) => u64::from(x),
+                    None => {
+                        let (before, after) = self.around_at(st, i);
+                        before * 8 + after
+                    }
+                };
+                if take(59) {
+                    out.push(f3(59, t1, ba, g0));
+                }
+                if take(60) {
+                    out.push(f3(60, ba, g0, gp1));
+                }
+            }
+            if take(61) {
+                out.push(f3(61, g0, s0.q_rel, s0.q_edge));
+            }
+            if take(62) {
+                out.push(f3(62, g0, s0.c_rel, s0.c_edge));
+            }
+            if take(63) {
+                out.push(f3(63, g0, gp1, s0.own_edge));
+            }
         }
+    }
+}
+
+/// Template groups of [`Prep::feats_sel`]: the base templates that do not read the decoding
+/// history, the stacked ones (first-pass tags) that do not either, and those that do.
+const BASE: u8 = 1;
+const STACKED: u8 = 2;
+const HISTORY: u8 = 4;
+const ALL_GROUPS: u8 = BASE | STACKED | HISTORY;
+
+/// The templates that read the decoding history ([`Hist`]: the previous tags, roles seen,
+/// distance since the cue, run length), as bits.
+const HISTORY_TEMPLATES: u128 = template_bits(&[
+    16, 17, 18, 21, 22, 23, 24, 25, 26, 29, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 56, 59, 77, 78,
+    81, 84, 88, 89, 94, 95, 98, 100, 101, 102, 103, 104, 105,
+]);
+
+const fn template_bits(ts: &[u32]) -> u128 {
+    let mut b = 0u128;
+    let mut k = 0;
+    while k < ts.len() {
+        b |= 1 << ts[k];
+        k += 1;
+    }
+    b
+}
+
+/// The group of template `t`.
+#[inline(always)]
+const fn group(t: u32) -> u8 {
+    if HISTORY_TEMPLATES >> t & 1 == 1 {
+        HISTORY
+    } else if t >= 50 && t <= 63 {
+        STACKED
+    } else {
+        BASE
     }
 }
 
@@ -1314,14 +1469,21 @@ impl Model {
     }
 
     fn decode(&self, prep: &mut Prep<'_>) -> Vec<usize> {
-        let t1 = decode_with(&self.p, prep);
+        // the base templates read neither the history nor the first pass: hashed once for
+        // both passes
+        let (mut base, mut base_at) = base_feats(prep);
+        let t1 = decode_q(&self.p, prep, &base, &base_at);
         match &self.p2 {
             Some(p2) => {
                 if SKIP2 > 0 {
                     prep.active = second_pass_tokens(prep, &t1);
                 }
+                prep.around = around_all(&prep.sent_of, &t1);
                 prep.stack = Some(t1);
-                decode_with(p2, prep)
+                if PRUNE2 {
+                    (base, base_at) = base_feats(prep);
+                }
+                decode_q(p2, prep, &base, &base_at)
             }
             None => t1,
         }
@@ -1351,6 +1513,120 @@ fn second_pass_tokens(prep: &Prep<'_>, t1: &[usize]) -> Vec<bool> {
         .iter()
         .map(|&s| near.get(s as usize).copied().unwrap_or(true))
         .collect()
+}
+
+/// The features of the base templates ([`BASE`]) of every token, one after another, and
+/// where each token's start (`at[i]..at[i + 1]`).
+fn base_feats(prep: &Prep<'_>) -> (Vec<u64>, Vec<u32>) {
+    let n = prep.toks.len();
+    let mut out = Vec::with_capacity(n * 48);
+    let mut at = Vec::with_capacity(n + 1);
+    at.push(0u32);
+    let h = Hist::default();
+    for i in 0..n {
+        prep.feats_sel::<{ BASE }>(i, &h, &mut out);
+        at.push(out.len() as u32);
+    }
+    (out, at)
+}
+
+/// [`Prep::around_at`] of every token (`before * 8 + after`), in one sweep each way: the
+/// roles of `st` in the 40 tokens before and the 39 after, within the token's sentence.
+fn around_all(sent_of: &[u32], st: &[usize]) -> Vec<u8> {
+    let n = st.len();
+    if sent_of.len() != n {
+        return Vec::new();
+    }
+    // tags are below 8: roles 0..=3
+    let role = |t: usize| (t - 1) / 2;
+    let mut out = vec![0u8; n];
+    // the last token of each role before i, and the first after
+    let mut last = [usize::MAX; 4];
+    let mut lo_sent = 0;
+    for i in 0..n {
+        if i > 0 && sent_of.get(i - 1) != sent_of.get(i) {
+            lo_sent = i;
+        }
+        let lo = lo_sent.max(i.saturating_sub(40));
+        let mut before = 0u8;
+        for (r, &k) in last.iter().enumerate() {
+            if k != usize::MAX && k >= lo {
+                before |= 1 << r;
+            }
+        }
+        let t = st.get(i).copied().unwrap_or(0);
+        if t > 0
+            && let Some(x) = last.get_mut(role(t))
+        {
+            *x = i;
+        }
+        if let Some(x) = out.get_mut(i) {
+            *x = before * 8;
+        }
+    }
+    let mut next = [usize::MAX; 4];
+    let mut hi_sent = n.saturating_sub(1);
+    for i in (0..n).rev() {
+        if i + 1 < n && sent_of.get(i + 1) != sent_of.get(i) {
+            hi_sent = i;
+        }
+        let hi = hi_sent.min(i + 39);
+        let mut after = 0u8;
+        for (r, &k) in next.iter().enumerate() {
+            if k != usize::MAX && k <= hi {
+                after |= 1 << r;
+            }
+        }
+        let t = st.get(i).copied().unwrap_or(0);
+        if t > 0
+            && let Some(x) = next.get_mut(role(t))
+        {
+            *x = i;
+        }
+        if let Some(x) = out.get_mut(i) {
+            *x += after;
+        }
+    }
+    out
+}
+
+/// [`decode_with`] for a quantised table (the same tags): the base templates' features come
+/// from [`base_feats`]; per token, the rows of all its features are loaded bare first, then
+/// summed ([`QTable::best2`]).
+fn decode_q(p: &QTable, prep: &Prep<'_>, base: &[u64], base_at: &[u32]) -> Vec<usize> {
+    let n = prep.toks.len();
+    let mut tags = Vec::with_capacity(n);
+    let mut feats = Vec::with_capacity(64);
+    let mut h = Hist {
+        since_cue: 99,
+        ..Hist::default()
+    };
+    let stacked = prep.stack.is_some();
+    let span = |i: usize| -> &[u64] {
+        let (a, b) = (
+            base_at.get(i).copied().unwrap_or(0) as usize,
+            base_at.get(i + 1).copied().unwrap_or(0) as usize,
+        );
+        base.get(a..b).unwrap_or(&[])
+    };
+    for i in 0..n {
+        if !prep.active.get(i).copied().unwrap_or(true) {
+            tags.push(0);
+            h.push(0, prep.sent_start.get(i + 1).copied().unwrap_or(false));
+            continue;
+        }
+        feats.clear();
+        if stacked {
+            prep.feats_sel::<{ STACKED | HISTORY }>(i, &h, &mut feats);
+        } else {
+            prep.feats_sel::<{ HISTORY }>(i, &h, &mut feats);
+        }
+        let t = fix(h.p1, p.best2(span(i), &feats));
+        tags.push(t);
+        h.push(t, prep.sent_start.get(i + 1).copied().unwrap_or(false));
+        h.track(i, prep);
+    }
+    tags
 }
 
 fn decode_with(p: &impl Scorer, prep: &Prep<'_>) -> Vec<usize> {
@@ -2564,4 +2840,54 @@ fn train_refiner(
     }
     p.average();
     p
+}
+
+#[cfg(test)]
+mod speed_tests {
+    use super::*;
+
+    /// [`around_all`] gives [`Prep::around_at`] for every token.
+    #[test]
+    fn around_all_is_around_at() {
+        let att = Attributor::new();
+        let text = "The minister said on Tuesday that the plan, which critics called \"a disaster\", would go ahead. \
+                    Officials said nothing. According to the report, prices rose. He added: \"We will see.\"";
+        let an = att.analyse(text, "en");
+        let mut prep = Prep::new(&att, &an, text);
+        let n = an.toks.len();
+        let mut seed = 7u64;
+        for _ in 0..200 {
+            let st: Vec<usize> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    let r = (seed >> 33) % 10;
+                    if r < 6 {
+                        0
+                    } else {
+                        (r - 5) as usize * 2 - 1 + (seed >> 40) as usize % 2
+                    }
+                })
+                .collect();
+            let all = around_all(&prep.sent_of, &st);
+            prep.stack = Some(st.clone());
+            for i in 0..n {
+                let (b, a) = prep.around_at(&st, i);
+                assert_eq!(u64::from(all[i]), b * 8 + a, "token {i}");
+            }
+        }
+        // long sentences (windows cut at 40 before / 39 after)
+        let long = "word ".repeat(120) + "said it.";
+        let an = att.analyse(&long, "en");
+        let prep = Prep::new(&att, &an, &long);
+        let n = an.toks.len();
+        for j in 0..n {
+            let mut st = vec![0usize; n];
+            st[j] = 5;
+            let all = around_all(&prep.sent_of, &st);
+            for i in 0..n {
+                let (b, a) = prep.around_at(&st, i);
+                assert_eq!(u64::from(all[i]), b * 8 + a, "token {i}, role at {j}");
+            }
+        }
+    }
 }

@@ -37,6 +37,10 @@ impl IsMark for char {
 
 /// Lowercase, without Arabic diacritics and tatweel (so "وفقًا" matches "وفقا").
 pub fn normalize(s: &str) -> String {
+    if s.is_ascii() {
+        // (the same: no Arabic marks, and ASCII letters lowercase to ASCII)
+        return s.to_ascii_lowercase();
+    }
     s.chars()
         .filter(|c| !matches!(*c as u32, 0x064B..=0x0652 | 0x0640 | 0x0670))
         .flat_map(char::to_lowercase)
@@ -80,14 +84,10 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 break;
             }
             // Abbreviation or initial with its final dot.
-            let w: String = chars
-                .get(i..j)
-                .map(|s| s.iter().map(|x| x.1).collect())
-                .unwrap_or_default();
-            let lw = w.to_lowercase();
+            let w = text.get(b..byte_at(j)).unwrap_or("");
             if chars.get(j).is_some_and(|x| x.1 == '.')
                 && ((w.chars().count() == 1 && c.is_uppercase())
-                    || ABBREV.contains(&lw.as_str())
+                    || ABBREV.contains(&w.to_lowercase().as_str())
                     || (w.contains('.') && w.chars().all(|x| x.is_alphabetic() || x == '.')))
             {
                 j += 1;
