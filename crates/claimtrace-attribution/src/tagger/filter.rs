@@ -34,15 +34,13 @@ fn is_source(t: usize) -> bool {
     t == 1 || t == 2
 }
 
-/// How much of `[s, e)` carries tags of role `role` in `tags` (0 none, 1 under half, 2 at
-/// least half, 3 all, 4 all and the same run).
-fn cover(tags: &[usize], s: usize, e: usize, b: usize, i: usize) -> u64 {
-    let mut c = 0usize;
-    for k in s..e {
-        if tags.get(k).is_some_and(|&t| t == b || t == i) {
-            c += 1;
-        }
-    }
+/// How much of `[s, e)` carries tags `b` / `i` (one role's B and I) in `tags` (0 none, 1 under
+/// half, 2 at least half, 3 all, 4 all and the same run).
+fn cover<T: Copy + Into<usize>>(tags: &[T], s: usize, e: usize, b: usize, i: usize) -> u64 {
+    let tag = |k: usize| tags.get(k).map(|&t| t.into());
+    let c = (s..e)
+        .filter(|&k| tag(k).is_some_and(|t| t == b || t == i))
+        .count();
     let len = e - s;
     if c == 0 {
         0
@@ -50,31 +48,68 @@ fn cover(tags: &[usize], s: usize, e: usize, b: usize, i: usize) -> u64 {
         1
     } else if c < len {
         2
-    } else if tags.get(s) == Some(&b) && tags.get(e) != Some(&i) {
+    } else if tag(s) == Some(b) && tag(e) != Some(i) {
         4
     } else {
         3
     }
 }
 
-fn cover_u8(tags: &[u8], s: usize, e: usize, b: usize, i: usize) -> u64 {
-    let t: Vec<usize> = tags
-        .get(s..(e + 1).min(tags.len()))
-        .unwrap_or(&[])
-        .iter()
-        .map(|&x| usize::from(x))
-        .collect();
-    cover(&t, 0, e - s, b, i)
+/// Per-text lookups of the filter, computed once: the runs of the tags and, per token, the
+/// nearest cue / source token before it and from it on.
+pub(super) struct Near {
+    runs: Vec<(usize, usize, usize)>,
+    cue_before: Vec<Option<usize>>,
+    cue_from: Vec<Option<usize>>,
+    src_before: Vec<Option<usize>>,
+    src_from: Vec<Option<usize>>,
+}
+
+impl Near {
+    pub(super) fn of(tags: &[usize]) -> Near {
+        let n = tags.len();
+        let scan = |f: fn(usize) -> bool| {
+            let mut before = vec![None; n + 1];
+            let mut last = None;
+            for k in 0..n {
+                before[k] = last;
+                if tags.get(k).is_some_and(|&t| f(t)) {
+                    last = Some(k);
+                }
+            }
+            before[n] = last;
+            let mut from = vec![None; n + 1];
+            let mut next = None;
+            for k in (0..n).rev() {
+                if tags.get(k).is_some_and(|&t| f(t)) {
+                    next = Some(k);
+                }
+                from[k] = next;
+            }
+            (before, from)
+        };
+        let (cue_before, cue_from) = scan(is_cue);
+        let (src_before, src_from) = scan(is_source);
+        Near {
+            runs: runs(tags),
+            cue_before,
+            cue_from,
+            src_before,
+            src_from,
+        }
+    }
 }
 
 impl Prep<'_> {
-    /// Features of the predicted run `[s, e)` of role `role` in `tags`; `t1` the first pass's
-    /// tags when known.
+    /// Features of the predicted run `[s, e)` of role `role` in `tags` (`near`: its lookups);
+    /// `t1` the first pass's tags when known.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn run_feats(
         &self,
         role: usize,
         (s, e): (usize, usize),
         tags: &[usize],
+        near_: &Near,
         t1: Option<&[usize]>,
         out: &mut Vec<u64>,
     ) {
@@ -95,14 +130,11 @@ impl Prep<'_> {
             se += 1;
         }
         // nearest predicted cue and source on each side
-        let before =
-            |f: &dyn Fn(usize) -> bool| (0..s).rev().find(|&k| tags.get(k).is_some_and(|&t| f(t)));
-        let after =
-            |f: &dyn Fn(usize) -> bool| (e..n).find(|&k| tags.get(k).is_some_and(|&t| f(t)));
-        let cb = before(&is_cue);
-        let ca = after(&is_cue);
-        let sb_ = before(&is_source);
-        let sa = after(&is_source);
+        let at = |v: &[Option<usize>], k: usize| v.get(k).copied().flatten();
+        let cb = at(&near_.cue_before, s);
+        let ca = at(&near_.cue_from, e);
+        let sb_ = at(&near_.src_before, s);
+        let sa = at(&near_.src_from, e);
         let dist = |d: Option<usize>, same: bool| -> u64 {
             match d {
                 None => 9,
@@ -137,7 +169,7 @@ impl Prep<'_> {
         };
         let (b, i) = (1 + 2 * role, 2 + 2 * role);
         let agree = t1.map_or(9, |t| cover(t, s, e, b, i));
-        let rule = cover_u8(&self.rule, s, e, b, i);
+        let rule = cover(&self.rule, s, e, b, i);
         // (self.rule uses the same numbering: 1/2 source, 3/4 cue, 5/6 content)
         let pre = |v: &[u32], k: usize| v.get(k).copied().unwrap_or(0);
         let opens = pre(&self.opens, e).saturating_sub(pre(&self.opens, s));
@@ -150,9 +182,11 @@ impl Prep<'_> {
         let whole = u64::from(s <= ss + 1) + 2 * u64::from(e + 1 >= se);
         let lex_in = (ss..se).any(|k| self.lexcue.get(k).is_some_and(|&x| x > 0));
         let lex_run = (s..e).any(|k| self.lexcue.get(k).is_some_and(|&x| x > 0));
-        let same_role = runs(tags)
+        let first = near_.runs.partition_point(|x| x.0 < ss);
+        let same_role = near_.runs[first..]
             .iter()
-            .filter(|x| x.2 == role && x.0 >= ss && x.1 <= se && (x.0, x.1) != (s, e))
+            .take_while(|x| x.0 < se)
+            .filter(|x| x.2 == role && x.1 <= se && (x.0, x.1) != (s, e))
             .count()
             .min(2) as u64;
         let nsent = u64::from((s1 - s0).min(3));
@@ -219,12 +253,13 @@ impl Prep<'_> {
 /// Drops the runs of the roles in [`FILTER_ROLES`] the filter scores below the threshold.
 pub(super) fn filter(c: &Column, prep: &Prep<'_>, tags: &mut [usize], t1: Option<&[usize]>) {
     let snap = tags.to_vec();
+    let near = Near::of(&snap);
     let mut feats = Vec::with_capacity(40);
-    for (s, e, role) in runs(&snap) {
+    for &(s, e, role) in &near.runs {
         if FILTER_ROLES & (1 << role) == 0 {
             continue;
         }
-        prep.run_feats(role, (s, e), &snap, t1, &mut feats);
+        prep.run_feats(role, (s, e), &snap, &near, t1, &mut feats);
         if c.score(&feats) < THRESHOLD {
             for k in s..e {
                 if let Some(x) = tags.get_mut(k) {
@@ -260,12 +295,20 @@ pub(super) fn train_filter(
         let t1 = stack1.get(u).filter(|t| t.len() == tags.len());
         prep.stack = t1.cloned();
         let g = runs(gold);
-        for (s, e, role) in runs(&tags) {
+        let near = Near::of(&tags);
+        for &(s, e, role) in &near.runs {
             if FILTER_ROLES & (1 << role) == 0 {
                 continue;
             }
             let hit = g.iter().any(|x| x.2 == role && x.0 < e && s < x.1);
-            prep.run_feats(role, (s, e), &tags, t1.map(|v| v.as_slice()), &mut feats);
+            prep.run_feats(
+                role,
+                (s, e),
+                &tags,
+                &near,
+                t1.map(|v| v.as_slice()),
+                &mut feats,
+            );
             items.push((feats.clone(), usize::from(hit)));
             if hit {
                 pos += 1;
