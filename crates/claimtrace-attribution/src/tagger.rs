@@ -392,7 +392,14 @@ pub struct Model {
     r: Option<QTable>,
     /// The refiner's class-1 column (what it scores with), built from `r` on load.
     r1: Option<Column>,
+    /// Span filter ([`filter`]): drops predicted runs that are no role span at all.
+    f: Option<QTable>,
+    /// The filter's class-1 column, built from `f` on load.
+    f1: Option<Column>,
 }
+
+mod filter;
+mod seeds;
 
 /// Per-token context computed once per text.
 struct Prep<'a> {
@@ -1443,7 +1450,21 @@ impl Model {
             None
         };
         let r1 = rf.as_ref().map(|t| Column::of(t, 1));
-        Ok(Model { p, p2, r: rf, r1 })
+        // the span filter (absent from older files)
+        let f = if r.read_exact(&mut flag).is_ok() && flag[0] == 1 {
+            Some(QTable::read_from(&mut r).map_err(|e| e.to_string())?)
+        } else {
+            None
+        };
+        let f1 = f.as_ref().map(|t| Column::of(t, 1));
+        Ok(Model {
+            p,
+            p2,
+            r: rf,
+            r1,
+            f,
+            f1,
+        })
     }
 
     pub fn load(path: &Path) -> Result<Model, String> {
@@ -1462,6 +1483,11 @@ impl Model {
                     }
                     None => w.write_all(&[0u8])?,
                 }
+            }
+            // written only when present, so that a model without it keeps its old bytes
+            if let Some(t) = &self.f {
+                w.write_all(&[1u8])?;
+                t.write_to(w)?;
             }
             Ok(())
         })
@@ -1672,6 +1698,9 @@ impl Model {
         if let Some(r) = &self.r1 {
             refine(r, &prep, &mut tags);
         }
+        if let Some(f) = &self.f1 {
+            filter::filter(f, &prep, &mut tags, prep.stack.as_deref());
+        }
         // Quote marks hugging a content span belong to it (PolNeAR: 339 content spans start
         // with the opening mark, 5 start just after it).
         let n = tags.len();
@@ -1728,7 +1757,7 @@ impl Model {
         // experiments skip the tagger training; the model is the same either way
         let cache = std::env::var_os("ATTR_TAGGER_CACHE").map(std::path::PathBuf::from);
         let cached = cache.as_deref().and_then(|c| read_tagger_cache(c).ok());
-        let (p, p2, stack2) = match cached {
+        let (p, p2, stack2, stack1) = match cached {
             Some(x) => {
                 log("tagger cache read", 0, 0.0);
                 x
@@ -1749,6 +1778,8 @@ impl Model {
                         p2: None,
                         r: None,
                         r1: None,
+                        f: None,
+                        f1: None,
                     });
                 };
                 if let Some(c) = &cache {
@@ -1766,17 +1797,32 @@ impl Model {
             &mut |e, a| log("refiner", e, a),
         );
         let r = QTable::from_perceptron(&rp).map_err(|e| e.to_string())?;
+        let r1 = Column::of(&r, 1);
+        let (f, f1) = if filter::FILTER_ROLES != 0 {
+            let fp =
+                filter::train_filter(att, units, &analyses, &stack2, &stack1, &r1, &mut |e, a| {
+                    log("filter", e, a)
+                });
+            let f = QTable::from_perceptron(&fp).map_err(|e| e.to_string())?;
+            let f1 = Column::of(&f, 1);
+            (Some(f), Some(f1))
+        } else {
+            (None, None)
+        };
         Ok(Model {
             p,
             p2: Some(p2),
-            r1: Some(Column::of(&r, 1)),
+            r1: Some(r1),
             r: Some(r),
+            f,
+            f1,
         })
     }
 }
 
-/// The two quantised passes and the jackknifed second-pass tags the refiner trains on.
-type Taggers = (QTable, QTable, Vec<Vec<usize>>);
+/// The two quantised passes, the jackknifed second-pass tags the refiner trains on and the
+/// jackknifed first-pass tags (the span filter reads both).
+type Taggers = (QTable, QTable, Vec<Vec<usize>>, Vec<Vec<usize>>);
 
 /// Trains both passes (None when `stacked` is off: the caller trains the single pass).
 fn train_taggers(
@@ -1791,18 +1837,19 @@ fn train_taggers(
         return Ok(None);
     }
     let all: Vec<usize> = (0..units.len()).collect();
+    let folds = seeds::folds();
     let q = |p: &Perceptron| QTable::from_perceptron(p).map_err(|e| e.to_string());
     let p = train_pass(att, units, analyses, &all, None, epochs, &mut |e, a| {
         log("pass 1", e, a)
     });
     // jackknife first-pass tags
     let mut stack: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
-    for fold in 0..2 {
-        let tr: Vec<usize> = all.iter().copied().filter(|i| i % 2 != fold).collect();
+    for fold in 0..folds {
+        let tr: Vec<usize> = all.iter().copied().filter(|i| i % folds != fold).collect();
         let pf = train_pass(att, units, analyses, &tr, None, epochs, &mut |e, a| {
             log(&format!("fold {fold}"), e, a)
         });
-        for i in all.iter().copied().filter(|i| i % 2 == fold) {
+        for i in all.iter().copied().filter(|i| i % folds == fold) {
             if let (Some((an, _)), Some((text, _))) = (analyses.get(i), units.get(i)) {
                 let prep = Prep::new(att, an, text);
                 if let Some(x) = stack.get_mut(i) {
@@ -1823,8 +1870,8 @@ fn train_taggers(
     // the refiner learns on what it will see: jackknifed second-pass tags
     let mut stack2: Vec<Vec<usize>> = stack.clone();
     if REFINER_ON_PASS2 {
-        for fold in 0..2 {
-            let tr: Vec<usize> = all.iter().copied().filter(|i| i % 2 != fold).collect();
+        for fold in 0..folds {
+            let tr: Vec<usize> = all.iter().copied().filter(|i| i % folds != fold).collect();
             let pf = train_pass(
                 att,
                 units,
@@ -1834,7 +1881,7 @@ fn train_taggers(
                 epochs,
                 &mut |e, a| log(&format!("pass 2 fold {fold}"), e, a),
             );
-            for i in all.iter().copied().filter(|i| i % 2 == fold) {
+            for i in all.iter().copied().filter(|i| i % folds == fold) {
                 if let (Some((an, _)), Some((text, _))) = (analyses.get(i), units.get(i)) {
                     let mut prep = Prep::new(att, an, text);
                     prep.stack = stack.get(i).cloned();
@@ -1845,19 +1892,21 @@ fn train_taggers(
             }
         }
     }
-    Ok(Some((q(&p)?, q(&p2)?, stack2)))
+    Ok(Some((q(&p)?, q(&p2)?, stack2, stack)))
 }
 
-fn write_tagger_cache(path: &Path, (p, p2, stack): &Taggers) -> std::io::Result<()> {
+fn write_tagger_cache(path: &Path, (p, p2, stack, stack1): &Taggers) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
     use std::io::Write;
     p.write_to(&mut w)?;
     p2.write_to(&mut w)?;
-    w.write_all(&(stack.len() as u32).to_le_bytes())?;
-    for t in stack {
-        w.write_all(&(t.len() as u32).to_le_bytes())?;
-        let b: Vec<u8> = t.iter().map(|&x| x as u8).collect();
-        w.write_all(&b)?;
+    for st in [stack, stack1] {
+        w.write_all(&(st.len() as u32).to_le_bytes())?;
+        for t in st {
+            w.write_all(&(t.len() as u32).to_le_bytes())?;
+            let b: Vec<u8> = t.iter().map(|&x| x as u8).collect();
+            w.write_all(&b)?;
+        }
     }
     w.flush()
 }
@@ -1866,17 +1915,24 @@ fn read_tagger_cache(path: &Path) -> std::io::Result<Taggers> {
     let mut r = std::io::BufReader::new(std::fs::File::open(path)?);
     let p = QTable::read_from(&mut r)?;
     let p2 = QTable::read_from(&mut r)?;
-    let n = rd_u32(&mut r)? as usize;
-    let mut stack = Vec::with_capacity(n.min(1 << 20));
-    for _ in 0..n {
-        let len = rd_u32(&mut r)? as usize;
-        let mut b = vec![0u8; len.min(1 << 24)];
-        r.read_exact(&mut b)?;
-        stack.push(b.into_iter().map(usize::from).collect());
-    }
-    Ok((p, p2, stack))
+    let mut read_stack = || -> std::io::Result<Vec<Vec<usize>>> {
+        let n = rd_u32(&mut r)? as usize;
+        let mut stack = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let len = rd_u32(&mut r)? as usize;
+            let mut b = vec![0u8; len.min(1 << 24)];
+            r.read_exact(&mut b)?;
+            stack.push(b.into_iter().map(usize::from).collect());
+        }
+        Ok(stack)
+    };
+    let stack = read_stack()?;
+    let stack1 = read_stack()?;
+    Ok((p, p2, stack, stack1))
 }
 
+/// Trains one pass ([`train_pass_seed`]) on [`seeds::pass_seeds`] shuffling seeds and
+/// averages the weights.
 #[allow(clippy::too_many_arguments)]
 fn train_pass(
     att: &Attributor,
@@ -1887,9 +1943,28 @@ fn train_pass(
     epochs: usize,
     log: &mut dyn FnMut(usize, f64),
 ) -> Perceptron {
+    let ps = (0..seeds::pass_seeds())
+        .map(|j| {
+            let seed = seeds::nth_seed(0x2545_f491_4f6c_dd1d, j);
+            train_pass_seed(att, units, analyses, subset, stack, epochs, seed, log)
+        })
+        .collect();
+    seeds::mean(ps)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn train_pass_seed(
+    att: &Attributor,
+    units: &[Unit],
+    analyses: &[(Analysis, Vec<usize>)],
+    subset: &[usize],
+    stack: Option<&Vec<Vec<usize>>>,
+    epochs: usize,
+    mut seed: u64,
+    log: &mut dyn FnMut(usize, f64),
+) -> Perceptron {
     let mut p = Perceptron::new(TAGS.len(), bits());
     let mut order: Vec<usize> = subset.to_vec();
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut feats = Vec::with_capacity(128);
     let mut scores = Vec::new();
     // features are computed once per unit and epoch-independent except for the history,
@@ -2735,6 +2810,24 @@ fn train_refiner(
     epochs: usize,
     log: &mut dyn FnMut(usize, f64),
 ) -> Perceptron {
+    let ps = (0..seeds::span_seeds())
+        .map(|j| {
+            let seed = seeds::nth_seed(0x9e37_79b9_7f4a_7c15, j);
+            train_refiner_seed(att, units, analyses, stack, epochs, seed, log)
+        })
+        .collect();
+    seeds::mean(ps)
+}
+
+fn train_refiner_seed(
+    att: &Attributor,
+    units: &[Unit],
+    analyses: &[(Analysis, Vec<usize>)],
+    stack: &[Vec<usize>],
+    epochs: usize,
+    mut seed: u64,
+    log: &mut dyn FnMut(usize, f64),
+) -> Perceptron {
     let mut p = Perceptron::new(2, 18);
     // (unit, run, gold span, role)
     let mut items: Vec<RefinerItem> = Vec::new();
@@ -2763,7 +2856,6 @@ fn train_refiner(
             }
         }
     }
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut fa = Vec::with_capacity(40);
     let mut fb = Vec::with_capacity(40);
     let mut scores = vec![0f32; 2];

@@ -364,6 +364,12 @@ fn tagger_trains_roundtrips_and_survives_odd_inputs() {
     let m2 = Model::load(&path).expect("load");
     let _ = std::fs::remove_dir_all(&dir);
     assert!(Model::from_bytes(b"garbage").is_err());
+    // the committed model loads
+    let committed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/attribution-en.bin");
+    if committed.exists() {
+        assert!(Model::load(&committed).is_ok());
+    }
     for text in [
         "",
         "\"",
@@ -373,7 +379,11 @@ fn tagger_trains_roundtrips_and_survives_odd_inputs() {
         &"\"A long quote. ".repeat(500),
     ] {
         let an = att.analyse(text, "en");
-        let _ = m2.predict(&att, &an, text);
+        // the reloaded model (span filter included) tags as the trained one
+        assert_eq!(
+            m2.predict_tags(&att, &an, text),
+            m.predict_tags(&att, &an, text)
+        );
         let mut d = Doc::from_text("t", text);
         d.lang = Some("en".into());
         // a made-up parse (a right-branching chain, odd heads included) exercises the syntax path
