@@ -15,6 +15,18 @@ use claimtrace_ml::perceptron::Perceptron;
 use std::io::Read;
 use std::path::Path;
 
+/// Fisher–Yates shuffle driven by a 64-bit LCG (Knuth's MMIX constants), the training order
+/// of the passes, the refiner and the filter; `seed` carries on from one epoch to the next.
+pub(crate) fn shuffle<T>(items: &mut [T], seed: &mut u64) {
+    for i in (1..items.len()).rev() {
+        *seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let j = (*seed >> 33) as usize % (i + 1);
+        items.swap(i, j);
+    }
+}
+
 pub const TAGS: [&str; 7] = [
     "O",
     "B-source",
@@ -1988,13 +2000,7 @@ fn train_pass_seed(
         })
         .collect();
     for ep in 0..epochs {
-        for i in (1..order.len()).rev() {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let j = (seed >> 33) as usize % (i + 1);
-            order.swap(i, j);
-        }
+        shuffle(&mut order, &mut seed);
         let (mut right, mut total) = (0usize, 0usize);
         for &u in &order {
             let (Some((_, gold)), Some(Some(prep))) = (analyses.get(u), preps.get(u)) else {
@@ -2860,13 +2866,7 @@ fn train_refiner_seed(
     let mut fb = Vec::with_capacity(40);
     let mut scores = vec![0f32; 2];
     for ep in 0..epochs {
-        for i in (1..items.len()).rev() {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let j = (seed >> 33) as usize % (i + 1);
-            items.swap(i, j);
-        }
+        shuffle(&mut items, &mut seed);
         let (mut right, mut total, mut covered) = (0usize, 0usize, 0usize);
         for &(u, run, gold, role) in &items {
             let (Some(Some(prep)), Some(pred)) = (preps.get(u), stack.get(u)) else {

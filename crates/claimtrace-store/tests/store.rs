@@ -305,26 +305,25 @@ fn provenance_and_claims() {
       "edges":[{"from":"a1","to":"a2","evidence":[],"drift":[{"kind":"hedge_dropped","claim":"c1"},{"kind":"x","claim":"c2"}]},
                {"from":"a2","to":"a3","evidence":[],"drift":[]},{"from":"ext:x","to":"a3","evidence":[],"drift":[]}],
       "claims":[{"id":"c1","text":"the bridge will reopen","origin":"a1","members":[{"article":"a1","attribution":0},{"article":"a2","attribution":1}]}]}"#;
-    store
-        .put_provenance(&[StoryProvenance {
-            story: 1,
-            json: json.into(),
+    let full = StoryProvenance {
+        story: 1,
+        json: json.into(),
+        origin: Some("a1".into()),
+        top_entities: vec!["minister".into()],
+        claims: vec![ClaimLink {
+            id: "c1".into(),
+            text: "the bridge will reopen".into(),
             origin: Some("a1".into()),
-            top_entities: vec!["minister".into()],
-            claims: vec![ClaimLink {
-                id: "c1".into(),
-                text: "the bridge will reopen".into(),
-                origin: Some("a1".into()),
-                members: vec![("a1".into(), 0), ("a2".into(), 1)],
-            }],
-            edges: vec![EdgeLink {
-                from: "a1".into(),
-                to: "a2".into(),
-                kinds: vec!["near_copy".into()],
-            }],
-            reprints: vec![("a2".into(), "a1".into())],
-        }])
-        .unwrap();
+            members: vec![("a1".into(), 0), ("a2".into(), 1)],
+        }],
+        edges: vec![EdgeLink {
+            from: "a1".into(),
+            to: "a2".into(),
+            kinds: vec!["near_copy".into()],
+        }],
+        reprints: vec![("a2".into(), "a1".into())],
+    };
+    store.put_provenance(std::slice::from_ref(&full)).unwrap();
     assert_eq!(store.stale_stories(10).unwrap(), [2]);
     let reprint_of = |store: &SqliteStore| -> Vec<(String, Option<String>)> {
         store
@@ -351,26 +350,7 @@ fn provenance_and_claims() {
         reprint_of(&store)[..2],
         [("a1".into(), Some("a2".into())), ("a2".into(), None)]
     );
-    store
-        .put_provenance(&[StoryProvenance {
-            story: 1,
-            json: json.into(),
-            origin: Some("a1".into()),
-            top_entities: vec!["minister".into()],
-            claims: vec![ClaimLink {
-                id: "c1".into(),
-                text: "the bridge will reopen".into(),
-                origin: Some("a1".into()),
-                members: vec![("a1".into(), 0), ("a2".into(), 1)],
-            }],
-            edges: vec![EdgeLink {
-                from: "a1".into(),
-                to: "a2".into(),
-                kinds: vec!["near_copy".into()],
-            }],
-            reprints: vec![("a2".into(), "a1".into())],
-        }])
-        .unwrap();
+    store.put_provenance(&[full]).unwrap();
     assert_eq!(store.provenance(1).unwrap().as_deref(), Some(json));
     assert_eq!(store.provenance(2).unwrap(), None);
     let s = store.story(1).unwrap().unwrap();

@@ -336,13 +336,7 @@ fn train_on(
     let mut p = Perceptron::new(2, 18);
     let mut scores = vec![0f32; 2];
     for ep in 0..FILTER_EPOCHS {
-        for i in (1..items.len()).rev() {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let j = (seed >> 33) as usize % (i + 1);
-            items.swap(i, j);
-        }
+        shuffle(items, &mut seed);
         let mut right = 0usize;
         for (f, label) in items.iter() {
             scores.iter_mut().for_each(|x| *x = 0.0);
