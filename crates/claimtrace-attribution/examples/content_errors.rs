@@ -25,6 +25,19 @@ fn main() {
         let (text, offs) = eval::detok(&p.tokens);
         let spans = eval::predict_spans(&att, model.as_ref(), &text, "en", &core.words(&text));
         let pred = eval::project(&spans, &offs);
+        // The tokens a..b, with gold|predicted labels where either is not O.
+        let context = |a: usize, b: usize| -> Vec<String> {
+            (a..b)
+                .map(|k| {
+                    let (t, gl, pl) = (&p.tokens[k], &p.labels[k], &pred[k]);
+                    if gl == "O" && pl == "O" {
+                        t.clone()
+                    } else {
+                        format!("{t}[{}|{}]", short(gl), short(pl))
+                    }
+                })
+                .collect()
+        };
         let g = eval::role_spans(&p.labels, "content");
         let pr = eval::role_spans(&pred, "content");
         let gc = eval::role_spans(&p.labels, "cue");
@@ -64,18 +77,7 @@ fn main() {
             if dump {
                 let a = x.0.saturating_sub(10);
                 let b = (x.1 + 10).min(p.tokens.len());
-                let ctx: Vec<String> = (a..b)
-                    .map(|k| {
-                        let t = &p.tokens[k];
-                        let gl = &p.labels[k];
-                        let pl = &pred[k];
-                        if gl == "O" && pl == "O" {
-                            t.clone()
-                        } else {
-                            format!("{t}[{}|{}]", short(gl), short(pl))
-                        }
-                    })
-                    .collect();
+                let ctx = context(a, b);
                 println!(
                     "{kind}\tGOLD {}\tPRED {}\tCTX {}",
                     show(x),
@@ -96,18 +98,7 @@ fn main() {
                 // context: the sentence-ish window
                 let a = y.0.saturating_sub(8);
                 let b = (y.1 + 8).min(p.tokens.len());
-                let ctx: Vec<String> = (a..b)
-                    .map(|k| {
-                        let t = &p.tokens[k];
-                        let gl = &p.labels[k];
-                        let pl = &pred[k];
-                        if gl == "O" && pl == "O" {
-                            t.clone()
-                        } else {
-                            format!("{t}[{}|{}]", short(gl), short(pl))
-                        }
-                    })
-                    .collect();
+                let ctx = context(a, b);
                 println!("{kind}\t{}\tCTX {}", show(y), ctx.join(" "));
             }
             inc(kind);

@@ -14,6 +14,15 @@ fn cmd() -> Command {
     Command::new(bin())
 }
 
+/// The run succeeded (else: its stderr).
+fn assert_ok(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/store")
@@ -316,11 +325,7 @@ fn crash_safe_under_sigkill() {
         .arg(&input)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let store = SqliteStore::open_read_only(&db).unwrap();
     let st = store.stats().unwrap();
     assert_eq!(st.articles, n as u64);
@@ -364,11 +369,7 @@ fn dev_stories_meet_the_targets() {
         .arg(&articles)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let out = cmd()
         .args(["eval", "stories", "--db"])
         .arg(&db)
