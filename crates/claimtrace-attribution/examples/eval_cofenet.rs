@@ -1,6 +1,7 @@
 //! CofeNet dev paragraphs with an optional tagger model (run on the linguistic core's parse; what `claimtrace eval attribution`
 //! prints first). `cargo run --release -p claimtrace-attribution --example eval_cofenet -- [MODEL] [--parse]`
-//! (`--parse`: give the rules the linguistic core's parse too; the model always gets it)
+//! (`--parse`: give the rules the linguistic core's parse too; the model always gets it;
+//! `--raw`: read each paragraph from its article's own text instead of detokenising)
 mod common;
 
 use claimtrace_attribution::{Attributor, eval, tagger::Model};
@@ -25,7 +26,21 @@ fn main() {
     let core = with_parse.then(common::Core::load);
     let parse = |t: &str| core.as_ref().map(|c| c.words(t)).unwrap_or_default();
     let t = std::time::Instant::now();
-    let s = eval::eval_cofenet(&att, model.as_ref(), &paras, Some(&parse));
+    let s = if std::env::args().any(|a| a == "--raw") {
+        // each paragraph as its article's own text (the data README's other option)
+        let raw = eval::raw_paragraphs(
+            std::path::Path::new("../shared/data/attribution/polnear/dev"),
+            &paras,
+        );
+        let (s, n) = eval::eval_cofenet_raw(&att, model.as_ref(), &paras, &raw, Some(&parse));
+        println!(
+            "{n} of {} paragraphs read from the original text",
+            paras.len()
+        );
+        s
+    } else {
+        eval::eval_cofenet(&att, model.as_ref(), &paras, Some(&parse))
+    };
     let secs = t.elapsed().as_secs_f64();
     print!("{}", s.report());
     println!(

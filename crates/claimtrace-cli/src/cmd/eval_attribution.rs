@@ -1,5 +1,6 @@
 //! `claimtrace eval attribution`: source, cue and content span F1 (exact, begin, Jaccard; the
-//! CofeNet metric) on PolNeAR dev paragraphs (`cofenet-paragraphs/valid.txt`), and per-language
+//! CofeNet metric) on PolNeAR dev paragraphs (`cofenet-paragraphs/valid.txt`; detokenised, then
+//! again as read from the articles' own text in `dev/text/`), and per-language
 //! F1 on claimtrace's own stand-off gold (`eval/gold/attribution/*.jsonl`, text read from the
 //! shared corpus).
 
@@ -87,6 +88,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 ""
             }
         );
+        // the same paragraphs read from their articles' own text (the data README's other
+        // way to compare; the text the model trained on)
+        if args.data.join("dev/text").is_dir() {
+            let raw = eval::raw_paragraphs(&args.data.join("dev"), &paras);
+            let (r, n) = eval::eval_cofenet_raw(
+                &att,
+                model.as_ref(),
+                &paras,
+                &raw,
+                model.as_ref().map(|_| &parse as eval::ParseFn<'_>),
+            );
+            println!(
+                "the same paragraphs as their articles' own text ({n} of {} found there; the rest detokenised):",
+                paras.len()
+            );
+            print!("{}", r.report());
+        }
         println!("BiLSTM-CRF (PolNeAR test, exact F1): source 0.696, cue 0.667, content 0.590");
     } else {
         eprintln!(
