@@ -520,26 +520,18 @@ pub fn predict_spans(
     out
 }
 
-/// Scores a system on CofeNet paragraphs: each paragraph is detokenised, annotated, and the
-/// predicted spans projected back onto its tokens.
 /// The linguistic core run on one text: its words with tags, lemmas and dependency tree.
 pub type ParseFn<'a> = &'a dyn Fn(&str) -> Vec<claimtrace_core::Token>;
 
+/// Scores a system on CofeNet paragraphs: each paragraph is detokenised ([`detok`]),
+/// annotated, and the predicted spans projected back onto its tokens.
 pub fn eval_cofenet(
     att: &crate::Attributor,
     model: Option<&crate::tagger::Model>,
     paras: &[Para],
     parse: Option<ParseFn<'_>>,
 ) -> Scores {
-    let mut s = Scores::default();
-    for p in paras {
-        let (text, offs) = detok(&p.tokens);
-        let words = parse.map(|f| f(&text)).unwrap_or_default();
-        let spans = predict_spans(att, model, &text, "en", &words);
-        let pred = project(&spans, &offs);
-        s.add(&p.labels, &pred);
-    }
-    s
+    eval_cofenet_raw(att, model, paras, &[], parse).0
 }
 
 /// A paragraph's text and the byte range of each of its tokens in it.
