@@ -36,8 +36,16 @@ pub(super) fn span_seeds() -> usize {
     knob("ATTR_SPAN_SEEDS", SPAN_SEEDS)
 }
 
-/// The `j`-th shuffling seed derived from `base` (`j = 0`: `base` itself).
+/// The `j`-th shuffling seed derived from `base` (`j = 0`: `base` itself), counted from the
+/// developer knob `ATTR_SEED_SHIFT` (default 0; the committed model's seeds): a retrain with
+/// `ATTR_SEED_SHIFT=k` shuffles every pass, the refiner and the filter otherwise, to measure
+/// how much the recipe's figures move between retrains.
 pub(super) fn nth_seed(base: u64, j: usize) -> u64 {
+    let shift = std::env::var("ATTR_SEED_SHIFT")
+        .ok()
+        .and_then(|x| x.parse::<usize>().ok())
+        .unwrap_or(0);
+    let j = j + shift;
     if j == 0 { base } else { mix(base, j as u64) }
 }
 
