@@ -94,9 +94,8 @@ fn spaced(prev: &str, t: &str) -> bool {
         t,
         "," | "." | ";" | ":" | "!" | "?" | "%" | "''" | "-RRB-" | "-RSB-" | "-RCB-"
     );
-    let clitic = CLITICS
-        .iter()
-        .any(|c| t.eq_ignore_ascii_case(c) || t.replace('\u{2019}', "'").eq_ignore_ascii_case(c));
+    let t_ascii = t.replace('\u{2019}', "'");
+    let clitic = CLITICS.iter().any(|c| t_ascii.eq_ignore_ascii_case(c));
     let opens = matches!(prev, "``" | "-LRB-" | "-LSB-" | "-LCB-" | "$");
     !(closes || clitic || opens)
 }
@@ -565,25 +564,28 @@ fn surfaces(t: &str) -> Vec<String> {
     out
 }
 
-/// Matches `toks` in order in `text` from byte `at` (whitespace between them skipped): the
-/// byte range of each, or None at the first word that is not there. A token of punctuation
-/// only that is not there (the PTB tokenizer adds some) gets an empty range.
-fn match_tokens(text: &str, mut at: usize, toks: &[String]) -> Option<Vec<(usize, usize)>> {
+/// Matches the tokens (each as its [`surfaces`]) in order in `text` from byte `at`
+/// (whitespace between them skipped): the byte range of each, or None at the first word that
+/// is not there. A token of punctuation only that is not there (the PTB tokenizer adds some)
+/// gets an empty range.
+fn match_tokens(text: &str, mut at: usize, toks: &[Vec<String>]) -> Option<Vec<(usize, usize)>> {
     let mut offs = Vec::with_capacity(toks.len());
-    for t in toks {
+    for forms in toks {
         let rest = text.get(at..)?;
         let here = at + (rest.len() - rest.trim_start().len());
-        let found = surfaces(t).into_iter().find_map(|sf| {
+        let found = forms.iter().find_map(|sf| {
             text.get(here..)
                 .filter(|r| r.starts_with(sf.as_str()))
                 .map(|_| (here, here + sf.len()))
         });
+        // a word: the token has a letter or digit (so has every form of it)
+        let word = forms.iter().any(|f| f.chars().any(char::is_alphanumeric));
         match found {
             Some(r) => {
                 offs.push(r);
                 at = r.1;
             }
-            None if !t.chars().any(char::is_alphanumeric) => offs.push((here, here)),
+            None if !word => offs.push((here, here)),
             None => return None,
         }
     }
@@ -616,7 +618,9 @@ pub fn raw_paragraphs(dir: &Path, paras: &[Para]) -> Vec<Option<TextOffs>> {
             .iter()
             .position(|t| t.chars().any(char::is_alphanumeric))
             .unwrap_or(0);
-        let first = p.tokens.get(k).map(|t| surfaces(t)).unwrap_or_default();
+        // every token's written forms, once per paragraph (tried at each candidate start)
+        let forms: Vec<Vec<String>> = p.tokens.iter().map(|t| surfaces(t)).collect();
+        let first = forms.get(k).cloned().unwrap_or_default();
         let mut pos = cursor;
         let mut found = None;
         for _ in 0..200 {
@@ -637,7 +641,7 @@ pub fn raw_paragraphs(dir: &Path, paras: &[Para]) -> Vec<Option<TextOffs>> {
             } else {
                 j
             };
-            if let Some(offs) = match_tokens(&text, st, &p.tokens) {
+            if let Some(offs) = match_tokens(&text, st, &forms) {
                 found = Some(offs);
                 break;
             }
@@ -678,16 +682,20 @@ pub fn eval_cofenet_raw(
     let mut s = Scores::default();
     let mut n = 0;
     for (i, p) in paras.iter().enumerate() {
-        let (text, offs) = match raw.get(i).cloned().flatten() {
-            Some(x) => {
+        let built;
+        let (text, offs): (&str, &[(usize, usize)]) = match raw.get(i) {
+            Some(Some((t, o))) => {
                 n += 1;
-                x
+                (t, o)
             }
-            None => detok(&p.tokens),
+            _ => {
+                built = detok(&p.tokens);
+                (&built.0, &built.1)
+            }
         };
-        let words = parse.map(|f| f(&text)).unwrap_or_default();
-        let spans = predict_spans(att, model, &text, "en", &words);
-        let pred = project(&spans, &offs);
+        let words = parse.map(|f| f(text)).unwrap_or_default();
+        let spans = predict_spans(att, model, text, "en", &words);
+        let pred = project(&spans, offs);
         s.add(&p.labels, &pred);
     }
     (s, n)
