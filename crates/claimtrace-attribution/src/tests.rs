@@ -1,9 +1,22 @@
 use super::*;
 
-const SEED: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/corpus/seed/article.txt"
-));
+/// The seed article, read at run time from `../shared` beside the repository (never compiled
+/// in: a clone without `../shared` must still build its tests). `None`, with a note, when absent.
+fn seed() -> Option<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/seed/article.txt"
+    );
+    match std::fs::read_to_string(path) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            eprintln!(
+                "skipped: the seed article {path} is not readable ({e}); ../shared is absent"
+            );
+            None
+        }
+    }
+}
 
 struct View {
     source: String,
@@ -61,7 +74,8 @@ fn find<'a>(v: &'a [View], source: &str, cue: &str) -> (usize, &'a View) {
 /// The acceptance example: every attribution, nesting, resolved sources, hedges.
 #[test]
 fn seed_article_golden() {
-    let (d, v) = run(SEED, "en");
+    let Some(seed) = seed() else { return };
+    let (d, v) = run(&seed, "en");
     eprintln!("{}", print::claims(&d, 90));
     assert_eq!(v.len(), 16, "attribution count");
 
