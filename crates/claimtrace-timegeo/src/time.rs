@@ -93,6 +93,25 @@ const LANGS: &[(&str, &str, &str)] = &[
         "ar",
         include_str!("../../../lang/ar/time/lexicon.tsv"),
         include_str!("../../../lang/ar/time/rules.tsv"),
+    ),    (
+        "de",
+        include_str!("../../../lang/de/time/lexicon.tsv"),
+        include_str!("../../../lang/de/time/rules.tsv"),
+    ),
+    (
+        "it",
+        include_str!("../../../lang/it/time/lexicon.tsv"),
+        include_str!("../../../lang/it/time/rules.tsv"),
+    ),
+    (
+        "pt",
+        include_str!("../../../lang/pt/time/lexicon.tsv"),
+        include_str!("../../../lang/pt/time/rules.tsv"),
+    ),
+    (
+        "id",
+        include_str!("../../../lang/id/time/lexicon.tsv"),
+        include_str!("../../../lang/id/time/rules.tsv"),
     ),
 ];
 

@@ -19,9 +19,16 @@ pub struct Args {
     /// A folder of gold files (`*.jsonl` stand-off, `*.tml` TimeML) or one such file.
     #[arg(long)]
     gold: PathBuf,
-    /// Articles the stand-off gold refers to (JSONL with `id`, `text`, `lang`, `url`).
-    #[arg(long, default_value = "../shared/corpus/dev-stories/articles.jsonl")]
-    corpus: PathBuf,
+    /// Articles the stand-off gold refers to (JSONL with `id`, `text`, `lang`, `url`);
+    /// repeatable, the files are merged by article id.
+    #[arg(
+        long,
+        default_values = [
+            "../shared/corpus/dev-stories/articles.jsonl",
+            "../shared/corpus/dev-stories-2/articles.jsonl",
+        ]
+    )]
+    corpus: Vec<PathBuf>,
     /// Language of `.tml` files.
     #[arg(long, default_value = "en")]
     lang: String,
@@ -323,28 +330,60 @@ pub fn run(args: Args) -> Result<ExitCode> {
         "no .jsonl or .tml gold files in {}",
         args.gold.display()
     );
-    let mut corpus = None;
-    let mut docs = Vec::new();
+    let mut corpus: Option<HashMap<String, serde_json::Value>> = None;
+    // (gold file stem, documents): one block of rows per file, so a dev part and a scored
+    // part kept in separate files are reported apart.
+    let mut parts: Vec<(String, Vec<GoldDoc>)> = Vec::new();
     for f in &files {
+        let stem = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if f.extension().is_some_and(|e| e == "tml") {
-            docs.push(read_tml(f, &args.lang)?);
+            let d = read_tml(f, &args.lang)?;
+            match parts.iter_mut().find(|p| p.0 == "tml") {
+                Some(p) => p.1.push(d),
+                None => parts.push(("tml".into(), vec![d])),
+            }
         } else {
             if corpus.is_none() {
-                corpus = Some(load_corpus(&args.corpus)?);
+                let mut m = HashMap::new();
+                for c in &args.corpus {
+                    if c.exists() {
+                        m.extend(load_corpus(c)?);
+                    } else {
+                        eprintln!("claimtrace: corpus {} absent: skipped", c.display());
+                    }
+                }
+                corpus = Some(m);
             }
-            docs.extend(read_standoff(
-                f,
-                corpus.as_ref().unwrap_or(&HashMap::new()),
-            )?);
+            let docs = read_standoff(f, corpus.as_ref().unwrap_or(&HashMap::new()))?;
+            parts.push((stem, docs));
         }
     }
+    let docs: Vec<&GoldDoc> = parts.iter().flat_map(|p| p.1.iter()).collect();
     let t0 = std::time::Instant::now();
     let mut by_lang: std::collections::BTreeMap<String, Counts> = Default::default();
+    let mut by_part: Vec<(String, Counts, std::collections::BTreeMap<String, Counts>)> =
+        Vec::new();
     let mut all = Counts::default();
-    for d in &docs {
-        let c = score(d, args.verbose);
-        by_lang.entry(d.lang.clone()).or_default().add(c);
-        all.add(c);
+    let mut sentences = 0usize;
+    for (name, pdocs) in &parts {
+        let mut pc = Counts::default();
+        let mut pl: std::collections::BTreeMap<String, Counts> = Default::default();
+        for d in pdocs {
+            sentences += d
+                .text
+                .split(['.', '!', '?', '\n'])
+                .filter(|s| s.trim().chars().count() > 1)
+                .count();
+            let c = score(d, args.verbose);
+            by_lang.entry(d.lang.clone()).or_default().add(c);
+            pl.entry(d.lang.clone()).or_default().add(c);
+            pc.add(c);
+            all.add(c);
+        }
+        by_part.push((name.clone(), pc, pl));
     }
     let secs = t0.elapsed().as_secs_f64();
     println!(
@@ -377,14 +416,27 @@ pub fn run(args: Args) -> Result<ExitCode> {
             acc(c.value_ok)
         );
     };
-    for (l, c) in &by_lang {
-        row(l, c);
+    for (name, c, langs) in &by_part {
+        if by_part.len() > 1 {
+            println!("{name}:");
+            for (l, lc) in langs {
+                row(&format!("  {l}"), lc);
+            }
+        }
+        row(if by_part.len() > 1 { "  all" } else { "all" }, c);
     }
-    row("all", &all);
+    if by_part.len() > 1 {
+        println!("all files:");
+        for (l, c) in &by_lang {
+            row(&format!("  {l}"), c);
+        }
+        row("  all", &all);
+    }
     println!(
-        "{} documents in {:.1} ms (incl. JSON-free scoring)",
+        "{} documents in {:.1} ms (annotation and scoring; ~{sentences} sentences, {:.0} sentences/s)",
         docs.len(),
-        secs * 1000.0
+        secs * 1000.0,
+        sentences as f64 / secs.max(1e-9)
     );
     Ok(ExitCode::SUCCESS)
 }
