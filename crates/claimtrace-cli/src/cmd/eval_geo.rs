@@ -368,7 +368,7 @@ fn read_geoparsing(path: &Path) -> Result<(Vec<GpArticle>, usize)> {
     let mut dropped = 0;
     for chunk in raw.split("<article ").skip(1) {
         let chunk = &chunk[..chunk.find("</article>").unwrap_or(chunk.len())];
-        let head = format!("<article {}", &chunk[..chunk.find('>').unwrap_or(0)]);
+        let head = format!("<article {}>", &chunk[..chunk.find('>').unwrap_or(0)]);
         let id = xml_attr(&head, "article", "file")
             .or_else(|| xml_attr(&head, "article", "docid"))
             .unwrap_or_default();
