@@ -6,6 +6,7 @@
 //! [`annotate_times`], and `doc.places` + `doc.focus_countries` (GeoNames records) via
 //! [`annotate_places`] with a [`Gazetteer`].
 
+pub mod admin;
 pub mod gazetteer;
 pub mod places;
 pub mod time;

@@ -580,6 +580,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                         text.get(e..w.s) == Some(" ")
                             && is_upper_initial(t)
                             && !t.chars().all(|c| c.is_uppercase())
+                            && !(lang == "en" && crate::admin::is_title_head(t))
                     });
                     let hint_next = words.get(i + n).and_then(|w| kind_hint(&text[w.s..w.e]));
                     if ((m.source == Source::Capitalised && prev_cap) || next_cap)
@@ -680,6 +681,51 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
         }
     }
 
+    // Division abbreviations after a place ("Springfield, Ill.", "Marietta, GA") are places
+    // themselves; a word of theirs matched as a place ("Ill", "Mass") gives way.
+    let mut extra: Vec<Mention> = Vec::new();
+    for m in &mentions {
+        let e = m.span.end as usize;
+        let after = text.get(e..(e + 12).min(text.len())).unwrap_or("");
+        if let Some((off, len, rec)) = crate::admin::abbrev_after(after, gaz) {
+            let span = Span::new(e + off, e + off + len);
+            let mut a = mention(span, key(&text[e + off..e + off + len]), Source::Cued, vec![rec]);
+            a.kind_hint = Some(Kind::Admin1);
+            extra.push(a);
+        }
+    }
+    if lang == "en" {
+        for w in &words {
+            let span = Span::new(w.s, w.e);
+            if overlaps(&covered, span) || extra.iter().any(|x| x.span.overlaps(span)) {
+                continue;
+            }
+            if let Some(rec) = crate::admin::standalone_abbrev(&text[w.s..w.e], gaz) {
+                let mut a = mention(span, key(&text[w.s..w.e]), Source::Cued, vec![rec]);
+                a.kind_hint = Some(Kind::Admin1);
+                extra.push(a);
+            }
+        }
+    }
+    if !extra.is_empty() {
+        mentions.retain(|m| !extra.iter().any(|x| x.span.overlaps(m.span)));
+        mentions.extend(extra);
+    }
+    // "Washington said": the place stands for its government or people.
+    if lang == "en" {
+        for m in &mut mentions {
+            let e = m.span.end as usize;
+            let mut end = (e + 40).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            if m.relation.is_none() && crate::admin::metonymic_after(text.get(e..end).unwrap_or(""))
+            {
+                m.relation = Some("metonymy");
+            }
+        }
+    }
+
     // Drop weak capitalised guesses: small places need a cue.
     mentions.retain(|m| match m.source {
         Source::Capitalised => m
@@ -697,6 +743,13 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
     let focus = focus_countries(&mentions, gaz);
     let places = resolve(doc, gaz, &mentions, &focus);
     let mut places = places;
+    // Continents and world regions take the place of what their words matched ("Asia" the
+    // Philippine town, "American" in "Central American").
+    let regions = crate::admin::region_places(text);
+    if !regions.is_empty() {
+        places.retain(|p| !regions.iter().any(|r| r.span.overlaps(p.span)));
+        places.extend(regions);
+    }
     places.sort_by_key(|p| (p.span.start, p.span.end));
     (
         places,
@@ -719,6 +772,9 @@ fn mention(span: Span, key: String, source: Source, cands: Vec<u32>) -> Mention 
 /// "X, Syria" / "X in the Euphrates River valley" / "X (Afghanistan)": the region text and,
 /// when it is in the gazetteer, its record.
 fn within_after(after: &str, gaz: &Gazetteer) -> Option<(String, Option<u32>)> {
+    if let Some((off, len, rec)) = crate::admin::abbrev_after(after, gaz) {
+        return Some((after.get(off..off + len)?.to_owned(), Some(rec)));
+    }
     static R: OnceLock<Option<Regex>> = OnceLock::new();
     let re = R
         .get_or_init(|| {
@@ -788,6 +844,35 @@ fn resolve(
         .iter()
         .map(|(c, w)| (c.as_str(), *w / total))
         .collect();
+    // Focus divisions: the first-level divisions that unambiguous mentions and explicit
+    // containing divisions ("Marietta, Ga.") point to; local news stays in a few of them.
+    let mut admin_w: FxHashMap<(&str, &str), f32> = FxHashMap::default();
+    for m in mentions {
+        if matches!(m.source, Source::CountryName | Source::Adjective) {
+            continue;
+        }
+        let recs: Vec<&Record> = m.cands.iter().filter_map(|&c| gaz.record(c)).collect();
+        if let Some(first) = recs.first()
+            && first.kind != Kind::Country
+            && !first.admin1.is_empty()
+            && recs
+                .iter()
+                .all(|r| r.country == first.country && r.admin1 == first.admin1)
+        {
+            *admin_w
+                .entry((first.country.as_str(), first.admin1.as_str()))
+                .or_default() += 1.0;
+        }
+        if let Some((_, Some(w))) = &m.within
+            && let Some(wr) = gaz.record(*w)
+            && wr.kind == Kind::Admin1
+        {
+            *admin_w
+                .entry((wr.country.as_str(), wr.admin1.as_str()))
+                .or_default() += 1.0;
+        }
+    }
+    let admin_total: f32 = admin_w.values().sum::<f32>().max(1.0);
     // Anchors for proximity: places with a single candidate.
     let anchors: Vec<(f64, f64)> = mentions
         .iter()
@@ -825,6 +910,11 @@ fn resolve(
             if key(&r.name) == m.key {
                 s += 1.5;
             }
+            if r.kind != Kind::Country
+                && let Some(aw) = admin_w.get(&(r.country.as_str(), r.admin1.as_str()))
+            {
+                s += 1.0 + 2.0 * aw / admin_total;
+            }
             if let Some((_, Some(w))) = &m.within
                 && let Some(wr) = gaz.record(*w)
                 && wr.country == r.country
@@ -856,7 +946,7 @@ fn resolve(
             && !focus_w.contains_key(r.country.as_str())
             && r.kind != Kind::Country;
         let p_choice = if surprise { p_choice * 0.6 } else { p_choice };
-        let p_place = match m.source {
+        let p_place = if m.relation == Some("metonymy") { 0.5 } else { 1.0 } * match m.source {
             Source::CountryName => 0.97,
             Source::Entity => 0.92,
             Source::Adjective => 0.9,

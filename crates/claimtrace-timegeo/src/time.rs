@@ -41,6 +41,9 @@ enum Handler {
     Present,
     Decade,
     Year,
+    /// A quarter ("the third quarter of 2019", "Q3", "fiscal Q1"): `YYYY-Qn`, `FYYYYY-Qn`
+    /// after "fiscal".
+    Quarter,
     /// Matches text that looks temporal but is not ("ahora bien"): occupies the span, emits
     /// nothing.
     Block,
@@ -67,6 +70,7 @@ impl Handler {
             "present" => Handler::Present,
             "decade" => Handler::Decade,
             "year" => Handler::Year,
+            "quarter" => Handler::Quarter,
             "block" => Handler::Block,
             _ => return None,
         })
@@ -223,6 +227,10 @@ fn build_lang(code: &str, lexicon: &str, rules: &str) -> Lang {
         (
             "{clockword}",
             format!("(?P<cw>{})", alternation(&cat("clockword"))),
+        ),
+        (
+            "{quarter}",
+            format!("(?P<q>{})", alternation(&cat("quarter"))),
         ),
         ("{block}", format!("(?:{})", alternation(&cat("block")))),
         ("{every}", format!("(?:{})", alternation(&cat("every")))),
@@ -594,6 +602,36 @@ impl Lang {
                 n("DATE", fmt_date(date), "absolute")
             }
             Handler::Year => n("DATE", format!("{:04}", year?), "absolute"),
+            Handler::Quarter => {
+                let q: i8 = match c.name("q") {
+                    Some(q) => self.get("quarter", q.as_str())?.parse().ok()?,
+                    None => i8::try_from(parse_num(c.name("qn")?.as_str())?).ok()?,
+                };
+                if !(1..=4).contains(&q) {
+                    return None;
+                }
+                let fy = if c.name("fy").is_some() { "FY" } else { "" };
+                // "Q3 '19", "Q3 19": two-digit years are 20xx.
+                let y2 = c
+                    .name("y2")
+                    .and_then(|y| parse_num(y.as_str()))
+                    .and_then(|y| i16::try_from(2000 + y).ok());
+                if let Some(y) = year.or(y2) {
+                    return n("DATE", format!("{fy}{y:04}-Q{q}"), "absolute");
+                }
+                let Some(dct) = ctx.dct else {
+                    return n("DATE", format!("{fy}XXXX-Q{q}"), "unknown");
+                };
+                // News past bias, as for months: a quarter that has not begun is last year's
+                // unless the sentence looks ahead.
+                let cur = (dct.month() - 1) / 3 + 1;
+                let y = if q > cur && !ctx.future {
+                    dct.year() - 1
+                } else {
+                    dct.year()
+                };
+                n("DATE", format!("{fy}{y:04}-Q{q}"), "dct")
+            }
             Handler::Decade => {
                 if let Some(dec) = c.name("dec") {
                     let v = parse_num(dec.as_str())?;
@@ -1164,6 +1202,47 @@ mod tests {
     }
 
     #[test]
+    fn german_italian_portuguese_indonesian() {
+        let val = |v: &[(String, String)], value: &str| v.iter().any(|(_, b)| b == value);
+        for (lang, text) in [
+            (
+                "de",
+                "Am 5. März 2019 sagte er, vor drei Tagen, letzte Woche und gestern sei es passiert.",
+            ),
+            (
+                "it",
+                "Il 5 marzo 2019 ha detto che tre giorni fa, la settimana scorsa e ieri è successo.",
+            ),
+            (
+                "pt",
+                "Em 5 de março de 2019 disse que há três dias, na semana passada e ontem aconteceu.",
+            ),
+            (
+                "id",
+                "Pada 5 Maret 2019 ia berkata tiga hari lalu, pekan lalu dan kemarin terjadi.",
+            ),
+        ] {
+            let v = values(lang, text);
+            for value in ["2019-03-05", "2019-03-03", "2019-W09"] {
+                assert!(val(&v, value), "{lang} {value}: {v:?}");
+            }
+        }
+        let v = values(
+            "en",
+            "Sales rose in the third quarter of 2018, in fiscal Q1 2019 and in the fourth quarter.",
+        );
+        assert!(has(&v, "the third quarter of 2018", "2018-Q3"), "{v:?}");
+        assert!(has(&v, "fiscal Q1 2019", "FY2019-Q1"), "{v:?}");
+        assert!(has(&v, "the fourth quarter", "2018-Q4"), "{v:?}");
+        let v = values("de", "Im ersten Quartal 2019 stieg der Umsatz.");
+        assert!(val(&v, "2019-Q1"), "{v:?}");
+        let v = values("id", "Sabtu (2/3/2019) pukul 15.20 WIB.");
+        assert!(val(&v, "2019-03-02"), "{v:?}");
+        let v = values("de", "Mittwoch, 6. März 2019, 14.30 Uhr");
+        assert!(val(&v, "2019-03-06"), "{v:?}");
+    }
+
+    #[test]
     fn numeric_dates_follow_locale() {
         let v = values("en", "Filed 03/04/2019.");
         assert!(has(&v, "03/04/2019", "2019-03-04"), "{v:?}");
@@ -1188,7 +1267,7 @@ mod tests {
             "في ٣١ فبراير ٢٠١٩",
             "99999999999999999999 days ago",
         ] {
-            for lang in ["en", "fr", "es", "ar", "xx"] {
+            for lang in ["en", "fr", "es", "ar", "de", "it", "pt", "id", "xx"] {
                 let _ = times(lang, Some("2019-03-06"), text);
                 let _ = times(lang, None, text);
                 let _ = times(lang, Some("garbage"), text);
@@ -1205,7 +1284,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn never_panics(s in "\\PC{0,60}", lang in "(en|fr|es|ar)") {
+        fn never_panics(s in "\\PC{0,60}", lang in "(en|fr|es|ar|de|it|pt|id)") {
             let _ = times(&lang, Some("2019-03-06"), &s);
         }
     }
