@@ -103,8 +103,10 @@ pub fn metonymic_after(after: &str) -> bool {
         return true;
     }
     // "has denied", "had warned", "will respond", "is accusing": an auxiliary, then the verb.
-    if matches!(first, "has" | "had" | "will" | "would" | "is" | "was" | "have")
-        && let Some(second) = words.next()
+    if matches!(
+        first,
+        "has" | "had" | "will" | "would" | "is" | "was" | "have"
+    ) && let Some(second) = words.next()
     {
         let second = second.trim_end_matches([',', '.', ';', ':']);
         return verbs.contains(&second);
@@ -132,7 +134,11 @@ mod tests {
                 panic!("{after}: no division");
             };
             assert!(off > 0 && len > 0, "{after}");
-            assert_eq!(gaz.record(rec).map(|r| r.name.as_str()), Some(name), "{after}");
+            assert_eq!(
+                gaz.record(rec).map(|r| r.name.as_str()),
+                Some(name),
+                "{after}"
+            );
         }
         for after in [", Inc.", ", GAP", " Ga.", ", Go", ""] {
             assert!(abbrev_after(after, &gaz).is_none(), "{after}");

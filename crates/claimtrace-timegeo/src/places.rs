@@ -689,7 +689,12 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
         let after = text.get(e..(e + 12).min(text.len())).unwrap_or("");
         if let Some((off, len, rec)) = crate::admin::abbrev_after(after, gaz) {
             let span = Span::new(e + off, e + off + len);
-            let mut a = mention(span, key(&text[e + off..e + off + len]), Source::Cued, vec![rec]);
+            let mut a = mention(
+                span,
+                key(&text[e + off..e + off + len]),
+                Source::Cued,
+                vec![rec],
+            );
             a.kind_hint = Some(Kind::Admin1);
             extra.push(a);
         }
@@ -946,7 +951,11 @@ fn resolve(
             && !focus_w.contains_key(r.country.as_str())
             && r.kind != Kind::Country;
         let p_choice = if surprise { p_choice * 0.6 } else { p_choice };
-        let p_place = if m.relation == Some("metonymy") { 0.5 } else { 1.0 } * match m.source {
+        let p_place = if m.relation == Some("metonymy") {
+            0.5
+        } else {
+            1.0
+        } * match m.source {
             Source::CountryName => 0.97,
             Source::Entity => 0.92,
             Source::Adjective => 0.9,

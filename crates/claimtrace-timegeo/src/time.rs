@@ -97,7 +97,8 @@ const LANGS: &[(&str, &str, &str)] = &[
         "ar",
         include_str!("../../../lang/ar/time/lexicon.tsv"),
         include_str!("../../../lang/ar/time/rules.tsv"),
-    ),    (
+    ),
+    (
         "de",
         include_str!("../../../lang/de/time/lexicon.tsv"),
         include_str!("../../../lang/de/time/rules.tsv"),
@@ -588,7 +589,6 @@ impl Lang {
             Handler::NumDate => {
                 let a = i8::try_from(parse_num(c.name("a")?.as_str())?).ok()?;
                 let b = i8::try_from(parse_num(c.name("b")?.as_str())?).ok()?;
-                let y = year?;
                 let (d, m) = if a > 12 {
                     (a, b)
                 } else if b > 12 {
@@ -597,6 +597,10 @@ impl Lang {
                     (a, b)
                 } else {
                     (b, a)
+                };
+                // "Minggu (10/7)": no year, resolved like "10 July".
+                let Some(y) = year else {
+                    return resolve_md(m, Some(d), ctx);
                 };
                 let date = Date::new(y, m, d).ok()?;
                 n("DATE", fmt_date(date), "absolute")
@@ -754,6 +758,16 @@ impl Lang {
                 if matches!(unit, "H" | "MIN" | "S") {
                     return None;
                 }
+                // "over the weekend" (an empty `prev` group): the last weekend, or this one
+                // when the article appears on a Saturday or Sunday.
+                let k = if unit == "WE"
+                    && c.name("prev").is_some_and(|p| p.as_str().is_empty())
+                    && (dct.weekday().to_monday_one_offset() >= 6 || ctx.future)
+                {
+                    0
+                } else {
+                    k
+                };
                 let d = shift(dct, unit, k)?;
                 n("DATE", at_granularity(d, unit)?, "dct")
             }

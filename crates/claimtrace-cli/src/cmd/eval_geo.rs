@@ -364,8 +364,8 @@ fn xml_attr(s: &str, tag: &str, name: &str) -> Option<String> {
 /// are shifted by a few characters) are moved to the nearest occurrence of the phrase within
 /// 80 characters, or dropped (the count is returned).
 fn read_geoparsing(path: &Path) -> Result<(Vec<GpArticle>, usize)> {
-    let raw = std::fs::read_to_string(path)
-        .with_context(|| format!("reading {}", path.display()))?;
+    let raw =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut out = Vec::new();
     let mut dropped = 0;
     for chunk in raw.split("<article ").skip(1) {

@@ -364,8 +364,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let docs: Vec<&GoldDoc> = parts.iter().flat_map(|p| p.1.iter()).collect();
     let t0 = std::time::Instant::now();
     let mut by_lang: std::collections::BTreeMap<String, Counts> = Default::default();
-    let mut by_part: Vec<(String, Counts, std::collections::BTreeMap<String, Counts>)> =
-        Vec::new();
+    let mut by_part: Vec<(String, Counts, std::collections::BTreeMap<String, Counts>)> = Vec::new();
     let mut all = Counts::default();
     let mut sentences = 0usize;
     for (name, pdocs) in &parts {
