@@ -114,47 +114,6 @@ pub fn metonymic_after(after: &str) -> bool {
     false
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn abbreviations_resolve_to_divisions() {
-        let Ok(gaz) = Gazetteer::load() else {
-            panic!("embedded gazetteer");
-        };
-        for (after, name) in [
-            (", Ill., police said", "Illinois"),
-            (", N.J. —", "New Jersey"),
-            (", GA 30060", "Georgia"),
-            (", Que., and", "Quebec"),
-            (", W. Va.", "West Virginia"),
-        ] {
-            let Some((off, len, rec)) = abbrev_after(after, &gaz) else {
-                panic!("{after}: no division");
-            };
-            assert!(off > 0 && len > 0, "{after}");
-            assert_eq!(
-                gaz.record(rec).map(|r| r.name.as_str()),
-                Some(name),
-                "{after}"
-            );
-        }
-        for after in [", Inc.", ", GAP", " Ga.", ", Go", ""] {
-            assert!(abbrev_after(after, &gaz).is_none(), "{after}");
-        }
-    }
-
-    #[test]
-    fn metonymy() {
-        assert!(metonymic_after(" said on Monday"));
-        assert!(metonymic_after(" has denied the report"));
-        assert!(!metonymic_after(" is a city"));
-        assert!(!metonymic_after(", said"));
-        assert!(!metonymic_after("said"));
-    }
-}
-
 const TITLE_HEADS: &str = include_str!("../../../lang/en/places/title_heads.txt");
 const REGIONS: &str = include_str!("../../../lang/mul/places/regions.tsv");
 
@@ -257,4 +216,45 @@ pub fn standalone_abbrev(word: &str, gaz: &Gazetteer) -> Option<u32> {
     }
     let (cc, name) = abbrevs().get(word)?;
     admin1_record(gaz, cc, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_resolve_to_divisions() {
+        let Ok(gaz) = Gazetteer::load() else {
+            panic!("embedded gazetteer");
+        };
+        for (after, name) in [
+            (", Ill., police said", "Illinois"),
+            (", N.J. —", "New Jersey"),
+            (", GA 30060", "Georgia"),
+            (", Que., and", "Quebec"),
+            (", W. Va.", "West Virginia"),
+        ] {
+            let Some((off, len, rec)) = abbrev_after(after, &gaz) else {
+                panic!("{after}: no division");
+            };
+            assert!(off > 0 && len > 0, "{after}");
+            assert_eq!(
+                gaz.record(rec).map(|r| r.name.as_str()),
+                Some(name),
+                "{after}"
+            );
+        }
+        for after in [", Inc.", ", GAP", " Ga.", ", Go", ""] {
+            assert!(abbrev_after(after, &gaz).is_none(), "{after}");
+        }
+    }
+
+    #[test]
+    fn metonymy() {
+        assert!(metonymic_after(" said on Monday"));
+        assert!(metonymic_after(" has denied the report"));
+        assert!(!metonymic_after(" is a city"));
+        assert!(!metonymic_after(", said"));
+        assert!(!metonymic_after("said"));
+    }
 }
