@@ -249,7 +249,12 @@ mod tests {
 
     #[test]
     fn inflections() {
-        let forms = |l: &str| data::cue_forms(l).into_iter().map(|x| x.0).collect::<Vec<_>>();
+        let forms = |l: &str| {
+            data::cue_forms(l)
+                .into_iter()
+                .map(|x| x.0)
+                .collect::<Vec<_>>()
+        };
         assert!(forms("state+").contains(&"stated".to_string()));
         assert!(forms("deny+").contains(&"denied".to_string()));
         assert!(forms("stress+").contains(&"stresses".to_string()));

@@ -64,8 +64,7 @@ pub fn is_negation(w: &str) -> bool {
 }
 
 pub fn is_complementizer(w: &str) -> bool {
-    COMPLEMENTIZER.contains(w) || w.starts_with("qu'")
-        || w.starts_with("qu’")
+    COMPLEMENTIZER.contains(w) || w.starts_with("qu'") || w.starts_with("qu’")
 }
 
 /// "indicating that", "adding that": participles between a cue and its content.

@@ -4,9 +4,9 @@
 use crate::cites::{CitedOutlet, cited_outlets};
 use crate::norm::{Word, number_value, words};
 use crate::outlets::Lexicon;
+use claimtrace_core::Doc;
 use claimtrace_text::data::WordList;
 use claimtrace_text::norm::has_arabic;
-use claimtrace_core::Doc;
 use rustc_hash::FxHashSet;
 
 /// One article, analysed.

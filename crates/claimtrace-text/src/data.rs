@@ -85,77 +85,269 @@ pub struct LangData {
 
 /// Every embedded file of `lang/`, by its path under `lang/`.
 pub static FILES: &[(&str, &str)] = &[
-    ("ar/abbrev_extra.txt", include_str!("../../../lang/ar/abbrev_extra.txt")),
-    ("ar/attribution/cues.tsv", include_str!("../../../lang/ar/attribution/cues.tsv")),
-    ("ar/attribution/hedges.tsv", include_str!("../../../lang/ar/attribution/hedges.tsv")),
-    ("ar/attribution/source_nouns.tsv", include_str!("../../../lang/ar/attribution/source_nouns.tsv")),
+    (
+        "ar/abbrev_extra.txt",
+        include_str!("../../../lang/ar/abbrev_extra.txt"),
+    ),
+    (
+        "ar/attribution/cues.tsv",
+        include_str!("../../../lang/ar/attribution/cues.tsv"),
+    ),
+    (
+        "ar/attribution/hedges.tsv",
+        include_str!("../../../lang/ar/attribution/hedges.tsv"),
+    ),
+    (
+        "ar/attribution/source_nouns.tsv",
+        include_str!("../../../lang/ar/attribution/source_nouns.tsv"),
+    ),
     ("en/abbrev.tsv", include_str!("../../../lang/en/abbrev.tsv")),
-    ("en/abbrev_extra.txt", include_str!("../../../lang/en/abbrev_extra.txt")),
-    ("en/attribution/cues.tsv", include_str!("../../../lang/en/attribution/cues.tsv")),
-    ("en/attribution/hedges.tsv", include_str!("../../../lang/en/attribution/hedges.tsv")),
-    ("en/attribution/needs_complement.txt", include_str!("../../../lang/en/attribution/needs_complement.txt")),
-    ("en/attribution/source_nouns.tsv", include_str!("../../../lang/en/attribution/source_nouns.tsv")),
-    ("en/boundary.tsv", include_str!("../../../lang/en/boundary.tsv")),
+    (
+        "en/abbrev_extra.txt",
+        include_str!("../../../lang/en/abbrev_extra.txt"),
+    ),
+    (
+        "en/attribution/cues.tsv",
+        include_str!("../../../lang/en/attribution/cues.tsv"),
+    ),
+    (
+        "en/attribution/hedges.tsv",
+        include_str!("../../../lang/en/attribution/hedges.tsv"),
+    ),
+    (
+        "en/attribution/needs_complement.txt",
+        include_str!("../../../lang/en/attribution/needs_complement.txt"),
+    ),
+    (
+        "en/attribution/source_nouns.tsv",
+        include_str!("../../../lang/en/attribution/source_nouns.tsv"),
+    ),
+    (
+        "en/boundary.tsv",
+        include_str!("../../../lang/en/boundary.tsv"),
+    ),
     ("en/hyphen.tsv", include_str!("../../../lang/en/hyphen.tsv")),
     ("en/mwt.tsv", include_str!("../../../lang/en/mwt.tsv")),
-    ("en/mwt_ctx.tsv", include_str!("../../../lang/en/mwt_ctx.tsv")),
-    ("en/starters.txt", include_str!("../../../lang/en/starters.txt")),
+    (
+        "en/mwt_ctx.tsv",
+        include_str!("../../../lang/en/mwt_ctx.tsv"),
+    ),
+    (
+        "en/starters.txt",
+        include_str!("../../../lang/en/starters.txt"),
+    ),
     ("es/abbrev.tsv", include_str!("../../../lang/es/abbrev.tsv")),
-    ("es/abbrev_extra.txt", include_str!("../../../lang/es/abbrev_extra.txt")),
-    ("es/attribution/cues.tsv", include_str!("../../../lang/es/attribution/cues.tsv")),
-    ("es/attribution/hedges.tsv", include_str!("../../../lang/es/attribution/hedges.tsv")),
-    ("es/attribution/source_nouns.tsv", include_str!("../../../lang/es/attribution/source_nouns.tsv")),
-    ("es/clitic_exceptions.txt", include_str!("../../../lang/es/clitic_exceptions.txt")),
-    ("es/clitics.txt", include_str!("../../../lang/es/clitics.txt")),
+    (
+        "es/abbrev_extra.txt",
+        include_str!("../../../lang/es/abbrev_extra.txt"),
+    ),
+    (
+        "es/attribution/cues.tsv",
+        include_str!("../../../lang/es/attribution/cues.tsv"),
+    ),
+    (
+        "es/attribution/hedges.tsv",
+        include_str!("../../../lang/es/attribution/hedges.tsv"),
+    ),
+    (
+        "es/attribution/source_nouns.tsv",
+        include_str!("../../../lang/es/attribution/source_nouns.tsv"),
+    ),
+    (
+        "es/clitic_exceptions.txt",
+        include_str!("../../../lang/es/clitic_exceptions.txt"),
+    ),
+    (
+        "es/clitics.txt",
+        include_str!("../../../lang/es/clitics.txt"),
+    ),
     ("es/mwt.tsv", include_str!("../../../lang/es/mwt.tsv")),
-    ("es/mwt_ctx.tsv", include_str!("../../../lang/es/mwt_ctx.tsv")),
-    ("es/starters.txt", include_str!("../../../lang/es/starters.txt")),
+    (
+        "es/mwt_ctx.tsv",
+        include_str!("../../../lang/es/mwt_ctx.tsv"),
+    ),
+    (
+        "es/starters.txt",
+        include_str!("../../../lang/es/starters.txt"),
+    ),
     ("fr/abbrev.tsv", include_str!("../../../lang/fr/abbrev.tsv")),
-    ("fr/abbrev_extra.txt", include_str!("../../../lang/fr/abbrev_extra.txt")),
-    ("fr/attribution/cues.tsv", include_str!("../../../lang/fr/attribution/cues.tsv")),
-    ("fr/attribution/hedges.tsv", include_str!("../../../lang/fr/attribution/hedges.tsv")),
-    ("fr/attribution/source_nouns.tsv", include_str!("../../../lang/fr/attribution/source_nouns.tsv")),
-    ("fr/elision.txt", include_str!("../../../lang/fr/elision.txt")),
-    ("fr/hyphen_clitics.txt", include_str!("../../../lang/fr/hyphen_clitics.txt")),
+    (
+        "fr/abbrev_extra.txt",
+        include_str!("../../../lang/fr/abbrev_extra.txt"),
+    ),
+    (
+        "fr/attribution/cues.tsv",
+        include_str!("../../../lang/fr/attribution/cues.tsv"),
+    ),
+    (
+        "fr/attribution/hedges.tsv",
+        include_str!("../../../lang/fr/attribution/hedges.tsv"),
+    ),
+    (
+        "fr/attribution/source_nouns.tsv",
+        include_str!("../../../lang/fr/attribution/source_nouns.tsv"),
+    ),
+    (
+        "fr/elision.txt",
+        include_str!("../../../lang/fr/elision.txt"),
+    ),
+    (
+        "fr/hyphen_clitics.txt",
+        include_str!("../../../lang/fr/hyphen_clitics.txt"),
+    ),
     ("fr/mwt.tsv", include_str!("../../../lang/fr/mwt.tsv")),
-    ("fr/mwt_ctx.tsv", include_str!("../../../lang/fr/mwt_ctx.tsv")),
-    ("fr/no_elision.txt", include_str!("../../../lang/fr/no_elision.txt")),
-    ("fr/starters.txt", include_str!("../../../lang/fr/starters.txt")),
-    ("mul/attribution/adverb_between.txt", include_str!("../../../lang/mul/attribution/adverb_between.txt")),
-    ("mul/attribution/anaphor_media.txt", include_str!("../../../lang/mul/attribution/anaphor_media.txt")),
-    ("mul/attribution/anaphor_source.txt", include_str!("../../../lang/mul/attribution/anaphor_source.txt")),
-    ("mul/attribution/aux.txt", include_str!("../../../lang/mul/attribution/aux.txt")),
-    ("mul/attribution/complementizer.txt", include_str!("../../../lang/mul/attribution/complementizer.txt")),
-    ("mul/attribution/det.txt", include_str!("../../../lang/mul/attribution/det.txt")),
-    ("mul/attribution/linking_participle.txt", include_str!("../../../lang/mul/attribution/linking_participle.txt")),
-    ("mul/attribution/media_word.txt", include_str!("../../../lang/mul/attribution/media_word.txt")),
-    ("mul/attribution/name_particle.txt", include_str!("../../../lang/mul/attribution/name_particle.txt")),
-    ("mul/attribution/negation.txt", include_str!("../../../lang/mul/attribution/negation.txt")),
-    ("mul/attribution/of.txt", include_str!("../../../lang/mul/attribution/of.txt")),
-    ("mul/attribution/org_word.txt", include_str!("../../../lang/mul/attribution/org_word.txt")),
-    ("mul/attribution/passive_aux.txt", include_str!("../../../lang/mul/attribution/passive_aux.txt")),
-    ("mul/attribution/pronoun_plural.txt", include_str!("../../../lang/mul/attribution/pronoun_plural.txt")),
-    ("mul/attribution/pronoun_singular.txt", include_str!("../../../lang/mul/attribution/pronoun_singular.txt")),
-    ("mul/attribution/stop_left.txt", include_str!("../../../lang/mul/attribution/stop_left.txt")),
-    ("mul/attribution/subordinator.txt", include_str!("../../../lang/mul/attribution/subordinator.txt")),
-    ("mul/attribution/time_lead.txt", include_str!("../../../lang/mul/attribution/time_lead.txt")),
-    ("mul/attribution/time_word.txt", include_str!("../../../lang/mul/attribution/time_word.txt")),
-    ("mul/calendar.tsv", include_str!("../../../lang/mul/calendar.tsv")),
-    ("mul/countries.tsv", include_str!("../../../lang/mul/countries.tsv")),
-    ("mul/outlets.tsv", include_str!("../../../lang/mul/outlets.tsv")),
-    ("mul/places/connectors.txt", include_str!("../../../lang/mul/places/connectors.txt")),
-    ("mul/places/stop.txt", include_str!("../../../lang/mul/places/stop.txt")),
-    ("mul/provenance/chain.txt", include_str!("../../../lang/mul/provenance/chain.txt")),
-    ("mul/provenance/chain_back.txt", include_str!("../../../lang/mul/provenance/chain_back.txt")),
-    ("mul/provenance/closing.txt", include_str!("../../../lang/mul/provenance/closing.txt")),
-    ("mul/provenance/coord.txt", include_str!("../../../lang/mul/provenance/coord.txt")),
-    ("mul/provenance/credit_cues.txt", include_str!("../../../lang/mul/provenance/credit_cues.txt")),
-    ("mul/provenance/firm.txt", include_str!("../../../lang/mul/provenance/firm.txt")),
-    ("mul/provenance/hedges.txt", include_str!("../../../lang/mul/provenance/hedges.txt")),
-    ("mul/provenance/not_credit.txt", include_str!("../../../lang/mul/provenance/not_credit.txt")),
-    ("mul/provenance/stopwords.txt", include_str!("../../../lang/mul/provenance/stopwords.txt")),
-    ("mul/story/aliases.tsv", include_str!("../../../lang/mul/story/aliases.tsv")),
-    ("mul/story/stopwords.txt", include_str!("../../../lang/mul/story/stopwords.txt")),
+    (
+        "fr/mwt_ctx.tsv",
+        include_str!("../../../lang/fr/mwt_ctx.tsv"),
+    ),
+    (
+        "fr/no_elision.txt",
+        include_str!("../../../lang/fr/no_elision.txt"),
+    ),
+    (
+        "fr/starters.txt",
+        include_str!("../../../lang/fr/starters.txt"),
+    ),
+    (
+        "mul/attribution/adverb_between.txt",
+        include_str!("../../../lang/mul/attribution/adverb_between.txt"),
+    ),
+    (
+        "mul/attribution/anaphor_media.txt",
+        include_str!("../../../lang/mul/attribution/anaphor_media.txt"),
+    ),
+    (
+        "mul/attribution/anaphor_source.txt",
+        include_str!("../../../lang/mul/attribution/anaphor_source.txt"),
+    ),
+    (
+        "mul/attribution/aux.txt",
+        include_str!("../../../lang/mul/attribution/aux.txt"),
+    ),
+    (
+        "mul/attribution/complementizer.txt",
+        include_str!("../../../lang/mul/attribution/complementizer.txt"),
+    ),
+    (
+        "mul/attribution/det.txt",
+        include_str!("../../../lang/mul/attribution/det.txt"),
+    ),
+    (
+        "mul/attribution/linking_participle.txt",
+        include_str!("../../../lang/mul/attribution/linking_participle.txt"),
+    ),
+    (
+        "mul/attribution/media_word.txt",
+        include_str!("../../../lang/mul/attribution/media_word.txt"),
+    ),
+    (
+        "mul/attribution/name_particle.txt",
+        include_str!("../../../lang/mul/attribution/name_particle.txt"),
+    ),
+    (
+        "mul/attribution/negation.txt",
+        include_str!("../../../lang/mul/attribution/negation.txt"),
+    ),
+    (
+        "mul/attribution/of.txt",
+        include_str!("../../../lang/mul/attribution/of.txt"),
+    ),
+    (
+        "mul/attribution/org_word.txt",
+        include_str!("../../../lang/mul/attribution/org_word.txt"),
+    ),
+    (
+        "mul/attribution/passive_aux.txt",
+        include_str!("../../../lang/mul/attribution/passive_aux.txt"),
+    ),
+    (
+        "mul/attribution/pronoun_plural.txt",
+        include_str!("../../../lang/mul/attribution/pronoun_plural.txt"),
+    ),
+    (
+        "mul/attribution/pronoun_singular.txt",
+        include_str!("../../../lang/mul/attribution/pronoun_singular.txt"),
+    ),
+    (
+        "mul/attribution/stop_left.txt",
+        include_str!("../../../lang/mul/attribution/stop_left.txt"),
+    ),
+    (
+        "mul/attribution/subordinator.txt",
+        include_str!("../../../lang/mul/attribution/subordinator.txt"),
+    ),
+    (
+        "mul/attribution/time_lead.txt",
+        include_str!("../../../lang/mul/attribution/time_lead.txt"),
+    ),
+    (
+        "mul/attribution/time_word.txt",
+        include_str!("../../../lang/mul/attribution/time_word.txt"),
+    ),
+    (
+        "mul/calendar.tsv",
+        include_str!("../../../lang/mul/calendar.tsv"),
+    ),
+    (
+        "mul/countries.tsv",
+        include_str!("../../../lang/mul/countries.tsv"),
+    ),
+    (
+        "mul/outlets.tsv",
+        include_str!("../../../lang/mul/outlets.tsv"),
+    ),
+    (
+        "mul/places/connectors.txt",
+        include_str!("../../../lang/mul/places/connectors.txt"),
+    ),
+    (
+        "mul/places/stop.txt",
+        include_str!("../../../lang/mul/places/stop.txt"),
+    ),
+    (
+        "mul/provenance/chain.txt",
+        include_str!("../../../lang/mul/provenance/chain.txt"),
+    ),
+    (
+        "mul/provenance/chain_back.txt",
+        include_str!("../../../lang/mul/provenance/chain_back.txt"),
+    ),
+    (
+        "mul/provenance/closing.txt",
+        include_str!("../../../lang/mul/provenance/closing.txt"),
+    ),
+    (
+        "mul/provenance/coord.txt",
+        include_str!("../../../lang/mul/provenance/coord.txt"),
+    ),
+    (
+        "mul/provenance/credit_cues.txt",
+        include_str!("../../../lang/mul/provenance/credit_cues.txt"),
+    ),
+    (
+        "mul/provenance/firm.txt",
+        include_str!("../../../lang/mul/provenance/firm.txt"),
+    ),
+    (
+        "mul/provenance/hedges.txt",
+        include_str!("../../../lang/mul/provenance/hedges.txt"),
+    ),
+    (
+        "mul/provenance/not_credit.txt",
+        include_str!("../../../lang/mul/provenance/not_credit.txt"),
+    ),
+    (
+        "mul/provenance/stopwords.txt",
+        include_str!("../../../lang/mul/provenance/stopwords.txt"),
+    ),
+    (
+        "mul/story/aliases.tsv",
+        include_str!("../../../lang/mul/story/aliases.tsv"),
+    ),
+    (
+        "mul/story/stopwords.txt",
+        include_str!("../../../lang/mul/story/stopwords.txt"),
+    ),
 ];
 
 /// The text of an embedded file of `lang/` (`"en/attribution/cues.tsv"`); empty when the

@@ -7,7 +7,6 @@
 //! narrows it to one of the four languages with lexicons (en, fr, es, ar), guessing from the
 //! text when the document has none of them.
 
-
 /// ISO 639-3 → 639-1 for the languages whichlang and whatlang know.
 fn iso1(code3: &str) -> Option<&'static str> {
     Some(match code3 {
@@ -196,6 +195,12 @@ mod tests {
         assert_eq!(primary("fr-CA"), "fr");
         assert_eq!(pick(Some("es-MX"), ""), "es");
         assert_eq!(pick(None, "قال المتحدث إن الوضع مستقر"), "ar");
-        assert_eq!(pick(Some("de"), "Le ministre a dit que les gens sont partis selon le journal."), "fr");
+        assert_eq!(
+            pick(
+                Some("de"),
+                "Le ministre a dit que les gens sont partis selon le journal."
+            ),
+            "fr"
+        );
     }
 }

@@ -145,8 +145,7 @@ pub fn folded_words(text: &str) -> Vec<Word> {
     words(text)
         .map(|(s, e)| {
             let w = text.get(s..e).unwrap_or("");
-            let upper =
-                w.chars().any(|c| c.is_uppercase()) && !w.chars().any(|c| c.is_lowercase());
+            let upper = w.chars().any(|c| c.is_uppercase()) && !w.chars().any(|c| c.is_lowercase());
             Word {
                 start: s,
                 end: e,
@@ -257,7 +256,9 @@ mod tests {
         let ws: Vec<&str> = name_words(t).map(|(a, b)| &t[a..b]).collect();
         assert_eq!(
             ws,
-            ["The", "U.S.", "said", "Deir", "ez-Zor", "and", "Tehran", "airport"]
+            [
+                "The", "U.S.", "said", "Deir", "ez-Zor", "and", "Tehran", "airport"
+            ]
         );
     }
 

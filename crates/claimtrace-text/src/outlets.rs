@@ -113,8 +113,8 @@ impl Outlets {
             lex.by_key.insert(key.to_string(), idx);
             let listed: Vec<&str> = col(5).split('|').map(str::trim).collect();
             // The name is an alias too, unless listed as a case-sensitive one.
-            let name_alias = (!listed.iter().any(|a| a.strip_prefix('=') == Some(name)))
-                .then_some(name);
+            let name_alias =
+                (!listed.iter().any(|a| a.strip_prefix('=') == Some(name))).then_some(name);
             for a in listed.iter().copied().chain(name_alias) {
                 let (exact, a) = match a.strip_prefix('=') {
                     Some(rest) => (true, rest),

@@ -8,8 +8,8 @@
 //! Afghanistan", "X in Syria"), nearness to the other places, and the record's kind.
 
 use crate::gazetteer::{Gazetteer, Kind, Record, haversine_km, key};
-use claimtrace_text::data::WordList;
 use claimtrace_core::{Doc, Place, Span};
+use claimtrace_text::data::WordList;
 use compact_str::CompactString;
 use regex::Regex;
 use rustc_hash::FxHashMap;
