@@ -154,7 +154,7 @@ pub fn features(text: &str, ws: &[Word]) -> Feats {
             continue;
         }
         let n = w.fold.chars().count();
-        if n < 4 || STOP.contains(&w.fold.as_str()) {
+        if n < 4 || STOP.contains(&w.fold) {
             continue;
         }
         f.insert(w.fold.chars().take(5).collect());
@@ -277,10 +277,10 @@ fn unit(doc: &Doc, span: Option<(usize, usize)>, text: &str) -> Unit {
                 numbers.push((v, text.get(w.start..w.end).unwrap_or("").to_string()));
             }
         }
-        if HEDGES.contains(&f) {
+        if HEDGES.contains(f) {
             hedges.push(f.to_string());
         }
-        if FIRM.contains(&f) {
+        if FIRM.contains(f) {
             firm.push(f.to_string());
         }
         let orig = text.get(w.start..w.end).unwrap_or("");

@@ -143,7 +143,7 @@ pub fn cited_outlets(doc: &Doc, lex: &Lexicon) -> Vec<CitedOutlet> {
         for mi in 1..mentions.len() {
             let (p, m) = (&mentions[mi - 1], &mentions[mi]);
             let coordinated = ws.get(p.w1..m.w0).is_some_and(|between| {
-                between.len() == 1 && COORD.contains(&between[0].fold.as_str())
+                between.len() == 1 && COORD.contains(&between[0].fold)
                     || between.is_empty()
                         && text.get(p.end..m.start).is_some_and(|g| g.trim() == ",")
             }) && !picture_or_copyright(text, &ws, m)
@@ -172,7 +172,7 @@ pub fn cited_outlets(doc: &Doc, lex: &Lexicon) -> Vec<CitedOutlet> {
         let via = mentions.get(mi + 1).and_then(|n| {
             let between = ws.get(m.w1..n.w0)?;
             let close = between.len() <= 6
-                && between.iter().any(|w| CHAIN.contains(&w.fold.as_str()))
+                && between.iter().any(|w| CHAIN.contains(&w.fold))
                 && !text.get(m.end..n.start)?.contains(['.', '\n']);
             (close && lex.key(n.outlet) != key).then(|| lex.key(n.outlet).to_string())
         });
@@ -185,7 +185,7 @@ pub fn cited_outlets(doc: &Doc, lex: &Lexicon) -> Vec<CitedOutlet> {
                 let close = between.len() <= 4
                     && between
                         .iter()
-                        .any(|w| CHAIN_BACK.contains(&w.fold.as_str()))
+                        .any(|w| CHAIN_BACK.contains(&w.fold))
                     && !text.get(p.end..m.start)?.contains(['.', '\n']);
                 (close && lex.key(p.outlet) != key).then(|| lex.key(p.outlet).to_string())
             });
@@ -237,7 +237,7 @@ fn picture_or_copyright(text: &str, ws: &[Word], m: &Mention) -> bool {
     ws.get(lo..hi)
         .unwrap_or(&[])
         .iter()
-        .any(|w| NOT_CREDIT.contains(&w.fold.as_str()))
+        .any(|w| NOT_CREDIT.contains(&w.fold))
         || picture_credit(text, m)
 }
 
@@ -400,7 +400,7 @@ fn closing_credit(text: &str, ws: &[Word], m: &Mention, all: &[Mention]) -> bool
     if line_words.len() <= 6
         && line_words
             .last()
-            .is_some_and(|w| CLOSING.contains(&w.fold.as_str()))
+            .is_some_and(|w| CLOSING.contains(&w.fold))
     {
         return true;
     }

@@ -259,7 +259,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                 }
                 if words[i + 1..i + n].iter().any(|w| {
                     let t = &text[w.s..w.e];
-                    !is_upper_initial(t) && !CONNECTORS.contains(&t)
+                    !is_upper_initial(t) && !CONNECTORS.contains(t)
                 }) {
                     continue;
                 }
@@ -294,7 +294,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                     }
                 }
                 // Single capitalised stop words and codes never stand alone.
-                if n == 1 && (STOP.contains(&vk.as_str()) || vk.chars().count() < 3) {
+                if n == 1 && (STOP.contains(vk) || vk.chars().count() < 3) {
                     continue;
                 }
                 let cands = gaz.lookup_key(vk);
@@ -326,7 +326,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                     let prev_cap = i > 0
                         && text.get(words[i - 1].e..first.s) == Some(" ")
                         && is_upper_initial(&text[words[i - 1].s..words[i - 1].e])
-                        && !STOP.contains(&key(&text[words[i - 1].s..words[i - 1].e]).as_str());
+                        && !STOP.contains(&key(&text[words[i - 1].s..words[i - 1].e]));
                     // The next word capitalised (but no acronym: "Londres IHS Markit").
                     let next_cap = words.get(i + n).is_some_and(|w| {
                         let t = &text[w.s..w.e];
@@ -419,7 +419,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                     mentions.push(m);
                     covered.push(span);
                 }
-            } else if !STOP.contains(&k.as_str()) && k.len() >= 3 {
+            } else if !STOP.contains(&k) && k.len() >= 3 {
                 let cands = gaz.lookup_key(&k);
                 let big = cands
                     .first()
