@@ -183,9 +183,7 @@ pub fn cited_outlets(doc: &Doc, lex: &Lexicon) -> Vec<CitedOutlet> {
                 // "informó NBC, y recoge RTVE": the later name took it from the earlier one.
                 let between = ws.get(p.w1..m.w0)?;
                 let close = between.len() <= 4
-                    && between
-                        .iter()
-                        .any(|w| CHAIN_BACK.contains(&w.fold))
+                    && between.iter().any(|w| CHAIN_BACK.contains(&w.fold))
                     && !text.get(p.end..m.start)?.contains(['.', '\n']);
                 (close && lex.key(p.outlet) != key).then(|| lex.key(p.outlet).to_string())
             });
@@ -397,11 +395,7 @@ fn closing_credit(text: &str, ws: &[Word], m: &Mention, all: &[Mention]) -> bool
     let first_on_line = ws.partition_point(|w| w.start < line_start);
     let line_words = ws.get(first_on_line..m.w0).unwrap_or(&[]);
     // "M. T. avec AFP": a short line whose last word before the name is a credit word.
-    if line_words.len() <= 6
-        && line_words
-            .last()
-            .is_some_and(|w| CLOSING.contains(&w.fold))
-    {
+    if line_words.len() <= 6 && line_words.last().is_some_and(|w| CLOSING.contains(&w.fold)) {
         return true;
     }
     // "afp/dpa/Reuters/rr/DW Noticias": a slash-joined list of short credits on its own
