@@ -1,6 +1,8 @@
 //! Language data: cue lexicons with frames, certainty markers, source nouns and outlets.
-//! The files live in `lang/<lang>/attribution/` and are embedded at build time.
+//! The files live in `lang/<lang>/attribution/` (outlets: `lang/mul/outlets.tsv`), read through
+//! the shared loader [`claimtrace_text::data`].
 
+use claimtrace_text::data::{self, WordList};
 use rustc_hash::FxHashMap;
 
 /// How a cue relates its source and content.
@@ -74,136 +76,16 @@ pub struct Lexicon {
     pub source_nouns: FxHashMap<String, String>,
 }
 
-/// Outlets and agencies (all languages).
-#[derive(Debug, Clone, Default)]
+/// Outlets and agencies (all languages): the shared outlet table of `lang/mul/outlets.tsv`
+/// ([`claimtrace_text::outlets`]), matched on source phrases.
+#[derive(Debug, Clone)]
 pub struct Outlets {
-    /// Alias words (lowercase) → (canonical index); first word → entries, longest first.
-    pub by_first: FxHashMap<String, Vec<(Vec<String>, usize)>>,
+    table: &'static claimtrace_text::outlets::Outlets,
+    /// (canonical name, source type) of each outlet, by index.
     pub canonical: Vec<(String, String)>,
 }
 
-const EN_NEEDS_COMPLEMENT: &[&str] = &[
-    "find",
-    "found",
-    "show",
-    "shown",
-    "learn",
-    "learnt",
-    "hope",
-    "expect",
-    "fear",
-    "agree",
-    "ask",
-    "urge",
-    "indicate",
-    "post",
-    "charge",
-    "accuse",
-    "worry",
-    "worried",
-    "worries",
-    "doubt",
-    "add",
-    "note",
-    "state",
-    "recall",
-    "believe",
-    "think",
-    "thought",
-    "estimate",
-    "suggest",
-    "surface",
-    "know",
-    "knew",
-    "maintain",
-    "observe",
-    "comment",
-    "complain",
-    "promise",
-    "vow",
-    "pledge",
-    "predict",
-    "reveal",
-    "show",
-    "write",
-    "wrote",
-    "written",
-    "tell",
-    "told",
-    "confirm",
-    "announce",
-    "declare",
-    "report",
-    "explain",
-    "respond",
-    "reply",
-    "replied",
-    "conclude",
-    "acknowledge",
-    "admit",
-    "admitted",
-    "admitting",
-    "remark",
-    "recount",
-    "tweet",
-    "testify",
-    "testified",
-    "contend",
-    "assert",
-    "argue",
-    "warn",
-    "insist",
-    "stress",
-    "emphasize",
-    "emphasise",
-    "claim",
-    "allege",
-    "speculate",
-    "suspect",
-    "deny",
-    "denies",
-    "denied",
-    "reject",
-    "dismiss",
-    "refute",
-];
-
-/// English regular inflections of a lemma ("state" → states, stated, stating).
-fn en_inflect(lemma: &str) -> Vec<String> {
-    let mut v = vec![lemma.to_owned()];
-    let cons_y = lemma.ends_with('y')
-        && !matches!(
-            lemma.chars().rev().nth(1),
-            Some('a' | 'e' | 'i' | 'o' | 'u')
-        );
-    let stem_y = lemma.strip_suffix('y').unwrap_or(lemma);
-    if cons_y {
-        v.push(format!("{stem_y}ies"));
-        v.push(format!("{stem_y}ied"));
-    } else if lemma.ends_with('s')
-        || lemma.ends_with("sh")
-        || lemma.ends_with("ch")
-        || lemma.ends_with('x')
-        || lemma.ends_with('z')
-    {
-        v.push(format!("{lemma}es"));
-    } else {
-        v.push(format!("{lemma}s"));
-    }
-    if !cons_y {
-        if lemma.ends_with('e') {
-            v.push(format!("{lemma}d"));
-        } else {
-            v.push(format!("{lemma}ed"));
-        }
-    }
-    if lemma.ends_with('e') && !lemma.ends_with("ee") {
-        v.push(format!("{}ing", &lemma[..lemma.len() - 1]));
-    } else {
-        v.push(format!("{lemma}ing"));
-    }
-    v
-}
+static EN_NEEDS_COMPLEMENT: WordList = WordList::new("en/attribution/needs_complement.txt");
 
 fn data_lines(s: &str) -> impl Iterator<Item = Vec<&str>> {
     s.lines()
@@ -234,21 +116,15 @@ impl Lexicon {
                 .get(2)
                 .and_then(|c| Certainty::parse(c))
                 .unwrap_or(Certainty::Asserted);
-            let mut forms = Vec::new();
-            if let Some(lemma) = form.strip_suffix('+') {
-                forms.extend(en_inflect(lemma).into_iter().map(|x| (x, lemma.to_owned())));
-            } else {
-                forms.push((form.to_string(), form.to_string()));
-            }
-            for (form, lemma) in forms {
+            for (form, lemma) in data::cue_forms(form) {
                 let ws = words(&form);
                 let Some((first, rest)) = ws.split_first() else {
                     continue;
                 };
                 let needs_complement = lang == "en"
                     && frame == Frame::Verb
-                    && (EN_NEEDS_COMPLEMENT.contains(&lemma.as_str())
-                        || EN_NEEDS_COMPLEMENT.contains(&first.as_str()));
+                    && (EN_NEEDS_COMPLEMENT.contains(&lemma)
+                        || EN_NEEDS_COMPLEMENT.contains(first));
                 let e = CueEntry {
                     rest: rest.to_vec(),
                     frame,
@@ -301,86 +177,50 @@ impl Lexicon {
         match lang {
             "fr" => Lexicon::from_data(
                 "fr",
-                include_str!("../../../lang/fr/attribution/cues.tsv"),
-                include_str!("../../../lang/fr/attribution/hedges.tsv"),
-                include_str!("../../../lang/fr/attribution/source_nouns.tsv"),
+                data::file("fr/attribution/cues.tsv"),
+                data::file("fr/attribution/hedges.tsv"),
+                data::file("fr/attribution/source_nouns.tsv"),
             ),
             "es" => Lexicon::from_data(
                 "es",
-                include_str!("../../../lang/es/attribution/cues.tsv"),
-                include_str!("../../../lang/es/attribution/hedges.tsv"),
-                include_str!("../../../lang/es/attribution/source_nouns.tsv"),
+                data::file("es/attribution/cues.tsv"),
+                data::file("es/attribution/hedges.tsv"),
+                data::file("es/attribution/source_nouns.tsv"),
             ),
             "ar" => Lexicon::from_data(
                 "ar",
-                include_str!("../../../lang/ar/attribution/cues.tsv"),
-                include_str!("../../../lang/ar/attribution/hedges.tsv"),
-                include_str!("../../../lang/ar/attribution/source_nouns.tsv"),
+                data::file("ar/attribution/cues.tsv"),
+                data::file("ar/attribution/hedges.tsv"),
+                data::file("ar/attribution/source_nouns.tsv"),
             ),
             _ => Lexicon::from_data(
                 "en",
-                include_str!("../../../lang/en/attribution/cues.tsv"),
-                include_str!("../../../lang/en/attribution/hedges.tsv"),
-                include_str!("../../../lang/en/attribution/source_nouns.tsv"),
+                data::file("en/attribution/cues.tsv"),
+                data::file("en/attribution/hedges.tsv"),
+                data::file("en/attribution/source_nouns.tsv"),
             ),
         }
     }
 }
 
 impl Outlets {
-    pub fn from_data(s: &str) -> Outlets {
-        let mut o = Outlets::default();
-        for f in data_lines(s) {
-            let (Some(name), Some(kind)) = (f.first(), f.get(1)) else {
-                continue;
-            };
-            let idx = o.canonical.len();
-            o.canonical.push((name.to_string(), kind.to_string()));
-            let mut aliases: Vec<&str> =
-                f.get(2).map(|a| a.split('|').collect()).unwrap_or_default();
-            aliases.push(name);
-            for a in aliases {
-                let ws: Vec<String> = crate::tokens::tokenize(a)
-                    .iter()
-                    .map(|t| t.lower.clone())
-                    .collect();
-                let ws: Vec<String> = match ws.split_first() {
-                    Some((f, rest)) if f == "the" && !rest.is_empty() => rest.to_vec(),
-                    _ => ws,
-                };
-                let Some((first, _)) = ws.split_first() else {
-                    continue;
-                };
-                let v = o.by_first.entry(first.clone()).or_default();
-                if !v.iter().any(|(w, _)| *w == ws) {
-                    v.push((ws.clone(), idx));
-                }
-            }
-        }
-        for v in o.by_first.values_mut() {
-            v.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
-        }
-        o
-    }
-
     pub fn bundled() -> Outlets {
-        Outlets::from_data(include_str!("../../../lang/mul/attribution/outlets.tsv"))
+        let table = claimtrace_text::outlets::Outlets::bundled();
+        Outlets {
+            table,
+            canonical: table
+                .all()
+                .iter()
+                .map(|o| (o.name.clone(), "media".to_owned()))
+                .collect(),
+        }
     }
 
     /// Longest outlet alias starting at word `i` of `words` (lowercase): (canonical index, length).
     pub fn match_at(&self, words: &[&str], i: usize) -> Option<(usize, usize)> {
-        let first = words.get(i)?;
-        let cands = self.by_first.get(*first)?;
-        for (ws, idx) in cands {
-            let n = ws.len();
-            if words
-                .get(i..i + n)
-                .is_some_and(|s| s.iter().zip(ws).all(|(a, b)| *a == b))
-            {
-                return Some((*idx, n));
-            }
-        }
-        None
+        self.table
+            .match_tokens(words, i)
+            .map(|(o, n)| (o as usize, n))
     }
 }
 
@@ -402,12 +242,21 @@ mod tests {
         assert!(ar.cues.contains_key("وقال"));
         let o = Outlets::bundled();
         assert!(o.canonical.iter().any(|(n, _)| n == "EFE"));
+        let ws = ["the", "associated", "press", "said"];
+        let (i, n) = o.match_at(&ws, 0).unwrap_or_default();
+        assert_eq!((o.canonical[i].0.as_str(), n), ("Associated Press", 3));
     }
 
     #[test]
     fn inflections() {
-        assert!(en_inflect("state").contains(&"stated".to_string()));
-        assert!(en_inflect("deny").contains(&"denied".to_string()));
-        assert!(en_inflect("stress").contains(&"stresses".to_string()));
+        let forms = |l: &str| {
+            data::cue_forms(l)
+                .into_iter()
+                .map(|x| x.0)
+                .collect::<Vec<_>>()
+        };
+        assert!(forms("state+").contains(&"stated".to_string()));
+        assert!(forms("deny+").contains(&"denied".to_string()));
+        assert!(forms("stress+").contains(&"stresses".to_string()));
     }
 }

@@ -69,41 +69,7 @@ pub fn annotate_with_model(doc: &mut Doc, opts: &Options, model: Option<&tagger:
         .annotate_model(doc, opts, model);
 }
 
-/// The language to use: the document's if supported, else a guess from the text.
-pub fn pick_lang(doc_lang: Option<&str>, text: &str) -> &'static str {
-    match doc_lang.map(|l| l.get(..2).unwrap_or(l)) {
-        Some("en") => return "en",
-        Some("fr") => return "fr",
-        Some("es") => return "es",
-        Some("ar") => return "ar",
-        _ => {}
-    }
-    let sample: String = text.chars().take(4000).collect();
-    let arabic = sample
-        .chars()
-        .filter(|c| ('\u{0600}'..='\u{06FF}').contains(c))
-        .count();
-    let latin = sample.chars().filter(|c| c.is_ascii_alphabetic()).count();
-    if arabic > latin {
-        return "ar";
-    }
-    let lw = sample.to_lowercase();
-    let count = |ws: &[&str]| -> usize {
-        lw.split(|c: char| !c.is_alphabetic())
-            .filter(|w| ws.contains(w))
-            .count()
-    };
-    let en = count(&["the", "and", "of", "said", "that", "is"]);
-    let fr = count(&["le", "les", "des", "est", "une", "selon", "du"]);
-    let es = count(&["el", "los", "las", "del", "según", "una", "por"]);
-    if fr > en && fr >= es {
-        "fr"
-    } else if es > en && es > fr {
-        "es"
-    } else {
-        "en"
-    }
-}
+pub use claimtrace_text::lang::pick as pick_lang;
 
 /// The analysis of one text: tokens, quotes, sentences and the rule candidates.
 #[derive(Debug, Clone)]

@@ -1,346 +1,75 @@
-//! Closed word classes the frames use (several languages in one list: they rarely clash).
+//! Closed word classes the frames use (several languages in one list: they rarely clash). The
+//! lists are files of `lang/mul/attribution/`, read through [`claimtrace_text::data`].
+
+use claimtrace_text::data::WordList;
+
+static STOP_LEFT: WordList = WordList::new("mul/attribution/stop_left.txt");
+static DET: WordList = WordList::new("mul/attribution/det.txt");
+static OF: WordList = WordList::new("mul/attribution/of.txt");
+static ADVERB_BETWEEN: WordList = WordList::new("mul/attribution/adverb_between.txt");
+static AUX: WordList = WordList::new("mul/attribution/aux.txt");
+static PASSIVE_AUX: WordList = WordList::new("mul/attribution/passive_aux.txt");
+static NEGATION: WordList = WordList::new("mul/attribution/negation.txt");
+static COMPLEMENTIZER: WordList = WordList::new("mul/attribution/complementizer.txt");
+static LINKING_PARTICIPLE: WordList = WordList::new("mul/attribution/linking_participle.txt");
+static SUBORDINATOR: WordList = WordList::new("mul/attribution/subordinator.txt");
+static NAME_PARTICLE: WordList = WordList::new("mul/attribution/name_particle.txt");
+static ORG_WORD: WordList = WordList::new("mul/attribution/org_word.txt");
+static MEDIA_WORD: WordList = WordList::new("mul/attribution/media_word.txt");
+static TIME_WORD: WordList = WordList::new("mul/attribution/time_word.txt");
+static TIME_LEAD: WordList = WordList::new("mul/attribution/time_lead.txt");
+static PRONOUN_SINGULAR: WordList = WordList::new("mul/attribution/pronoun_singular.txt");
+static PRONOUN_PLURAL: WordList = WordList::new("mul/attribution/pronoun_plural.txt");
+static ANAPHOR_SOURCE: WordList = WordList::new("mul/attribution/anaphor_source.txt");
+static ANAPHOR_MEDIA: WordList = WordList::new("mul/attribution/anaphor_media.txt");
 
 pub fn is_stop_left(w: &str) -> bool {
-    matches!(
-        w,
-        "that"
-            | "which"
-            | "who"
-            | "whom"
-            | "whose"
-            | "where"
-            | "when"
-            | "while"
-            | "as"
-            | "because"
-            | "if"
-            | "but"
-            | "so"
-            | "than"
-            | "then"
-            | "however"
-            | "or"
-            | "nor"
-            | "to"
-            | "in"
-            | "on"
-            | "at"
-            | "for"
-            | "with"
-            | "by"
-            | "from"
-            | "into"
-            | "about"
-            | "after"
-            | "before"
-            | "over"
-            | "under"
-            | "since"
-            | "during"
-            | "despite"
-            | "among"
-            | "amid"
-            | "without"
-            | "is"
-            | "was"
-            | "are"
-            | "were"
-            | "be"
-            | "been"
-            | "being"
-            | "has"
-            | "have"
-            | "had"
-            | "will"
-            | "would"
-            | "could"
-            | "should"
-            | "may"
-            | "might"
-            | "must"
-            | "can"
-            | "did"
-            | "does"
-            | "do"
-            | "not"
-            | "never"
-            | "also"
-            | "although"
-            | "though"
-            | "yet"
-            | "thus"
-            | "meanwhile"
-            | "moreover"
-            | "there"
-            | "here"
-            | "what"
-            | "how"
-            | "why"
-            | "whether"
-            | "once"
-            | "until"
-            | "unless"
-            | "through"
-            | "against"
-            | "toward"
-            | "towards"
-            | "que"
-            | "qui"
-            | "et"
-            | "mais"
-            | "ou"
-            | "donc"
-            | "car"
-            | "dans"
-            | "sur"
-            | "pour"
-            | "avec"
-            | "par"
-            | "sans"
-            | "est"
-            | "sont"
-            | "était"
-            | "y"
-            | "pero"
-            | "o"
-            | "en"
-            | "con"
-            | "por"
-            | "para"
-            | "sin"
-            | "es"
-            | "son"
-            | "fue"
-            | "era"
-            | "ha"
-            | "han"
-            | "no"
-            | "ne"
-            | "pas"
-            | "lo"
-            | "se"
-            | "le"
-            | "les"
-            | "sus"
-            | "su"
-            | "ses"
-            | "son_"
-            | "و"
-            | "في"
-            | "على"
-            | "من"
-            | "إلى"
-            | "أن"
-            | "إن"
-            | "التي"
-            | "الذي"
-            | "لكن"
-            | "ثم"
-    )
+    STOP_LEFT.contains(w)
 }
 
 pub fn is_det(w: &str) -> bool {
-    matches!(
-        w,
-        "the"
-            | "a"
-            | "an"
-            | "this"
-            | "these"
-            | "those"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "our"
-            | "my"
-            | "your"
-            | "some"
-            | "many"
-            | "several"
-            | "two"
-            | "three"
-            | "other"
-            | "another"
-            | "le"
-            | "les"
-            | "la"
-            | "l'"
-            | "un"
-            | "une"
-            | "des"
-            | "el"
-            | "los"
-            | "las"
-            | "una"
-            | "unos"
-            | "unas"
-            | "ce"
-            | "cette"
-            | "ces"
-            | "este"
-            | "esta"
-            | "estos"
-            | "estas"
-    )
+    DET.contains(w)
 }
 
 pub fn is_of(w: &str) -> bool {
-    matches!(w, "of" | "de" | "du" | "del" | "d'" | "for" | "at" | "باسم")
+    OF.contains(w)
 }
 
 /// Personal pronouns that can be a source; the bool says singular person.
 pub fn pronoun(w: &str) -> Option<bool> {
-    match w {
-        "he" | "she" | "il" | "elle" | "él" | "ella" | "هو" | "هي" | "i" | "je" | "yo" => {
-            Some(true)
-        }
-        "they" | "we" | "ils" | "elles" | "ellos" | "ellas" | "nous" | "nosotros" | "هم"
-        | "you" => Some(false),
-        _ => None,
+    if PRONOUN_SINGULAR.contains(w) {
+        Some(true)
+    } else if PRONOUN_PLURAL.contains(w) {
+        Some(false)
+    } else {
+        None
     }
 }
 
 /// Words between a subject and its reporting verb that belong to neither.
 pub fn is_adverb_between(w: &str) -> bool {
-    matches!(
-        w,
-        "also"
-            | "later"
-            | "previously"
-            | "earlier"
-            | "recently"
-            | "again"
-            | "further"
-            | "then"
-            | "reportedly"
-            | "allegedly"
-            | "repeatedly"
-            | "publicly"
-            | "privately"
-            | "once"
-            | "still"
-            | "already"
-            | "often"
-            | "frequently"
-            | "separately"
-            | "first"
-            | "initially"
-            | "finally"
-            | "even"
-            | "only"
-            | "just"
-            | "quickly"
-            | "flatly"
-            | "firmly"
-            | "strongly"
-            | "openly"
-            | "angrily"
-            | "bluntly"
-            | "simply"
-            | "specifically"
-            | "explicitly"
-            | "aussi"
-            | "également"
-            | "encore"
-            | "ya"
-            | "también"
-            | "además"
-    )
+    ADVERB_BETWEEN.contains(w)
 }
 
 pub fn is_aux(w: &str) -> bool {
-    matches!(w, "has" | "have" | "had" | "will" | "would" | "'s")
+    AUX.contains(w)
 }
 
 pub fn is_passive_aux(w: &str) -> bool {
-    matches!(
-        w,
-        "is" | "are" | "was" | "were" | "be" | "been" | "being" | "get" | "got" | "gets"
-    )
+    PASSIVE_AUX.contains(w)
 }
 
 pub fn is_negation(w: &str) -> bool {
-    matches!(
-        w,
-        "not"
-            | "never"
-            | "without"
-            | "n't"
-            | "didn't"
-            | "doesn't"
-            | "don't"
-            | "refused"
-            | "declined"
-            | "to"
-            | "sans"
-            | "sin"
-    )
+    NEGATION.contains(w)
 }
 
 pub fn is_complementizer(w: &str) -> bool {
-    matches!(
-        w,
-        "that"
-            | "whether"
-            | "if"
-            | "que"
-            | "qu'"
-            | "qu’"
-            | "si"
-            | "إن"
-            | "أن"
-            | "بأن"
-            | "بان"
-            | "ان"
-            | "فإن"
-            | "وإن"
-            | "إنه"
-            | "أنه"
-            | "إنها"
-            | "أنها"
-            | "بأنه"
-            | "بأنها"
-            | "إنهم"
-            | "أنهم"
-    ) || w.starts_with("qu'")
-        || w.starts_with("qu’")
+    COMPLEMENTIZER.contains(w) || w.starts_with("qu'") || w.starts_with("qu’")
 }
 
 /// "indicating that", "adding that": participles between a cue and its content.
 pub fn is_linking_participle(w: &str) -> bool {
-    matches!(
-        w,
-        "indicating"
-            | "suggesting"
-            | "saying"
-            | "adding"
-            | "claiming"
-            | "noting"
-            | "stating"
-            | "arguing"
-            | "explaining"
-            | "insisting"
-            | "warning"
-            | "alleging"
-            | "asserting"
-            | "affirmant"
-            | "ajoutant"
-            | "expliquant"
-            | "indiquant"
-            | "précisant"
-            | "estimant"
-            | "afirmando"
-            | "añadiendo"
-            | "explicando"
-            | "indicando"
-            | "señalando"
-            | "asegurando"
-            | "مضيفا"
-            | "مشيرا"
-            | "موضحا"
-            | "مؤكدا"
-    )
+    LINKING_PARTICIPLE.contains(w)
 }
 
 pub fn is_comma(w: &str) -> bool {
@@ -363,245 +92,40 @@ pub fn is_close_quote(w: &str) -> bool {
 /// last media source ("the paper").
 pub fn anaphor(words: &[&str]) -> Option<&'static str> {
     let j = words.join(" ");
-    let j = j.as_str();
-    if matches!(
-        j,
-        "the same source"
-            | "same source"
-            | "the source"
-            | "la même source"
-            | "même source"
-            | "la misma fuente"
-            | "misma fuente"
-            | "la fuente"
-            | "المصدر نفسه"
-            | "المصدر ذاته"
-            | "نفس المصدر"
-            | "المصدر"
-    ) {
-        return Some("source");
+    if ANAPHOR_SOURCE.contains(&j) {
+        Some("source")
+    } else if ANAPHOR_MEDIA.contains(&j) {
+        Some("media")
+    } else {
+        None
     }
-    if matches!(
-        j,
-        "the paper"
-            | "the newspaper"
-            | "the daily"
-            | "the agency"
-            | "the news agency"
-            | "the channel"
-            | "the broadcaster"
-            | "the outlet"
-            | "the website"
-            | "the magazine"
-            | "le journal"
-            | "le quotidien"
-            | "l'agence"
-            | "la chaîne"
-            | "el diario"
-            | "el periódico"
-            | "la agencia"
-            | "la cadena"
-            | "الصحيفة"
-            | "الوكالة"
-            | "القناة"
-    ) {
-        return Some("media");
-    }
-    None
 }
 
 /// Subordinators that open a clause ending at the next comma ("Despite rumours suggesting X, …").
 pub fn is_subordinator(w: &str) -> bool {
-    matches!(
-        w,
-        "despite"
-            | "although"
-            | "though"
-            | "while"
-            | "after"
-            | "as"
-            | "since"
-            | "if"
-            | "amid"
-            | "following"
-            | "because"
-            | "when"
-            | "malgré"
-            | "bien"
-            | "alors"
-            | "pese"
-            | "aunque"
-            | "mientras"
-            | "رغم"
-            | "بينما"
-    )
+    SUBORDINATOR.contains(w)
 }
 
 /// Name-internal particles ("Abu Bakr al Baghdadi", "Charles de Gaulle").
 pub fn is_name_particle(w: &str) -> bool {
-    matches!(
-        w,
-        "al" | "el"
-            | "bin"
-            | "ibn"
-            | "de"
-            | "da"
-            | "van"
-            | "von"
-            | "der"
-            | "la"
-            | "le"
-            | "abu"
-            | "du"
-            | "del"
-            | "dos"
-            | "ben"
-            | "bint"
-            | "ould"
-    )
+    NAME_PARTICLE.contains(w)
 }
 
 pub fn is_org_word(w: &str) -> bool {
-    matches!(
-        w,
-        "ministry"
-            | "department"
-            | "agency"
-            | "police"
-            | "council"
-            | "committee"
-            | "party"
-            | "army"
-            | "forces"
-            | "company"
-            | "inc."
-            | "corp."
-            | "university"
-            | "institute"
-            | "commission"
-            | "office"
-            | "government"
-            | "court"
-            | "bank"
-            | "group"
-            | "organization"
-            | "organisation"
-            | "association"
-            | "union"
-            | "coalition"
-            | "house"
-            | "pentagon"
-            | "congress"
-            | "senate"
-            | "campaign"
-            | "foundation"
-            | "fund"
-            | "service"
-            | "services"
-            | "isis"
-            | "nato"
-            | "un"
-            | "eu"
-            | "fbi"
-            | "cia"
-            | "white"
-            | "state"
-            | "ministère"
-            | "ministerio"
-            | "gobierno"
-            | "gouvernement"
-            | "vaticano"
-            | "vatican"
-            | "kremlin"
-    )
+    ORG_WORD.contains(w)
 }
 
 /// Words that make a name a news medium ("the Alder Gazette", "Radio Alder").
 pub fn is_media_word(w: &str) -> bool {
-    matches!(
-        w,
-        "gazette"
-            | "times"
-            | "post"
-            | "news"
-            | "herald"
-            | "journal"
-            | "tribune"
-            | "radio"
-            | "tv"
-            | "fm"
-            | "daily"
-            | "telegraph"
-            | "chronicle"
-            | "observer"
-            | "press"
-            | "agency"
-            | "channel"
-            | "magazine"
-            | "review"
-            | "courier"
-            | "mail"
-            | "express"
-            | "standard"
-            | "independent"
-            | "guardian"
-            | "monde"
-            | "diario"
-            | "periódico"
-            | "journal,"
-            | "presse"
-            | "newspaper"
-            | "broadcaster"
-            | "television"
-            | "télévision"
-            | "televisión"
-    )
+    MEDIA_WORD.contains(w)
 }
 
 /// A time word that can stand between a subject and its verb ("X on Tuesday said").
 pub fn is_time_word(w: &str) -> bool {
-    matches!(
-        w,
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "yesterday"
-            | "today"
-            | "tonight"
-            | "earlier"
-            | "week"
-            | "month"
-            | "year"
-            | "night"
-            | "morning"
-            | "afternoon"
-            | "evening"
-            | "weekend"
-            | "lundi"
-            | "mardi"
-            | "mercredi"
-            | "jeudi"
-            | "vendredi"
-            | "samedi"
-            | "dimanche"
-            | "lunes"
-            | "martes"
-            | "miércoles"
-            | "jueves"
-            | "viernes"
-            | "sábado"
-            | "domingo"
-    )
+    TIME_WORD.contains(w)
 }
 
 /// Words leading a time phrase ("on Tuesday", "late Monday", "last week", "this morning").
 pub fn is_time_lead(w: &str) -> bool {
-    matches!(
-        w,
-        "on" | "late" | "early" | "last" | "this" | "next" | "earlier" | "le" | "el" | "ce"
-    ) || is_time_word(w)
+    TIME_LEAD.contains(w) || is_time_word(w)
 }

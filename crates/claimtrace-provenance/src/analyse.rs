@@ -5,6 +5,8 @@ use crate::cites::{CitedOutlet, cited_outlets};
 use crate::norm::{Word, number_value, words};
 use crate::outlets::Lexicon;
 use claimtrace_core::Doc;
+use claimtrace_text::data::WordList;
+use claimtrace_text::norm::has_arabic;
 use rustc_hash::FxHashSet;
 
 /// One article, analysed.
@@ -73,178 +75,11 @@ pub fn day_number(s: &str) -> Option<i64> {
     Some(era * 146097 + doe)
 }
 
-const STOP: &[&str] = &[
-    "that",
-    "this",
-    "with",
-    "from",
-    "have",
-    "been",
-    "were",
-    "their",
-    "they",
-    "will",
-    "would",
-    "there",
-    "which",
-    "about",
-    "after",
-    "also",
-    "into",
-    "than",
-    "when",
-    "what",
-    "where",
-    "said",
-    "says",
-    "dans",
-    "pour",
-    "avec",
-    "sont",
-    "elle",
-    "mais",
-    "plus",
-    "leur",
-    "cette",
-    "selon",
-    "para",
-    "como",
-    "pero",
-    "esta",
-    "este",
-    "sobre",
-    "segun",
-    "entre",
-    "donde",
-    "desde",
-    "fueron",
-    "esto",
-    "della",
-    "sono",
-    "alla",
-    "delle",
-    "that's",
-    "according",
-    "told",
-    "reported",
-];
+static STOP: WordList = WordList::new("mul/provenance/stopwords.txt");
 
-const HEDGES: &[&str] = &[
-    // en
-    "believed",
-    "believe",
-    "believes",
-    "may",
-    "might",
-    "possibly",
-    "possible",
-    "reportedly",
-    "allegedly",
-    "alleged",
-    "apparently",
-    "presumably",
-    "likely",
-    "unconfirmed",
-    "unclear",
-    "rumoured",
-    "rumored",
-    "rumours",
-    "rumors",
-    "suspected",
-    "purportedly",
-    "probably",
-    "speculation",
-    "could",
-    "thought", // fr
-    "serait",
-    "seraient",
-    "aurait",
-    "auraient",
-    "pourrait",
-    "pourraient",
-    "possiblement",
-    "presume",
-    "probablement",
-    "vraisemblablement",
-    "apparemment",
-    "rumeur",
-    "rumeurs",
-    "conditionnel",
-    "incertain",
-    "supposee",
-    "suppose", // es
-    "habria",
-    "habrian",
-    "seria",
-    "serian",
-    "podria",
-    "podrian",
-    "presuntamente",
-    "posiblemente",
-    "probablemente",
-    "aparentemente",
-    "supuestamente",
-    "presunto",
-    "presunta",
-    "posible",
-    "rumores",
-    "estaria", // pt / it
-    "teria",
-    "teriam",
-    "provavelmente",
-    "sarebbe",
-    "avrebbe",
-    "forse",
-    "probabilmente",
-    // ar (folded)
-    "ربما",
-    "يعتقد",
-    "يرجح",
-    "مرجح",
-    "المرجح",
-    "محتمل",
-    "المحتمل",
-    "يحتمل",
-    "شايعات",
-    "انباء",
-    "مزاعم",
-    "ترجح",
-    "يبدو",
-];
+static HEDGES: WordList = WordList::new("mul/provenance/hedges.txt");
 
-const FIRM: &[&str] = &[
-    "confirmed",
-    "confirms",
-    "confirm",
-    "confident",
-    "certain",
-    "definitely",
-    "killed",
-    "confirme",
-    "confirment",
-    "confirmee",
-    "certain",
-    "confirmo",
-    "confirmaron",
-    "confirma",
-    "confirman",
-    "confirmado",
-    "confirmada",
-    "aseguran",
-    "asegura",
-    "اكد",
-    "اكدت",
-    "تاكيد",
-    "يؤكد",
-    "تؤكد",
-    "مؤكد",
-    "confermato",
-    "conferma",
-];
-
-fn is_arabic(s: &str) -> bool {
-    s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
-}
+static FIRM: WordList = WordList::new("mul/provenance/firm.txt");
 
 /// Coarse consonant skeleton shared by Latin transcriptions and Arabic spellings of a name
 /// ("Herat" / "هرات" → `hrt`), for cross-script matching.
@@ -303,7 +138,7 @@ pub fn features(text: &str, ws: &[Word]) -> Feats {
             f.insert(format!("#{v}"));
             continue;
         }
-        let ar = is_arabic(&w.fold);
+        let ar = has_arabic(&w.fold);
         if ar {
             let stem = crate::norm::arabic_stems(&w.fold)
                 .last()
@@ -319,7 +154,7 @@ pub fn features(text: &str, ws: &[Word]) -> Feats {
             continue;
         }
         let n = w.fold.chars().count();
-        if n < 4 || STOP.contains(&w.fold.as_str()) {
+        if n < 4 || STOP.contains(&w.fold) {
             continue;
         }
         f.insert(w.fold.chars().take(5).collect());
@@ -442,10 +277,10 @@ fn unit(doc: &Doc, span: Option<(usize, usize)>, text: &str) -> Unit {
                 numbers.push((v, text.get(w.start..w.end).unwrap_or("").to_string()));
             }
         }
-        if HEDGES.contains(&f) {
+        if HEDGES.contains(f) {
             hedges.push(f.to_string());
         }
-        if FIRM.contains(&f) {
+        if FIRM.contains(f) {
             firm.push(f.to_string());
         }
         let orig = text.get(w.start..w.end).unwrap_or("");
@@ -550,13 +385,11 @@ pub fn analyse<'a>(doc: &'a Doc, lex: &Lexicon) -> Art<'a> {
             }
             f
         },
-        arabic: is_arabic(&doc.text.chars().take(400).collect::<String>()),
+        arabic: has_arabic(&doc.text.chars().take(400).collect::<String>()),
         lang: doc
             .lang
             .as_deref()
-            .unwrap_or("")
-            .split(['-', '_'])
-            .next()
+            .map(claimtrace_text::lang::primary)
             .unwrap_or("")
             .to_ascii_lowercase(),
     }

@@ -8,6 +8,7 @@
 use crate::norm::{Word, fold_words, words};
 use crate::outlets::{Lexicon, Mention};
 use claimtrace_core::Doc;
+use claimtrace_text::data::{self, WordList};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -30,229 +31,18 @@ pub struct CitedOutlet {
 }
 
 /// Credit cues, folded, as word sequences. Matched within a few words of the name.
-const CUES: &[&str] = &[
-    "according to",
-    "citing",
-    "cited",
-    "cites",
-    "told",
-    "tells",
-    "reported",
-    "reports",
-    "report",
-    "reporting",
-    "said",
-    "says",
-    "quoted",
-    "quoting",
-    "per",
-    "via",
-    "revealed",
-    "first reported",
-    "broke",
-    "confirmed to",
-    "in an interview with",
-    "speaking",
-    "spoke",
-    "talking",
-    "interview",
-    "gathered",
-    "gather",
-    "learnt",
-    "learned",
-    "understands",
-    "reveals",
-    "claimed",
-    "claims",
-    "wrote",
-    "writes",
-    "published",
-    "agency",
-    "network",
-    "newspaper",
-    "selon",
-    "d apres",
-    "rapporte",
-    "rapportent",
-    "rapportait",
-    "indique",
-    "indiquait",
-    "citant",
-    "cite",
-    "revele",
-    "revelait",
-    "relaye",
-    "relayee",
-    "evoque",
-    "evoquait",
-    "evoquent",
-    // Plural forms the attribution lexicons do not list (adding them there lowered the
-    // fr/es attribution gold scores: more false cues than found ones).
-    "ont rapporte",
-    "ont revele",
-    "revelent",
-    "indiquent",
-    "annoncent",
-    "ont annonce",
-    "confirment",
-    "affirment",
-    "senalaron",
-    "senalan",
-    "revelaron",
-    "publicaron",
-    "reportaron",
-    "afirmaron",
-    "aseguran",
-    "indicaron",
-    "dijeron",
-    "annonce",
-    "informe",
-    "a declare",
-    "a confie",
-    "confie",
-    "souligne",
-    "precise",
-    "ajoute",
-    "explique",
-    "ecrit",
-    "repris",
-    "reprise",
-    "interroge",
-    "joint",
-    "contacte",
-    "agence",
-    "site",
-    "journal",
-    "quotidien",
-    "chaine",
-    "segun",
-    "informo",
-    "informa",
-    "recoge",
-    "recogio",
-    "reporto",
-    "reporta",
-    "publico",
-    "publica",
-    "dijo",
-    "dice",
-    "afirmo",
-    "revelo",
-    "revela",
-    "citado",
-    "citada",
-    "citando",
-    "cita",
-    "cito",
-    "aseguro",
-    "confirmo",
-    "senalo",
-    "indico",
-    "de acuerdo con",
-    "apunto",
-    "portal",
-    "agencia",
-    "cadena",
-    "diario",
-    "periodico",
-    "medio",
-    "entregada",
-    "entregado",
-    "secondo",
-    "riporta",
-    "riferisce",
-    "agenzia",
-    "rilasciato",
-    "rilasciata",
-    "remis",
-    "remise",
-    "transmis",
-    "transmise",
-    "fourni",
-    "segundo",
-    "informou",
-    "نقلا",
-    "نقلت",
-    "بحسب",
-    "حسب",
-    "وفقا",
-    "وفق",
-    "ذكرت",
-    "ذكر",
-    "افادت",
-    "افاد",
-    "قالت",
-    "قال",
-    "اوردت",
-    "اورد",
-    "كشفت",
-    "كشف",
-    "اكدت",
-    "نشرت",
-    "لشبكه",
-    "لوكاله",
-    "لصحيفه",
-    "لقناه",
-    "صرح",
-    "صرحت",
-    "اعلنت",
-    "تقرير",
-    "شبكه",
-    "وكاله",
-    "صحيفه",
-    "قناه",
-    "موقع",
-];
+static CUES: WordList = WordList::new("mul/provenance/credit_cues.txt");
 
 /// Words in the same short window that make an outlet name a picture or copyright credit.
-const NOT_CREDIT: &[&str] = &[
-    "photo",
-    "photos",
-    "foto",
-    "fotos",
-    "image",
-    "images",
-    "file",
-    "copyright",
-    "getty",
-    "pool",
-    "video",
-    "afptv",
-    "archives",
-    "archivo",
-    "illustration",
-    "صوره",
-    "ارشيفيه",
-];
+static NOT_CREDIT: WordList = WordList::new("mul/provenance/not_credit.txt");
 
 /// Chain cues taking the earlier outlet as object: "X, citing Y", "X, which cited Y" → X
 /// via Y.
-const CHAIN: &[&str] = &[
-    "citing",
-    "cited",
-    "quoting",
-    "citant",
-    "citando",
-    "reprenant",
-    "relayant",
-    "نقلا",
-];
+static CHAIN: WordList = WordList::new("mul/provenance/chain.txt");
 
 /// Chain cues with the later outlet as subject or agent: "informó Y, y recoge X", "citado
 /// por X" → X via Y.
-const CHAIN_BACK: &[&str] = &[
-    "recoge",
-    "recogio",
-    "recogen",
-    "relayed",
-    "picked",
-    "citado",
-    "citada",
-    "repris",
-    "reprise",
-    "نقلته",
-    "نقلها",
-];
+static CHAIN_BACK: WordList = WordList::new("mul/provenance/chain_back.txt");
 
 /// Credit cues as folded word sequences, indexed by their first word: [`CUES`] (credit words
 /// proper: "agency", "via", "told") and every reporting cue of the attribution lexicons
@@ -270,18 +60,23 @@ fn cue_table() -> &'static FxHashMap<String, Vec<Vec<String>>> {
                 }
             }
         };
-        for c in CUES {
+        for c in CUES.all() {
             add(c.split(' ').map(str::to_string).collect());
         }
-        for lang in ["en", "fr", "es", "ar"] {
-            let lx = claimtrace_attribution::lexicon::Lexicon::bundled(lang);
-            for (first, entries) in &lx.cues {
-                for e in entries {
-                    let phrase = std::iter::once(first.as_str())
-                        .chain(e.rest.iter().map(String::as_str))
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    add(fold_words(&phrase));
+        for lang in data::LANGS {
+            for f in data::rows(&format!("{lang}/attribution/cues.tsv")) {
+                let (Some(form), Some(frame)) = (f.first(), f.get(1)) else {
+                    continue;
+                };
+                let verb = !matches!(*frame, "prep" | "quoting");
+                for (form, _) in data::cue_forms(form) {
+                    let ws = fold_words(&form);
+                    // Arabic verbs also start with the conjunctions و / ف.
+                    if *lang == "ar" && verb && ws.len() == 1 {
+                        add(fold_words(&format!("و{form}")));
+                        add(fold_words(&format!("ف{form}")));
+                    }
+                    add(ws);
                 }
             }
         }
@@ -318,7 +113,7 @@ fn cue_at(ws: &[Word], i: usize) -> usize {
 }
 
 /// Conjunctions that coordinate two outlet names ("CBS and Newsweek", "CBS y Newsweek").
-const COORD: &[&str] = &["and", "or", "et", "ou", "y", "e", "o", "و"];
+static COORD: WordList = WordList::new("mul/provenance/coord.txt");
 
 fn in_layer(doc: &Doc, s: usize, e: usize) -> bool {
     let ov = |a: u32, b: u32| (a as usize) < e && s < (b as usize);
@@ -348,7 +143,7 @@ pub fn cited_outlets(doc: &Doc, lex: &Lexicon) -> Vec<CitedOutlet> {
         for mi in 1..mentions.len() {
             let (p, m) = (&mentions[mi - 1], &mentions[mi]);
             let coordinated = ws.get(p.w1..m.w0).is_some_and(|between| {
-                between.len() == 1 && COORD.contains(&between[0].fold.as_str())
+                between.len() == 1 && COORD.contains(&between[0].fold)
                     || between.is_empty()
                         && text.get(p.end..m.start).is_some_and(|g| g.trim() == ",")
             }) && !picture_or_copyright(text, &ws, m)
@@ -377,7 +172,7 @@ pub fn cited_outlets(doc: &Doc, lex: &Lexicon) -> Vec<CitedOutlet> {
         let via = mentions.get(mi + 1).and_then(|n| {
             let between = ws.get(m.w1..n.w0)?;
             let close = between.len() <= 6
-                && between.iter().any(|w| CHAIN.contains(&w.fold.as_str()))
+                && between.iter().any(|w| CHAIN.contains(&w.fold))
                 && !text.get(m.end..n.start)?.contains(['.', '\n']);
             (close && lex.key(n.outlet) != key).then(|| lex.key(n.outlet).to_string())
         });
@@ -388,9 +183,7 @@ pub fn cited_outlets(doc: &Doc, lex: &Lexicon) -> Vec<CitedOutlet> {
                 // "informó NBC, y recoge RTVE": the later name took it from the earlier one.
                 let between = ws.get(p.w1..m.w0)?;
                 let close = between.len() <= 4
-                    && between
-                        .iter()
-                        .any(|w| CHAIN_BACK.contains(&w.fold.as_str()))
+                    && between.iter().any(|w| CHAIN_BACK.contains(&w.fold))
                     && !text.get(p.end..m.start)?.contains(['.', '\n']);
                 (close && lex.key(p.outlet) != key).then(|| lex.key(p.outlet).to_string())
             });
@@ -442,7 +235,7 @@ fn picture_or_copyright(text: &str, ws: &[Word], m: &Mention) -> bool {
     ws.get(lo..hi)
         .unwrap_or(&[])
         .iter()
-        .any(|w| NOT_CREDIT.contains(&w.fold.as_str()))
+        .any(|w| NOT_CREDIT.contains(&w.fold))
         || picture_credit(text, m)
 }
 
@@ -565,7 +358,7 @@ fn after_apposition(text: &str, ws: &[Word], m: &Mention) -> Option<usize> {
 }
 
 /// Words that introduce a closing credit line: "M. T. avec AFP", "With AFP", "Con EFE".
-const CLOSING: &[&str] = &["avec", "with", "con", "com", "مع"];
+static CLOSING: WordList = WordList::new("mul/provenance/closing.txt");
 
 /// Whether the mention is an agency credit closing a paragraph: "… plates. — AP", "M. T.
 /// avec AFP", "afp/dpa/Reuters/rr". The line ends with the name (or with a list of names and
@@ -602,11 +395,7 @@ fn closing_credit(text: &str, ws: &[Word], m: &Mention, all: &[Mention]) -> bool
     let first_on_line = ws.partition_point(|w| w.start < line_start);
     let line_words = ws.get(first_on_line..m.w0).unwrap_or(&[]);
     // "M. T. avec AFP": a short line whose last word before the name is a credit word.
-    if line_words.len() <= 6
-        && line_words
-            .last()
-            .is_some_and(|w| CLOSING.contains(&w.fold.as_str()))
-    {
+    if line_words.len() <= 6 && line_words.last().is_some_and(|w| CLOSING.contains(&w.fold)) {
         return true;
     }
     // "afp/dpa/Reuters/rr/DW Noticias": a slash-joined list of short credits on its own

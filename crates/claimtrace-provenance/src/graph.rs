@@ -14,30 +14,6 @@ pub const COPY_CONTAINMENT: f32 = 0.6;
 /// Minimum words of a quotation shared verbatim to count as the same quote.
 pub const QUOTE_WORDS: usize = 5;
 
-/// Agencies and networks whose copies other outlets rewrite: on the same day, a copy of
-/// theirs (an article whose outlet field names them) is taken to come first.
-pub const WIRES: &[&str] = &[
-    "ap",
-    "afp",
-    "reuters",
-    "efe",
-    "xinhua",
-    "dpa",
-    "ansa",
-    "anadolu",
-    "yonhap",
-    "kcna",
-    "tass",
-    "europapress",
-    "ani",
-    "irna",
-    "isna",
-    "wafa",
-    "cnn",
-    "cbs",
-    "nbc",
-];
-
 const ALL_EDGES_REACH: bool = true;
 
 /// Builds the provenance of one story.
@@ -375,6 +351,7 @@ fn date_originals_by_copies(
 }
 
 pub(crate) fn order_keys(arts: &[Art<'_>]) -> Vec<OrderKey> {
+    let lex = Lexicon::bundled();
     let day: Vec<Option<i64>> = arts.iter().map(|a| a.day).collect();
     // Quotations (≥ QUOTE_WORDS words) of each article, folded.
     let quotes: Vec<Vec<String>> = arts
@@ -405,7 +382,7 @@ pub(crate) fn order_keys(arts: &[Art<'_>]) -> Vec<OrderKey> {
                 .count();
             OrderKey {
                 day: day.get(i).copied().flatten().unwrap_or(i64::MAX),
-                not_wire: !a.own.iter().any(|k| WIRES.contains(&k.as_str())),
+                not_wire: !a.own.iter().any(|k| lex.is_wire(k)),
                 credits,
                 cited_by: std::cmp::Reverse(cited_by),
                 quoted_by: std::cmp::Reverse(quoted_by),

@@ -130,7 +130,7 @@ impl Fingerprint {
             lang: doc
                 .lang
                 .as_deref()
-                .map(|l| CompactString::from(l.split(['-', '_']).next().unwrap_or(l)))
+                .map(|l| CompactString::from(claimtrace_text::lang::primary(l)))
                 .unwrap_or_default(),
             day,
             est_day: if day.is_some() { None } else { est },

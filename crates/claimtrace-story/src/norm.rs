@@ -1,91 +1,26 @@
-//! Text normalisation shared by fingerprints: folding, words, transliteration skeletons and
-//! the alias / calendar / stop-word tables kept in `data/`.
+//! What fingerprints need beyond the shared normaliser ([`claimtrace_text::norm`]):
+//! transliteration skeletons and the alias / calendar / stop-word tables of `lang/mul/story/`
+//! and `lang/mul/calendar.tsv`.
 
+use claimtrace_text::data;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
-use unicode_normalization::UnicodeNormalization;
 
-/// Folds one word or phrase: NFKD, combining marks dropped, lower case, Arabic diacritics and
-/// tatweel dropped, hamza/alef forms unified (أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي).
-pub fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase().replace('`', "'");
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.nfkd() {
-        match c {
-            '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
-            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-            'ى' => out.push('ي'),
-            'ة' => out.push('ه'),
-            'ؤ' => out.push('و'),
-            'ئ' => out.push('ي'),
-            '’' | 'ʼ' | '`' => out.push('\''),
-            c => {
-                for l in c.to_lowercase() {
-                    out.push(l);
-                }
-            }
-        }
-    }
-    out
-}
+pub use claimtrace_text::norm::{fold, is_arabic, phrase_key};
 
-/// True for an Arabic-script letter.
-pub fn is_arabic(c: char) -> bool {
-    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
-}
-
-/// A word of a text: its byte range in the original and whether it starts with a capital.
+/// A word of a text: its byte range in the original.
 #[derive(Debug, Clone, Copy)]
 pub struct Word {
     pub start: usize,
     pub end: usize,
 }
 
-/// Splits a text into words: runs of letters, digits and marks, keeping inner `.`, `,` and
-/// non-breaking spaces between digits ("2,000", "6.3", "1 000") and inner apostrophes out.
+/// The first `limit` words of a text ([`claimtrace_text::norm::words`]).
 pub fn words(text: &str, limit: usize) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut prev_digit = false;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let wordy = c.is_alphanumeric() || is_mark(c);
-        if wordy {
-            if start.is_none() {
-                start = Some(i);
-            }
-            prev_digit = c.is_ascii_digit();
-            continue;
-        }
-        // Digit group separators inside a number.
-        if prev_digit
-            && start.is_some()
-            && matches!(c, '.' | ',' | '\u{00A0}' | '\u{202F}' | '\u{2009}')
-            && it.peek().is_some_and(|(_, n)| n.is_ascii_digit())
-        {
-            continue;
-        }
-        if let Some(s) = start.take() {
-            out.push(Word { start: s, end: i });
-            if out.len() >= limit {
-                return out;
-            }
-        }
-        prev_digit = false;
-    }
-    if let Some(s) = start {
-        out.push(Word {
-            start: s,
-            end: text.len(),
-        });
-    }
-    out
-}
-
-fn is_mark(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+    claimtrace_text::norm::words(text)
+        .take(limit)
+        .map(|(start, end)| Word { start, end })
+        .collect()
 }
 
 /// Strips a leading Arabic article or attached preposition + article ("ال", "وال", "بال",
@@ -222,7 +157,7 @@ fn map_arabic(c: char) -> char {
     }
 }
 
-/// The tables in `data/`, parsed once.
+/// The tables of `lang/`, parsed once.
 pub struct Tables {
     /// Folded phrase (words joined by one space) → canonical id.
     pub aliases: FxHashMap<String, String>,
@@ -249,7 +184,7 @@ pub fn tables() -> &'static Tables {
             months: FxHashMap::default(),
             weekdays: FxHashMap::default(),
         };
-        for line in include_str!("../data/aliases.tsv").lines() {
+        for line in data::file("mul/story/aliases.tsv").lines() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
@@ -267,13 +202,13 @@ pub fn tables() -> &'static Tables {
                 t.aliases.entry(key).or_insert_with(|| canon.to_string());
             }
         }
-        for line in include_str!("../data/stopwords.txt").lines() {
+        for line in data::file("mul/story/stopwords.txt").lines() {
             if line.starts_with('#') {
                 continue;
             }
             t.stopwords.extend(line.split_whitespace().map(fold));
         }
-        for line in include_str!("../data/calendar.tsv").lines() {
+        for line in data::file("mul/calendar.tsv").lines() {
             if line.starts_with('#') {
                 continue;
             }
@@ -295,23 +230,6 @@ pub fn tables() -> &'static Tables {
     })
 }
 
-/// The key of a phrase for alias lookup: folded words joined by one space.
-pub fn phrase_key(s: &str) -> String {
-    let f = fold(s);
-    let ws = words(&f, usize::MAX);
-    let mut out = String::with_capacity(f.len());
-    for w in ws {
-        let Some(t) = f.get(w.start..w.end) else {
-            continue;
-        };
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(t);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,25 +249,6 @@ mod tests {
         assert_eq!(sk("Jong"), sk("جونغ"));
         assert_eq!(sk("Kim"), sk("كيم"));
         assert_eq!(sk("bin"), "");
-    }
-
-    #[test]
-    fn words_keep_numbers_whole() {
-        let t = "Over 2,000 dead; magnitude 6.3, and 1\u{a0}000 hurt.";
-        let ws: Vec<&str> = words(t, 100).iter().map(|w| &t[w.start..w.end]).collect();
-        assert_eq!(
-            ws,
-            [
-                "Over",
-                "2,000",
-                "dead",
-                "magnitude",
-                "6.3",
-                "and",
-                "1\u{a0}000",
-                "hurt"
-            ]
-        );
     }
 
     #[test]

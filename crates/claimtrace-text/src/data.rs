@@ -1,5 +1,7 @@
-//! Language data: the plain files of `lang/<xx>/`, embedded in the binary with `include_str!`
-//! and parsed once per language.
+//! Language data: the one loader of the plain files under `lang/` (`lang/<xx>/` per language,
+//! `lang/mul/` for data of every language: outlets, countries, months). Every crate reads its
+//! word lists through [`file`] / [`list`]; the files are embedded in the binary with
+//! `include_str!` (the table [`FILES`]) and the tokenizer's are parsed once per language.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
@@ -81,6 +83,411 @@ pub struct LangData {
     pub starters: FxHashSet<String>,
 }
 
+/// Every embedded file of `lang/`, by its path under `lang/`.
+pub static FILES: &[(&str, &str)] = &[
+    (
+        "ar/abbrev_extra.txt",
+        include_str!("../../../lang/ar/abbrev_extra.txt"),
+    ),
+    (
+        "ar/attribution/cues.tsv",
+        include_str!("../../../lang/ar/attribution/cues.tsv"),
+    ),
+    (
+        "ar/attribution/hedges.tsv",
+        include_str!("../../../lang/ar/attribution/hedges.tsv"),
+    ),
+    (
+        "ar/attribution/source_nouns.tsv",
+        include_str!("../../../lang/ar/attribution/source_nouns.tsv"),
+    ),
+    ("en/abbrev.tsv", include_str!("../../../lang/en/abbrev.tsv")),
+    (
+        "en/abbrev_extra.txt",
+        include_str!("../../../lang/en/abbrev_extra.txt"),
+    ),
+    (
+        "en/attribution/cues.tsv",
+        include_str!("../../../lang/en/attribution/cues.tsv"),
+    ),
+    (
+        "en/attribution/hedges.tsv",
+        include_str!("../../../lang/en/attribution/hedges.tsv"),
+    ),
+    (
+        "en/attribution/needs_complement.txt",
+        include_str!("../../../lang/en/attribution/needs_complement.txt"),
+    ),
+    (
+        "en/attribution/source_nouns.tsv",
+        include_str!("../../../lang/en/attribution/source_nouns.tsv"),
+    ),
+    (
+        "en/boundary.tsv",
+        include_str!("../../../lang/en/boundary.tsv"),
+    ),
+    ("en/hyphen.tsv", include_str!("../../../lang/en/hyphen.tsv")),
+    ("en/mwt.tsv", include_str!("../../../lang/en/mwt.tsv")),
+    (
+        "en/mwt_ctx.tsv",
+        include_str!("../../../lang/en/mwt_ctx.tsv"),
+    ),
+    (
+        "en/starters.txt",
+        include_str!("../../../lang/en/starters.txt"),
+    ),
+    ("es/abbrev.tsv", include_str!("../../../lang/es/abbrev.tsv")),
+    (
+        "es/abbrev_extra.txt",
+        include_str!("../../../lang/es/abbrev_extra.txt"),
+    ),
+    (
+        "es/attribution/cues.tsv",
+        include_str!("../../../lang/es/attribution/cues.tsv"),
+    ),
+    (
+        "es/attribution/hedges.tsv",
+        include_str!("../../../lang/es/attribution/hedges.tsv"),
+    ),
+    (
+        "es/attribution/source_nouns.tsv",
+        include_str!("../../../lang/es/attribution/source_nouns.tsv"),
+    ),
+    (
+        "es/clitic_exceptions.txt",
+        include_str!("../../../lang/es/clitic_exceptions.txt"),
+    ),
+    (
+        "es/clitics.txt",
+        include_str!("../../../lang/es/clitics.txt"),
+    ),
+    ("es/mwt.tsv", include_str!("../../../lang/es/mwt.tsv")),
+    (
+        "es/mwt_ctx.tsv",
+        include_str!("../../../lang/es/mwt_ctx.tsv"),
+    ),
+    (
+        "es/starters.txt",
+        include_str!("../../../lang/es/starters.txt"),
+    ),
+    ("fr/abbrev.tsv", include_str!("../../../lang/fr/abbrev.tsv")),
+    (
+        "fr/abbrev_extra.txt",
+        include_str!("../../../lang/fr/abbrev_extra.txt"),
+    ),
+    (
+        "fr/attribution/cues.tsv",
+        include_str!("../../../lang/fr/attribution/cues.tsv"),
+    ),
+    (
+        "fr/attribution/hedges.tsv",
+        include_str!("../../../lang/fr/attribution/hedges.tsv"),
+    ),
+    (
+        "fr/attribution/source_nouns.tsv",
+        include_str!("../../../lang/fr/attribution/source_nouns.tsv"),
+    ),
+    (
+        "fr/elision.txt",
+        include_str!("../../../lang/fr/elision.txt"),
+    ),
+    (
+        "fr/hyphen_clitics.txt",
+        include_str!("../../../lang/fr/hyphen_clitics.txt"),
+    ),
+    ("fr/mwt.tsv", include_str!("../../../lang/fr/mwt.tsv")),
+    (
+        "fr/mwt_ctx.tsv",
+        include_str!("../../../lang/fr/mwt_ctx.tsv"),
+    ),
+    (
+        "fr/no_elision.txt",
+        include_str!("../../../lang/fr/no_elision.txt"),
+    ),
+    (
+        "fr/starters.txt",
+        include_str!("../../../lang/fr/starters.txt"),
+    ),
+    (
+        "mul/attribution/adverb_between.txt",
+        include_str!("../../../lang/mul/attribution/adverb_between.txt"),
+    ),
+    (
+        "mul/attribution/anaphor_media.txt",
+        include_str!("../../../lang/mul/attribution/anaphor_media.txt"),
+    ),
+    (
+        "mul/attribution/anaphor_source.txt",
+        include_str!("../../../lang/mul/attribution/anaphor_source.txt"),
+    ),
+    (
+        "mul/attribution/aux.txt",
+        include_str!("../../../lang/mul/attribution/aux.txt"),
+    ),
+    (
+        "mul/attribution/complementizer.txt",
+        include_str!("../../../lang/mul/attribution/complementizer.txt"),
+    ),
+    (
+        "mul/attribution/det.txt",
+        include_str!("../../../lang/mul/attribution/det.txt"),
+    ),
+    (
+        "mul/attribution/linking_participle.txt",
+        include_str!("../../../lang/mul/attribution/linking_participle.txt"),
+    ),
+    (
+        "mul/attribution/media_word.txt",
+        include_str!("../../../lang/mul/attribution/media_word.txt"),
+    ),
+    (
+        "mul/attribution/name_particle.txt",
+        include_str!("../../../lang/mul/attribution/name_particle.txt"),
+    ),
+    (
+        "mul/attribution/negation.txt",
+        include_str!("../../../lang/mul/attribution/negation.txt"),
+    ),
+    (
+        "mul/attribution/of.txt",
+        include_str!("../../../lang/mul/attribution/of.txt"),
+    ),
+    (
+        "mul/attribution/org_word.txt",
+        include_str!("../../../lang/mul/attribution/org_word.txt"),
+    ),
+    (
+        "mul/attribution/passive_aux.txt",
+        include_str!("../../../lang/mul/attribution/passive_aux.txt"),
+    ),
+    (
+        "mul/attribution/pronoun_plural.txt",
+        include_str!("../../../lang/mul/attribution/pronoun_plural.txt"),
+    ),
+    (
+        "mul/attribution/pronoun_singular.txt",
+        include_str!("../../../lang/mul/attribution/pronoun_singular.txt"),
+    ),
+    (
+        "mul/attribution/stop_left.txt",
+        include_str!("../../../lang/mul/attribution/stop_left.txt"),
+    ),
+    (
+        "mul/attribution/subordinator.txt",
+        include_str!("../../../lang/mul/attribution/subordinator.txt"),
+    ),
+    (
+        "mul/attribution/time_lead.txt",
+        include_str!("../../../lang/mul/attribution/time_lead.txt"),
+    ),
+    (
+        "mul/attribution/time_word.txt",
+        include_str!("../../../lang/mul/attribution/time_word.txt"),
+    ),
+    (
+        "mul/calendar.tsv",
+        include_str!("../../../lang/mul/calendar.tsv"),
+    ),
+    (
+        "mul/countries.tsv",
+        include_str!("../../../lang/mul/countries.tsv"),
+    ),
+    (
+        "mul/outlets.tsv",
+        include_str!("../../../lang/mul/outlets.tsv"),
+    ),
+    (
+        "mul/places/connectors.txt",
+        include_str!("../../../lang/mul/places/connectors.txt"),
+    ),
+    (
+        "mul/places/stop.txt",
+        include_str!("../../../lang/mul/places/stop.txt"),
+    ),
+    (
+        "mul/provenance/chain.txt",
+        include_str!("../../../lang/mul/provenance/chain.txt"),
+    ),
+    (
+        "mul/provenance/chain_back.txt",
+        include_str!("../../../lang/mul/provenance/chain_back.txt"),
+    ),
+    (
+        "mul/provenance/closing.txt",
+        include_str!("../../../lang/mul/provenance/closing.txt"),
+    ),
+    (
+        "mul/provenance/coord.txt",
+        include_str!("../../../lang/mul/provenance/coord.txt"),
+    ),
+    (
+        "mul/provenance/credit_cues.txt",
+        include_str!("../../../lang/mul/provenance/credit_cues.txt"),
+    ),
+    (
+        "mul/provenance/firm.txt",
+        include_str!("../../../lang/mul/provenance/firm.txt"),
+    ),
+    (
+        "mul/provenance/hedges.txt",
+        include_str!("../../../lang/mul/provenance/hedges.txt"),
+    ),
+    (
+        "mul/provenance/not_credit.txt",
+        include_str!("../../../lang/mul/provenance/not_credit.txt"),
+    ),
+    (
+        "mul/provenance/stopwords.txt",
+        include_str!("../../../lang/mul/provenance/stopwords.txt"),
+    ),
+    (
+        "mul/story/aliases.tsv",
+        include_str!("../../../lang/mul/story/aliases.tsv"),
+    ),
+    (
+        "mul/story/stopwords.txt",
+        include_str!("../../../lang/mul/story/stopwords.txt"),
+    ),
+];
+
+/// The text of an embedded file of `lang/` (`"en/attribution/cues.tsv"`); empty when the
+/// binary does not embed it.
+pub fn file(path: &str) -> &'static str {
+    FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or("", |(_, t)| *t)
+}
+
+/// The entries of a word-list file: its lines, trimmed, without blank lines and `#` comments.
+pub fn list(path: &str) -> Vec<&'static str> {
+    file(path)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+/// The entries of a word list for each of several languages, in order
+/// (`list_langs(&["en", "fr"], "provenance/hedges.txt")` reads `en/…` then `fr/…`).
+pub fn list_langs(langs: &[&str], name: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for l in langs {
+        out.extend(list(&format!("{l}/{name}")));
+    }
+    out
+}
+
+/// The languages with their own data directory, in the order lists are read.
+pub const LANGS: &[&str] = &["en", "fr", "es", "ar"];
+
+/// The rows of a TSV file: trimmed columns of each line that is neither blank nor a comment.
+pub fn rows(path: &str) -> impl Iterator<Item = Vec<&'static str>> {
+    file(path)
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').map(str::trim).collect())
+}
+
+/// A word list of `lang/`, read on first use: `static STOP: WordList =
+/// WordList::new("mul/places/stop.txt");` then `STOP.contains(w)`.
+pub struct WordList {
+    one: &'static str,
+    many: &'static [&'static str],
+    cell: OnceLock<(Vec<&'static str>, FxHashSet<&'static str>)>,
+}
+
+impl WordList {
+    /// The list of one file.
+    pub const fn new(path: &'static str) -> WordList {
+        WordList {
+            one: path,
+            many: &[],
+            cell: OnceLock::new(),
+        }
+    }
+
+    /// The lists of several files, concatenated in order (one list over several languages).
+    pub const fn of(paths: &'static [&'static str]) -> WordList {
+        WordList {
+            one: "",
+            many: paths,
+            cell: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &(Vec<&'static str>, FxHashSet<&'static str>) {
+        self.cell.get_or_init(|| {
+            let v: Vec<&'static str> = std::iter::once(self.one)
+                .chain(self.many.iter().copied())
+                .filter(|p| !p.is_empty())
+                .flat_map(list)
+                .collect();
+            let set = v.iter().copied().collect();
+            (v, set)
+        })
+    }
+
+    pub fn contains(&self, w: &str) -> bool {
+        self.get().1.contains(w)
+    }
+
+    /// The entries in file order.
+    pub fn all(&self) -> &[&'static str] {
+        &self.get().0
+    }
+}
+
+/// The written forms of a cue of `lang/<xx>/attribution/cues.tsv`, each with its lemma: a form
+/// ending in `+` is an English lemma and stands for its regular inflections ("state+" →
+/// state, states, stated, stating); any other form stands for itself.
+pub fn cue_forms(form: &str) -> Vec<(String, String)> {
+    match form.strip_suffix('+') {
+        Some(lemma) => inflect_en(lemma)
+            .into_iter()
+            .map(|x| (x, lemma.to_owned()))
+            .collect(),
+        None => vec![(form.to_owned(), form.to_owned())],
+    }
+}
+
+/// English regular inflections of a lemma ("state" → states, stated, stating).
+pub fn inflect_en(lemma: &str) -> Vec<String> {
+    let mut v = vec![lemma.to_owned()];
+    let cons_y = lemma.ends_with('y')
+        && !matches!(
+            lemma.chars().rev().nth(1),
+            Some('a' | 'e' | 'i' | 'o' | 'u')
+        );
+    let stem_y = lemma.strip_suffix('y').unwrap_or(lemma);
+    if cons_y {
+        v.push(format!("{stem_y}ies"));
+        v.push(format!("{stem_y}ied"));
+    } else if lemma.ends_with('s')
+        || lemma.ends_with("sh")
+        || lemma.ends_with("ch")
+        || lemma.ends_with('x')
+        || lemma.ends_with('z')
+    {
+        v.push(format!("{lemma}es"));
+    } else {
+        v.push(format!("{lemma}s"));
+    }
+    if !cons_y {
+        if lemma.ends_with('e') {
+            v.push(format!("{lemma}d"));
+        } else {
+            v.push(format!("{lemma}ed"));
+        }
+    }
+    if lemma.ends_with('e') && !lemma.ends_with("ee") {
+        v.push(format!("{}ing", &lemma[..lemma.len() - 1]));
+    } else {
+        v.push(format!("{lemma}ing"));
+    }
+    v
+}
+
 fn lines(s: &str) -> impl Iterator<Item = &str> {
     s.lines()
         .map(str::trim_end)
@@ -124,38 +531,38 @@ const EMPTY: Files = Files {
 fn files(lang: Lang) -> Files {
     match lang {
         Lang::En => Files {
-            abbrev_tsv: include_str!("../../../lang/en/abbrev.tsv"),
-            abbrev_extra: include_str!("../../../lang/en/abbrev_extra.txt"),
-            mwt: include_str!("../../../lang/en/mwt.tsv"),
-            mwt_ctx: include_str!("../../../lang/en/mwt_ctx.tsv"),
-            hyphen: include_str!("../../../lang/en/hyphen.tsv"),
-            starters: include_str!("../../../lang/en/starters.txt"),
-            boundary: include_str!("../../../lang/en/boundary.tsv"),
+            abbrev_tsv: file("en/abbrev.tsv"),
+            abbrev_extra: file("en/abbrev_extra.txt"),
+            mwt: file("en/mwt.tsv"),
+            mwt_ctx: file("en/mwt_ctx.tsv"),
+            hyphen: file("en/hyphen.tsv"),
+            starters: file("en/starters.txt"),
+            boundary: file("en/boundary.tsv"),
             ..EMPTY
         },
         Lang::Fr => Files {
-            abbrev_tsv: include_str!("../../../lang/fr/abbrev.tsv"),
-            abbrev_extra: include_str!("../../../lang/fr/abbrev_extra.txt"),
-            mwt: include_str!("../../../lang/fr/mwt.tsv"),
-            mwt_ctx: include_str!("../../../lang/fr/mwt_ctx.tsv"),
-            elision: include_str!("../../../lang/fr/elision.txt"),
-            no_elision: include_str!("../../../lang/fr/no_elision.txt"),
-            hyphen_clitics: include_str!("../../../lang/fr/hyphen_clitics.txt"),
-            starters: include_str!("../../../lang/fr/starters.txt"),
+            abbrev_tsv: file("fr/abbrev.tsv"),
+            abbrev_extra: file("fr/abbrev_extra.txt"),
+            mwt: file("fr/mwt.tsv"),
+            mwt_ctx: file("fr/mwt_ctx.tsv"),
+            elision: file("fr/elision.txt"),
+            no_elision: file("fr/no_elision.txt"),
+            hyphen_clitics: file("fr/hyphen_clitics.txt"),
+            starters: file("fr/starters.txt"),
             ..EMPTY
         },
         Lang::Es => Files {
-            abbrev_tsv: include_str!("../../../lang/es/abbrev.tsv"),
-            abbrev_extra: include_str!("../../../lang/es/abbrev_extra.txt"),
-            mwt: include_str!("../../../lang/es/mwt.tsv"),
-            mwt_ctx: include_str!("../../../lang/es/mwt_ctx.tsv"),
-            clitics: include_str!("../../../lang/es/clitics.txt"),
-            clitic_exceptions: include_str!("../../../lang/es/clitic_exceptions.txt"),
-            starters: include_str!("../../../lang/es/starters.txt"),
+            abbrev_tsv: file("es/abbrev.tsv"),
+            abbrev_extra: file("es/abbrev_extra.txt"),
+            mwt: file("es/mwt.tsv"),
+            mwt_ctx: file("es/mwt_ctx.tsv"),
+            clitics: file("es/clitics.txt"),
+            clitic_exceptions: file("es/clitic_exceptions.txt"),
+            starters: file("es/starters.txt"),
             ..EMPTY
         },
         Lang::Ar => Files {
-            abbrev_extra: include_str!("../../../lang/ar/abbrev_extra.txt"),
+            abbrev_extra: file("ar/abbrev_extra.txt"),
             ..EMPTY
         },
         Lang::Other => EMPTY,

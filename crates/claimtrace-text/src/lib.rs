@@ -8,6 +8,12 @@
 //! contexts mined from UD training treebanks, elision and clitic lists), embedded in the
 //! binary. No allocation per token once the buffers are warm.
 //!
+//! This crate is also the one home of language handling for the workspace:
+//! - [`data`]: the one loader of `lang/` (every crate reads its word lists through it);
+//! - [`norm`]: the one text normaliser (`fold`, `words`, `name_words`);
+//! - [`outlets`]: the one outlet table (`lang/mul/outlets.tsv`) and its matcher;
+//! - [`lang`]: where the language of an article is decided.
+//!
 //! Arabic: text is split on whitespace and punctuation (Arabic comma, semicolon, question
 //! mark, full stop); words are kept whole (no clitic segmentation of و/ب/ل/ال).
 //!
@@ -22,7 +28,10 @@
 mod chars;
 pub mod data;
 pub mod eval;
+pub mod lang;
 mod mwt;
+pub mod norm;
+pub mod outlets;
 mod scan;
 mod sent;
 

@@ -18,8 +18,10 @@ use unicode_normalization::char::is_combining_mark;
 /// build_gazetteer`).
 static EMBEDDED: &[u8] = include_bytes!("../data/gazetteer.bin.gz");
 
-/// Hand-written country names and adjectives in en/fr/es/ar.
-pub(crate) static COUNTRIES: &str = include_str!("../data/countries.tsv");
+/// Hand-written country names and adjectives in en/fr/es/ar: `lang/mul/countries.tsv`.
+fn countries() -> &'static str {
+    claimtrace_text::data::file("mul/countries.tsv")
+}
 
 const FORMAT: u32 = 2;
 /// Most candidates kept per name (the most populous).
@@ -225,7 +227,7 @@ fn keep_alternate(a: &str) -> bool {
     })
 }
 
-/// One parsed line of `data/countries.tsv`.
+/// One parsed line of `lang/mul/countries.tsv`.
 pub(crate) struct CountryRow<'a> {
     pub cc: &'a str,
     pub lat: f32,
@@ -301,7 +303,7 @@ fn inflect(lang: usize, base: &str) -> Vec<String> {
 
 pub(crate) fn country_rows() -> Vec<CountryRow<'static>> {
     let mut rows = Vec::new();
-    for line in COUNTRIES.lines() {
+    for line in countries().lines() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }

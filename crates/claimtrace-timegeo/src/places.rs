@@ -9,6 +9,7 @@
 
 use crate::gazetteer::{Gazetteer, Kind, Record, haversine_km, key};
 use claimtrace_core::{Doc, Place, Span};
+use claimtrace_text::data::WordList;
 use compact_str::CompactString;
 use regex::Regex;
 use rustc_hash::FxHashMap;
@@ -35,244 +36,11 @@ struct Mention {
     kind_hint: Option<Kind>,
 }
 
-fn word_re() -> Option<&'static Regex> {
-    static R: OnceLock<Option<Regex>> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?:[A-Z]\.){2,3}|[A-Z]{2}\.[A-Z]{2}\.|[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
-            .ok()
-    })
-    .as_ref()
-}
-
 /// Lower-case words that may sit inside a multi-word place name.
-const CONNECTORS: &[&str] = &[
-    "de", "del", "la", "le", "les", "el", "al", "ez", "es", "as", "ar", "an", "en", "sur", "of",
-    "upon", "do", "da", "di", "du", "des", "los", "las", "y", "and", "am", "im",
-];
+static CONNECTORS: WordList = WordList::new("mul/places/connectors.txt");
 
 /// Capitalised words that are never places on their own (sentence starts, titles, months).
-const STOP: &[&str] = &[
-    "the",
-    "a",
-    "an",
-    "he",
-    "she",
-    "it",
-    "we",
-    "they",
-    "his",
-    "her",
-    "its",
-    "our",
-    "their",
-    "this",
-    "that",
-    "these",
-    "those",
-    "but",
-    "and",
-    "or",
-    "in",
-    "on",
-    "at",
-    "for",
-    "from",
-    "to",
-    "by",
-    "with",
-    "as",
-    "after",
-    "before",
-    "since",
-    "despite",
-    "according",
-    "speaking",
-    "even",
-    "no",
-    "not",
-    "one",
-    "two",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "president",
-    "minister",
-    "prime",
-    "general",
-    "army",
-    "state",
-    "states",
-    "islamic",
-    "god",
-    "allah",
-    "al",
-    "el",
-    "le",
-    "la",
-    "les",
-    "un",
-    "une",
-    "los",
-    "las",
-    "des",
-    "du",
-    "de",
-    "del",
-    "il",
-    "elle",
-    "ils",
-    "ce",
-    "cette",
-    "mais",
-    "et",
-    "selon",
-    "pour",
-    "dans",
-    "sur",
-    "avec",
-    "après",
-    "avant",
-    "según",
-    "para",
-    "con",
-    "tras",
-    "pero",
-    "este",
-    "esta",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "news",
-    "post",
-    "times",
-    "reuters",
-    "press",
-    "associated",
-    "agency",
-    "guardian",
-    "march",
-    "mai",
-    "juin",
-    "mars",
-    "ap",
-    "afp",
-    "cnn",
-    "cbs",
-    "nbc",
-    "abc",
-    "bbc",
-    "efe",
-    "isis",
-    "isil",
-    "daesh",
-    "file",
-    "photo",
-    "image",
-    "video",
-    "read",
-    "more",
-    "share",
-    "comment",
-    "comments",
-    "home",
-    "world",
-    "national",
-    "international",
-    "central",
-    "north",
-    "south",
-    "east",
-    "west",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "university",
-    "white",
-    "house",
-    "street",
-    "city",
-    "lake",
-    "river",
-    "valley",
-    "forces",
-    "council",
-    "republic",
-    "kingdom",
-    "union",
-    "united",
-    "new",
-    "old",
-    "saint",
-    "san",
-    "santa",
-    "sainte",
-    "jan",
-    "mohammad",
-    "mohammed",
-    "muhammad",
-    "ahmed",
-    "ahmad",
-    "ali",
-    "abu",
-    "bin",
-    "ibn",
-    "abdullah",
-    "hamza",
-    "osama",
-    "kim",
-    "jong",
-    "rescue",
-    "police",
-    "defense",
-    "defence",
-    "ministry",
-    "department",
-    "office",
-    "official",
-    "officials",
-    "intelligence",
-    "military",
-    "government",
-    "media",
-    "estimated",
-    "efforts",
-    "regional",
-    "caliph",
-    "leader",
-    "chief",
-    "source",
-    "sources",
-    "network",
-    "channel",
-    "tv",
-    "radio",
-    "monde",
-    "herald",
-    "tribune",
-    "journal",
-    "daily",
-    "weekly",
-    "sun",
-    "star",
-];
+static STOP: WordList = WordList::new("mul/places/stop.txt");
 
 /// Words after a name that mark a first-level division or a city.
 fn kind_hint(word: &str) -> Option<Kind> {
@@ -375,23 +143,8 @@ struct Word {
 pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
     let text = doc.text.as_str();
     let lang = doc.lang.as_deref().unwrap_or("en");
-    let Some(wre) = word_re() else {
-        return (Vec::new(), Vec::new());
-    };
-    let words: Vec<Word> = wre
-        .find_iter(text)
-        .map(|m| {
-            // Possessives: "Tehran’s airport", "Nigeria's army".
-            let t = m.as_str();
-            let cut = ["’s", "'s", "’S", "'S"]
-                .iter()
-                .find(|p| t.len() > p.len() + 1 && t.ends_with(**p))
-                .map_or(0, |p| p.len());
-            Word {
-                s: m.start(),
-                e: m.end() - cut,
-            }
-        })
+    let words: Vec<Word> = claimtrace_text::norm::name_words(text)
+        .map(|(s, e)| Word { s, e })
         .collect();
     // Words seen in lower case: a capitalised one of these is likely a common word.
     let mut lower_seen: rustc_hash::FxHashSet<String> = Default::default();
@@ -506,7 +259,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                 }
                 if words[i + 1..i + n].iter().any(|w| {
                     let t = &text[w.s..w.e];
-                    !is_upper_initial(t) && !CONNECTORS.contains(&t)
+                    !is_upper_initial(t) && !CONNECTORS.contains(t)
                 }) {
                     continue;
                 }
@@ -541,7 +294,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                     }
                 }
                 // Single capitalised stop words and codes never stand alone.
-                if n == 1 && (STOP.contains(&vk.as_str()) || vk.chars().count() < 3) {
+                if n == 1 && (STOP.contains(vk) || vk.chars().count() < 3) {
                     continue;
                 }
                 let cands = gaz.lookup_key(vk);
@@ -573,7 +326,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                     let prev_cap = i > 0
                         && text.get(words[i - 1].e..first.s) == Some(" ")
                         && is_upper_initial(&text[words[i - 1].s..words[i - 1].e])
-                        && !STOP.contains(&key(&text[words[i - 1].s..words[i - 1].e]).as_str());
+                        && !STOP.contains(&key(&text[words[i - 1].s..words[i - 1].e]));
                     // The next word capitalised (but no acronym: "Londres IHS Markit").
                     let next_cap = words.get(i + n).is_some_and(|w| {
                         let t = &text[w.s..w.e];
@@ -667,7 +420,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                     mentions.push(m);
                     covered.push(span);
                 }
-            } else if !STOP.contains(&k.as_str()) && k.len() >= 3 {
+            } else if !STOP.contains(&k) && k.len() >= 3 {
                 let cands = gaz.lookup_key(&k);
                 let big = cands
                     .first()

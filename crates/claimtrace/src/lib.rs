@@ -179,7 +179,7 @@ impl Pipeline {
     /// subtag), else the default.
     pub fn lang_of<'a>(&self, doc: &'a Doc) -> &'a str {
         match doc.lang.as_deref() {
-            Some(l) if !l.is_empty() => l.split(['-', '_']).next().unwrap_or(l),
+            Some(l) if !l.is_empty() => claimtrace_text::lang::primary(l),
             _ => self.opts.default_lang,
         }
     }

@@ -1,0 +1,206 @@
+//! The language of an article, decided here and nowhere else.
+//!
+//! In: a declared tag (`<html lang>`, meta, JSON-LD, a JSONL field) and/or the text. Out: an
+//! ISO 639-1 code. [`normalize_tag`] reads declared tags; [`detect`] guesses from the body
+//! with whichlang (16 languages), falling back to whatlang when the text's language or script
+//! is outside whichlang's set; [`primary`] is the code a stage reads a document in; [`pick`]
+//! narrows it to one of the four languages with lexicons (en, fr, es, ar), guessing from the
+//! text when the document has none of them.
+
+/// ISO 639-3 → 639-1 for the languages whichlang and whatlang know.
+fn iso1(code3: &str) -> Option<&'static str> {
+    Some(match code3 {
+        "epo" => "eo",
+        "eng" => "en",
+        "rus" => "ru",
+        "cmn" => "zh",
+        "spa" => "es",
+        "por" => "pt",
+        "ita" => "it",
+        "ben" => "bn",
+        "fra" => "fr",
+        "deu" => "de",
+        "ukr" => "uk",
+        "kat" => "ka",
+        "ara" => "ar",
+        "hin" => "hi",
+        "jpn" => "ja",
+        "heb" => "he",
+        "yid" => "yi",
+        "pol" => "pl",
+        "amh" => "am",
+        "jav" => "jv",
+        "kor" => "ko",
+        "nob" => "nb",
+        "dan" => "da",
+        "swe" => "sv",
+        "fin" => "fi",
+        "tur" => "tr",
+        "nld" => "nl",
+        "hun" => "hu",
+        "ces" => "cs",
+        "ell" => "el",
+        "bul" => "bg",
+        "bel" => "be",
+        "mar" => "mr",
+        "kan" => "kn",
+        "ron" => "ro",
+        "slv" => "sl",
+        "hrv" => "hr",
+        "srp" => "sr",
+        "mkd" => "mk",
+        "lit" => "lt",
+        "lav" => "lv",
+        "est" => "et",
+        "tam" => "ta",
+        "vie" => "vi",
+        "urd" => "ur",
+        "tha" => "th",
+        "guj" => "gu",
+        "uzb" => "uz",
+        "pan" => "pa",
+        "aze" => "az",
+        "ind" => "id",
+        "tel" => "te",
+        "pes" => "fa",
+        "mal" => "ml",
+        "ori" => "or",
+        "mya" => "my",
+        "nep" => "ne",
+        "sin" => "si",
+        "khm" => "km",
+        "tuk" => "tk",
+        "aka" => "ak",
+        "zul" => "zu",
+        "sna" => "sn",
+        "afr" => "af",
+        "lat" => "la",
+        "slk" => "sk",
+        "cat" => "ca",
+        "tgl" => "tl",
+        "hye" => "hy",
+        "cym" => "cy",
+        _ => return None,
+    })
+}
+
+/// Normalises a declared language tag (`en-US`, `en_GB`, `EN`) to ISO 639-1.
+pub fn normalize_tag(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    if primary.len() == 2 && primary.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Some(primary);
+    }
+    if primary.len() == 3 {
+        return iso1(&primary).map(str::to_string);
+    }
+    None
+}
+
+/// Detects the language of a text (at most its first few KB are read).
+pub fn detect(text: &str) -> Option<String> {
+    let mut end = text.len().min(4000);
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = text.get(..end)?;
+    if sample.trim().chars().count() < 20 {
+        return None;
+    }
+    let which = whichlang::detect_language(sample).three_letter_code();
+    let what = whatlang::detect(sample);
+    match what {
+        Some(info) => {
+            let wc = info.lang().code();
+            let which_set = [
+                "ara", "cmn", "deu", "eng", "fra", "hin", "ita", "jpn", "kor", "nld", "por", "rus",
+                "spa", "swe", "tur", "vie",
+            ];
+            if which_set.contains(&wc) || !info.is_reliable() {
+                iso1(which).map(str::to_string)
+            } else {
+                iso1(wc).map(str::to_string)
+            }
+        }
+        None => iso1(which).map(str::to_string),
+    }
+}
+
+/// The primary subtag of a language tag as written (`fr-CA` → `fr`, `en_GB` → `en`).
+pub fn primary(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
+}
+
+/// The lexicon language of a text: its declared language when it is en, fr, es or ar, else a
+/// guess from the script and a few function words (English when in doubt).
+pub fn pick(doc_lang: Option<&str>, text: &str) -> &'static str {
+    match doc_lang.map(|l| l.get(..2).unwrap_or(l)) {
+        Some("en") => return "en",
+        Some("fr") => return "fr",
+        Some("es") => return "es",
+        Some("ar") => return "ar",
+        _ => {}
+    }
+    let sample: String = text.chars().take(4000).collect();
+    let arabic = sample
+        .chars()
+        .filter(|c| ('\u{0600}'..='\u{06FF}').contains(c))
+        .count();
+    let latin = sample.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    if arabic > latin {
+        return "ar";
+    }
+    let lw = sample.to_lowercase();
+    let count = |ws: &[&str]| -> usize {
+        lw.split(|c: char| !c.is_alphabetic())
+            .filter(|w| ws.contains(w))
+            .count()
+    };
+    let en = count(&["the", "and", "of", "said", "that", "is"]);
+    let fr = count(&["le", "les", "des", "est", "une", "selon", "du"]);
+    let es = count(&["el", "los", "las", "del", "según", "una", "por"]);
+    if fr > en && fr >= es {
+        "fr"
+    } else if es > en && es > fr {
+        "es"
+    } else {
+        "en"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags() {
+        assert_eq!(normalize_tag("en-US").as_deref(), Some("en"));
+        assert_eq!(normalize_tag("fr_FR").as_deref(), Some("fr"));
+        assert_eq!(normalize_tag("deu").as_deref(), Some("de"));
+        assert_eq!(normalize_tag(""), None);
+    }
+
+    #[test]
+    fn detects() {
+        assert_eq!(
+            detect("The committee said on Tuesday that the new rules would take effect next year.")
+                .as_deref(),
+            Some("en")
+        );
+        assert_eq!(detect("Le gouvernement a annoncé mardi que les nouvelles règles entreraient en vigueur l'année prochaine.").as_deref(), Some("fr"));
+        assert_eq!(detect("Rząd ogłosił we wtorek, że nowe przepisy wejdą w życie w przyszłym roku, jak poinformowało ministerstwo.").as_deref(), Some("pl"));
+    }
+
+    #[test]
+    fn picks() {
+        assert_eq!(primary("fr-CA"), "fr");
+        assert_eq!(pick(Some("es-MX"), ""), "es");
+        assert_eq!(pick(None, "قال المتحدث إن الوضع مستقر"), "ar");
+        assert_eq!(
+            pick(
+                Some("de"),
+                "Le ministre a dit que les gens sont partis selon le journal."
+            ),
+            "fr"
+        );
+    }
+}
