@@ -340,10 +340,7 @@ impl Outlets {
                 f.get(2).map(|a| a.split('|').collect()).unwrap_or_default();
             aliases.push(name);
             for a in aliases {
-                let ws: Vec<String> = crate::tokens::tokenize(a)
-                    .iter()
-                    .map(|t| t.lower.clone())
-                    .collect();
+                let ws: Vec<String> = crate::tokens::words(a, "en");
                 let ws: Vec<String> = match ws.split_first() {
                     Some((f, rest)) if f == "the" && !rest.is_empty() => rest.to_vec(),
                     _ => ws,

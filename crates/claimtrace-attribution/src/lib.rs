@@ -117,6 +117,57 @@ pub struct Analysis {
     pub syn: Vec<syntax::Syn>,
 }
 
+/// A lexicon whose phrases are cut as the tokenizer cuts the text they are matched against
+/// ("didn't know whether" → did / n't / know / whether; fr "d'après" → d' / après): the
+/// entries are written as words between spaces in `lang/<xx>/attribution/`.
+fn tokenized_lexicon(mut lx: Lexicon, lang: &str) -> Lexicon {
+    let cut = |first: &str, rest: &[String]| -> Option<(String, Vec<String>)> {
+        let mut phrase = first.to_owned();
+        for w in rest {
+            phrase.push(' ');
+            phrase.push_str(w);
+        }
+        let mut ws = tokens::tokens(&phrase, lang);
+        if ws.is_empty() {
+            return None;
+        }
+        let first = ws.remove(0);
+        Some((first, ws))
+    };
+    let mut cues: FxHashMap<String, Vec<lexicon::CueEntry>> = FxHashMap::default();
+    for (first, es) in std::mem::take(&mut lx.cues) {
+        for mut e in es {
+            let Some((f, rest)) = cut(&first, &e.rest) else {
+                continue;
+            };
+            e.rest = rest;
+            let v = cues.entry(f).or_default();
+            if !v.iter().any(|x| x.rest == e.rest) {
+                v.push(e);
+            }
+        }
+    }
+    for v in cues.values_mut() {
+        v.sort_by_key(|e| std::cmp::Reverse(e.rest.len()));
+    }
+    lx.cues = cues;
+    let mut hedges: FxHashMap<String, Vec<lexicon::Phrase>> = FxHashMap::default();
+    for (first, ps) in std::mem::take(&mut lx.hedges) {
+        for mut p in ps {
+            let Some((f, rest)) = cut(&first, &p.rest) else {
+                continue;
+            };
+            p.rest = rest;
+            hedges.entry(f).or_default().push(p);
+        }
+    }
+    for v in hedges.values_mut() {
+        v.sort_by_key(|e| std::cmp::Reverse(e.rest.len()));
+    }
+    lx.hedges = hedges;
+    lx
+}
+
 /// How a source mention was described.
 #[derive(Debug, Clone)]
 struct SourceDesc {
@@ -131,7 +182,7 @@ impl Attributor {
     pub fn new() -> Attributor {
         let mut lexicons = FxHashMap::default();
         for l in ["en", "fr", "es", "ar"] {
-            lexicons.insert(l.to_owned(), Lexicon::bundled(l));
+            lexicons.insert(l.to_owned(), tokenized_lexicon(Lexicon::bundled(l), l));
         }
         Attributor {
             lexicons,
@@ -143,36 +194,46 @@ impl Attributor {
         self.lexicons.get(lang).or_else(|| self.lexicons.get("en"))
     }
 
-    /// Tokens, quotes, sentences and rule candidates of a text.
+    /// Tokens, quotes, sentences and rule candidates of a text that has not been tokenized
+    /// (it is, by `claimtrace-text`, the pipeline's tokenizer).
     pub fn analyse(&self, text: &str, lang: &'static str) -> Analysis {
-        self.analyse_parsed(text, lang, &[])
+        self.analyse_with(text, lang, &[], &[], true)
     }
 
-    /// [`Attributor::analyse`] with the pipeline's words (tags, lemmas, dependency tree) for
-    /// `text`, aligned onto the attribution tokens; `words` may be empty.
+    /// [`Attributor::analyse`] of a document's text with its `tokens` and `sentences` layers
+    /// (tags, lemmas and the dependency tree when the pipeline parsed it).
+    pub fn analyse_doc(&self, doc: &Doc, lang: &'static str) -> Analysis {
+        self.analyse_with(&doc.text, lang, &doc.tokens, &doc.sentences, true)
+    }
+
+    /// [`Attributor::analyse`] with the pipeline's words (`Doc::tokens`) for `text` but not
+    /// its sentences (those `claimtrace-text` gives the text); `words` may be empty.
     pub fn analyse_parsed(
         &self,
         text: &str,
         lang: &'static str,
         words: &[claimtrace_core::Token],
     ) -> Analysis {
-        self.analyse_with(text, lang, words, true)
+        self.analyse_with(text, lang, words, &[], true)
     }
 
-    /// [`Attributor::analyse_parsed`], with or without the parse for the rules (the learned
-    /// tagger is trained on the rules' candidates found without it; see `tagger::Model::train`).
+    /// The analysis, with or without the parse for the rules (the learned tagger is trained
+    /// on the rules' candidates found without it; see `tagger::Model::train`).
     pub(crate) fn analyse_with(
         &self,
         text: &str,
         lang: &'static str,
         words: &[claimtrace_core::Token],
+        sentences: &[claimtrace_core::Sentence],
         rules_parse: bool,
     ) -> Analysis {
-        let toks = tokens::tokenize(text);
-        let syn = syntax::align(text, &toks, words);
-        let quotes = tokens::quotes(text, &toks);
-        let qdepth = tokens::quote_depth(toks.len(), &quotes);
-        let sentences = tokens::sentences(text, &toks);
+        let tokens::View {
+            toks,
+            sentences,
+            quotes,
+            syn,
+        } = tokens::build(text, lang, words, sentences);
+        let qdepth = claimtrace_text::quotes::depth(toks.len(), &quotes);
         let mut cands = Vec::new();
         if let Some(lex) = self.lexicon(lang) {
             let cx = Ctx {
@@ -205,7 +266,7 @@ impl Attributor {
     /// [`Attributor::annotate`] with an optional learned tagger (used for English only).
     pub fn annotate_model(&self, doc: &mut Doc, opts: &Options, model: Option<&tagger::Model>) {
         let lang = pick_lang(doc.lang.as_deref(), &doc.text);
-        let mut an = self.analyse_parsed(&doc.text, lang, &doc.tokens);
+        let mut an = self.analyse_doc(doc, lang);
         if let Some(m) = model
             && lang == "en"
         {

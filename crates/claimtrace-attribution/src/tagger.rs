@@ -968,7 +968,7 @@ impl Prep<'_> {
             from_comma,
             final_ahead,
             toks: &an.toks,
-            qd: crate::tokens::quote_depth(n, &an.quotes),
+            qd: claimtrace_text::quotes::depth(n, &an.quotes),
             sent_of,
             sent_start,
             rule,
@@ -1759,7 +1759,7 @@ impl Model {
             .enumerate()
             .map(|(i, (t, sp))| {
                 let w = words.get(i).map(|w| w.as_slice()).unwrap_or(&[]);
-                let an = att.analyse_with(t, "en", w, TRAIN_RULES_PARSE);
+                let an = att.analyse_with(t, "en", w, &[], TRAIN_RULES_PARSE);
                 let g = spans_to_tags(&an.toks, sp);
                 (an, g)
             })

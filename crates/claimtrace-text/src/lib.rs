@@ -23,6 +23,7 @@ mod chars;
 pub mod data;
 pub mod eval;
 mod mwt;
+pub mod quotes;
 mod scan;
 mod sent;
 
