@@ -17,6 +17,7 @@
 //! ([`tagger`], [`annotate_with_model`]; PolNeAR-trained, optional) reads UPOS, relations and
 //! cue/clause/root constituents, then a span refiner re-chooses source and content boundaries.
 
+#[cfg(feature = "train")]
 pub mod eval;
 pub mod lexicon;
 pub mod print;
