@@ -1,21 +1,27 @@
 //! Attribution and certainty: every reported claim in an article with its source, cue,
 //! content, kind (direct / indirect / mixed), nesting, channel and certainty.
 //!
-//! In: a [`Doc`] with its body text (layers from the linguistic core — entities — are used
-//! when present, never required). Out: `doc.attributions` and `doc.sources`.
+//! In: a [`Doc`] with its body text and, when the pipeline ran, its `tokens` and `sentences`
+//! layers (with tags and the dependency tree when it parsed; `entities` are not needed). Out:
+//! `doc.attributions` and `doc.sources`.
 //!
-//! How: a light tokenizer of its own ([`tokens`]), quotation finding in every common style
-//! (nested, unbalanced, never closed), a cue lexicon with frames per cue (`lang/*/attribution/`,
-//! embedded): "X said (that) …", "…, X said", "…, said X", "according to X, …", "…, quoting X",
-//! Arabic and Spanish verb-first order, French "a-t-il dit"; then certainty from cue, source
-//! and hedge markers, source typing, and coreference of pronouns and descriptions within the
-//! article.
+//! How: the attribution tokens are the pipeline's surface tokens and its sentences the
+//! `sentences` layer ([`tokens`]; a Doc without tokens is tokenized by `claimtrace-text`, the
+//! pipeline's tokenizer, first), quotations come from `claimtrace_text::quotes` (every common
+//! style: nested, unbalanced, never closed), a cue lexicon with frames per cue
+//! (`lang/*/attribution/`, embedded, its phrases cut by the same tokenizer): "X said (that) …",
+//! "…, X said", "…, said X", "according to X, …", "…, quoting X", Arabic and Spanish
+//! verb-first order, French "a-t-il dit"; then certainty from cue, source and hedge markers,
+//! source typing, and coreference of pronouns and descriptions within the article.
 //!
-//! When the pipeline has parsed the document (`doc.tokens` with tags and heads), [`syntax`]
-//! aligns that parse onto the attribution tokens: the rules take a verb's `nsubj` subtree as
-//! its source when no noun phrase stands right before it, and the learned English tagger
-//! ([`tagger`], [`annotate_with_model`]; PolNeAR-trained, optional) reads UPOS, relations and
-//! cue/clause/root constituents, then a span refiner re-chooses source and content boundaries.
+//! With the parse, the rules take a verb's `nsubj` subtree as its source when no noun phrase
+//! stands right before it ([`syntax`]), and the learned English tagger ([`tagger`],
+//! [`annotate_with_model`]; PolNeAR-trained, optional) reads UPOS, relations and
+//! cue/clause/root constituents, then a span refiner re-chooses source and content
+//! boundaries and a span filter drops runs that are no role span.
+//!
+//! Feature `train` (default): [`eval`] (PolNeAR / CofeNet readers, metrics, own gold) and
+//! `tagger::Model::train`; annotating needs neither.
 
 #[cfg(feature = "train")]
 pub mod eval;

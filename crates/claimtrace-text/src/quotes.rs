@@ -210,7 +210,7 @@ pub fn quotations(text: &str) -> Vec<Span> {
         .filter_map(|q| {
             let a = toks.get(q.open)?.end;
             let b = toks.get(q.close)?.start;
-            (a <= b).then(|| Span { start: a, end: b })
+            (a <= b).then_some(Span { start: a, end: b })
         })
         .collect()
 }
