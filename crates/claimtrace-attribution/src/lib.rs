@@ -350,14 +350,23 @@ impl Attributor {
             .collect();
         let mut run_start = idx.len();
         let mut k = idx.len();
+        // a capital after an elided article ("de l'État", "l'Agence") starts a common noun
+        let elided = |i: usize| {
+            i > 0
+                && toks.get(i - 1).zip(toks.get(i)).is_some_and(|(p, t)| {
+                    p.word
+                        && p.end == t.start
+                        && (p.lower.ends_with('\'') || p.lower.ends_with('’'))
+                })
+        };
         while k > 0 {
-            let Some(t) = idx.get(k - 1).and_then(|&i| toks.get(i)) else {
+            let Some((i, t)) = idx.get(k - 1).and_then(|&i| Some((i, toks.get(i)?))) else {
                 break;
             };
             let part = is_name_particle(&t.lower)
                 || t.lower.starts_with("al-")
                 || t.lower.starts_with("el-");
-            if t.cap || (part && run_start < idx.len()) {
+            if (t.cap && !elided(i)) || (part && run_start < idx.len()) {
                 run_start = k - 1;
                 k -= 1;
             } else {
@@ -475,8 +484,8 @@ impl Attributor {
             }
         };
         let first = ws.first().copied().unwrap_or("");
-        let definite =
-            matches!(first, "the" | "le" | "la" | "el" | "l'") || first.starts_with("ال");
+        // (an elided "l'" is no sign of a description: "l'Agence régionale de presse")
+        let definite = matches!(first, "the" | "le" | "la" | "el") || first.starts_with("ال");
         let text_key: Vec<&str> = ws.iter().copied().skip_while(|w| is_det(w)).collect();
         let key = text_key.join(" ");
         let display = {
