@@ -459,3 +459,18 @@ fn time_after_the_cue() {
     assert_eq!(v[0].content, "The plan will fail");
     assert!(v.iter().all(|x| x.channel.is_none()));
 }
+
+#[test]
+fn french_elided_articles() {
+    let (_, v) = run(
+        "Selon Josiane Perrault, le gel a tout détruit. D'après un technicien de la chambre d'agriculture cité par l'Agence régionale de presse, les services de l'État estiment que la baisse des températures suffit à expliquer les dégâts.",
+        "fr",
+    );
+    for a in &v {
+        eprintln!("{} / {} / {} / {}", a.source, a.entity, a.cue, a.content);
+    }
+    let (_, a) = find(&v, "les services de l'État", "estiment");
+    assert_eq!(a.entity, "services de l'État");
+    let (_, a) = find(&v, "l'Agence régionale de presse", "cité par");
+    assert_ne!(a.entity, "Josiane Perrault");
+}
