@@ -1,22 +1,29 @@
 //! Attribution and certainty: every reported claim in an article with its source, cue,
 //! content, kind (direct / indirect / mixed), nesting, channel and certainty.
 //!
-//! In: a [`Doc`] with its body text (layers from the linguistic core — entities — are used
-//! when present, never required). Out: `doc.attributions` and `doc.sources`.
+//! In: a [`Doc`] with its body text and, when the pipeline ran, its `tokens` and `sentences`
+//! layers (with tags and the dependency tree when it parsed; `entities` are not needed). Out:
+//! `doc.attributions` and `doc.sources`.
 //!
-//! How: a light tokenizer of its own ([`tokens`]), quotation finding in every common style
-//! (nested, unbalanced, never closed), a cue lexicon with frames per cue (`lang/*/attribution/`,
-//! embedded): "X said (that) …", "…, X said", "…, said X", "according to X, …", "…, quoting X",
-//! Arabic and Spanish verb-first order, French "a-t-il dit"; then certainty from cue, source
-//! and hedge markers, source typing, and coreference of pronouns and descriptions within the
-//! article.
+//! How: the attribution tokens are the pipeline's surface tokens and its sentences the
+//! `sentences` layer ([`tokens`]; a Doc without tokens is tokenized by `claimtrace-text`, the
+//! pipeline's tokenizer, first), quotations come from `claimtrace_text::quotes` (every common
+//! style: nested, unbalanced, never closed), a cue lexicon with frames per cue
+//! (`lang/*/attribution/`, embedded, its phrases cut by the same tokenizer): "X said (that) …",
+//! "…, X said", "…, said X", "according to X, …", "…, quoting X", Arabic and Spanish
+//! verb-first order, French "a-t-il dit"; then certainty from cue, source and hedge markers,
+//! source typing, and coreference of pronouns and descriptions within the article.
 //!
-//! When the pipeline has parsed the document (`doc.tokens` with tags and heads), [`syntax`]
-//! aligns that parse onto the attribution tokens: the rules take a verb's `nsubj` subtree as
-//! its source when no noun phrase stands right before it, and the learned English tagger
-//! ([`tagger`], [`annotate_with_model`]; PolNeAR-trained, optional) reads UPOS, relations and
-//! cue/clause/root constituents, then a span refiner re-chooses source and content boundaries.
+//! With the parse, the rules take a verb's `nsubj` subtree as its source when no noun phrase
+//! stands right before it ([`syntax`]), and the learned English tagger ([`tagger`],
+//! [`annotate_with_model`]; PolNeAR-trained, optional) reads UPOS, relations and
+//! cue/clause/root constituents, then a span refiner re-chooses source and content
+//! boundaries and a span filter drops runs that are no role span.
+//!
+//! Feature `train` (default): [`eval`] (PolNeAR / CofeNet readers, metrics, own gold) and
+//! `tagger::Model::train`; annotating needs neither.
 
+#[cfg(feature = "train")]
 pub mod eval;
 pub mod lexicon;
 pub mod print;
@@ -83,6 +90,57 @@ pub struct Analysis {
     pub syn: Vec<syntax::Syn>,
 }
 
+/// A lexicon whose phrases are cut as the tokenizer cuts the text they are matched against
+/// ("didn't know whether" → did / n't / know / whether; fr "d'après" → d' / après): the
+/// entries are written as words between spaces in `lang/<xx>/attribution/`.
+fn tokenized_lexicon(mut lx: Lexicon, lang: &str) -> Lexicon {
+    let cut = |first: &str, rest: &[String]| -> Option<(String, Vec<String>)> {
+        let mut phrase = first.to_owned();
+        for w in rest {
+            phrase.push(' ');
+            phrase.push_str(w);
+        }
+        let mut ws = tokens::tokens(&phrase, lang);
+        if ws.is_empty() {
+            return None;
+        }
+        let first = ws.remove(0);
+        Some((first, ws))
+    };
+    let mut cues: FxHashMap<String, Vec<lexicon::CueEntry>> = FxHashMap::default();
+    for (first, es) in std::mem::take(&mut lx.cues) {
+        for mut e in es {
+            let Some((f, rest)) = cut(&first, &e.rest) else {
+                continue;
+            };
+            e.rest = rest;
+            let v = cues.entry(f).or_default();
+            if !v.iter().any(|x| x.rest == e.rest) {
+                v.push(e);
+            }
+        }
+    }
+    for v in cues.values_mut() {
+        v.sort_by_key(|e| std::cmp::Reverse(e.rest.len()));
+    }
+    lx.cues = cues;
+    let mut hedges: FxHashMap<String, Vec<lexicon::Phrase>> = FxHashMap::default();
+    for (first, ps) in std::mem::take(&mut lx.hedges) {
+        for mut p in ps {
+            let Some((f, rest)) = cut(&first, &p.rest) else {
+                continue;
+            };
+            p.rest = rest;
+            hedges.entry(f).or_default().push(p);
+        }
+    }
+    for v in hedges.values_mut() {
+        v.sort_by_key(|e| std::cmp::Reverse(e.rest.len()));
+    }
+    lx.hedges = hedges;
+    lx
+}
+
 /// How a source mention was described.
 #[derive(Debug, Clone)]
 struct SourceDesc {
@@ -97,7 +155,7 @@ impl Attributor {
     pub fn new() -> Attributor {
         let mut lexicons = FxHashMap::default();
         for l in ["en", "fr", "es", "ar"] {
-            lexicons.insert(l.to_owned(), Lexicon::bundled(l));
+            lexicons.insert(l.to_owned(), tokenized_lexicon(Lexicon::bundled(l), l));
         }
         Attributor {
             lexicons,
@@ -109,36 +167,46 @@ impl Attributor {
         self.lexicons.get(lang).or_else(|| self.lexicons.get("en"))
     }
 
-    /// Tokens, quotes, sentences and rule candidates of a text.
+    /// Tokens, quotes, sentences and rule candidates of a text that has not been tokenized
+    /// (it is, by `claimtrace-text`, the pipeline's tokenizer).
     pub fn analyse(&self, text: &str, lang: &'static str) -> Analysis {
-        self.analyse_parsed(text, lang, &[])
+        self.analyse_with(text, lang, &[], &[], true)
     }
 
-    /// [`Attributor::analyse`] with the pipeline's words (tags, lemmas, dependency tree) for
-    /// `text`, aligned onto the attribution tokens; `words` may be empty.
+    /// [`Attributor::analyse`] of a document's text with its `tokens` and `sentences` layers
+    /// (tags, lemmas and the dependency tree when the pipeline parsed it).
+    pub fn analyse_doc(&self, doc: &Doc, lang: &'static str) -> Analysis {
+        self.analyse_with(&doc.text, lang, &doc.tokens, &doc.sentences, true)
+    }
+
+    /// [`Attributor::analyse`] with the pipeline's words (`Doc::tokens`) for `text` but not
+    /// its sentences (those `claimtrace-text` gives the text); `words` may be empty.
     pub fn analyse_parsed(
         &self,
         text: &str,
         lang: &'static str,
         words: &[claimtrace_core::Token],
     ) -> Analysis {
-        self.analyse_with(text, lang, words, true)
+        self.analyse_with(text, lang, words, &[], true)
     }
 
-    /// [`Attributor::analyse_parsed`], with or without the parse for the rules (the learned
-    /// tagger is trained on the rules' candidates found without it; see `tagger::Model::train`).
+    /// The analysis, with or without the parse for the rules (the learned tagger is trained
+    /// on the rules' candidates found without it; see `tagger::Model::train`).
     pub(crate) fn analyse_with(
         &self,
         text: &str,
         lang: &'static str,
         words: &[claimtrace_core::Token],
+        sentences: &[claimtrace_core::Sentence],
         rules_parse: bool,
     ) -> Analysis {
-        let toks = tokens::tokenize(text);
-        let syn = syntax::align(text, &toks, words);
-        let quotes = tokens::quotes(text, &toks);
-        let qdepth = tokens::quote_depth(toks.len(), &quotes);
-        let sentences = tokens::sentences(text, &toks);
+        let tokens::View {
+            toks,
+            sentences,
+            quotes,
+            syn,
+        } = tokens::build(text, lang, words, sentences);
+        let qdepth = claimtrace_text::quotes::depth(toks.len(), &quotes);
         let mut cands = Vec::new();
         if let Some(lex) = self.lexicon(lang) {
             let cx = Ctx {
@@ -171,7 +239,7 @@ impl Attributor {
     /// [`Attributor::annotate`] with an optional learned tagger (used for English only).
     pub fn annotate_model(&self, doc: &mut Doc, opts: &Options, model: Option<&tagger::Model>) {
         let lang = pick_lang(doc.lang.as_deref(), &doc.text);
-        let mut an = self.analyse_parsed(&doc.text, lang, &doc.tokens);
+        let mut an = self.analyse_doc(doc, lang);
         if let Some(m) = model
             && lang == "en"
         {
@@ -248,14 +316,23 @@ impl Attributor {
             .collect();
         let mut run_start = idx.len();
         let mut k = idx.len();
+        // a capital after an elided article ("de l'État", "l'Agence") starts a common noun
+        let elided = |i: usize| {
+            i > 0
+                && toks.get(i - 1).zip(toks.get(i)).is_some_and(|(p, t)| {
+                    p.word
+                        && p.end == t.start
+                        && (p.lower.ends_with('\'') || p.lower.ends_with('’'))
+                })
+        };
         while k > 0 {
-            let Some(t) = idx.get(k - 1).and_then(|&i| toks.get(i)) else {
+            let Some((i, t)) = idx.get(k - 1).and_then(|&i| Some((i, toks.get(i)?))) else {
                 break;
             };
             let part = is_name_particle(&t.lower)
                 || t.lower.starts_with("al-")
                 || t.lower.starts_with("el-");
-            if t.cap || (part && run_start < idx.len()) {
+            if (t.cap && !elided(i)) || (part && run_start < idx.len()) {
                 run_start = k - 1;
                 k -= 1;
             } else {
@@ -373,8 +450,8 @@ impl Attributor {
             }
         };
         let first = ws.first().copied().unwrap_or("");
-        let definite =
-            matches!(first, "the" | "le" | "la" | "el" | "l'") || first.starts_with("ال");
+        // (an elided "l'" is no sign of a description: "l'Agence régionale de presse")
+        let definite = matches!(first, "the" | "le" | "la" | "el") || first.starts_with("ال");
         let text_key: Vec<&str> = ws.iter().copied().skip_while(|w| is_det(w)).collect();
         let key = text_key.join(" ");
         let display = {

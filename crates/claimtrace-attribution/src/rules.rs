@@ -64,6 +64,22 @@ impl Ctx<'_> {
             .min_by_key(|q| q.depth)
     }
 
+    /// A hyphen at `k` written with no space on either side, between two words.
+    fn glued_hyphen(&self, k: usize) -> bool {
+        let (Some(p), Some(t), Some(n)) = (
+            k.checked_sub(1).and_then(|j| self.toks.get(j)),
+            self.toks.get(k),
+            self.toks.get(k + 1),
+        ) else {
+            return false;
+        };
+        matches!(t.lower.as_str(), "-" | "‑" | "‐")
+            && p.word
+            && n.word
+            && p.end == t.start
+            && t.end == n.start
+    }
+
     /// Noun phrase ending just before `end`, not reaching below `lo`.
     fn np_left(&self, end: usize, lo: usize) -> Option<(usize, usize)> {
         let mut i = end;
@@ -98,6 +114,12 @@ impl Ctx<'_> {
                 }
             }
             if !tok_is_word {
+                // a hyphen inside a word the tokenizer split: "the Tetouan-native"
+                if n > 0 && self.glued_hyphen(i - 1) {
+                    i -= 1;
+                    n += 1;
+                    continue;
+                }
                 break;
             }
             if is_det(w) {
@@ -582,6 +604,10 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                         if is_comma(b) || is_close_quote(b) {
                             return Some(a - 1);
                         }
+                    } else if a == s && a > 0 && is_close_quote(cx.w(a - 1)) {
+                        // «… quote.» he said: the sentence ended inside the quote, so the
+                        // quote that closes right before this sentence is its content
+                        return Some(a - 1);
                     }
                     None
                 };

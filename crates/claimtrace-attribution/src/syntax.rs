@@ -1,12 +1,12 @@
-//! The linguistic core's tags and dependency tree, carried over onto the attribution tokens.
+//! The linguistic core's tags and dependency tree on the attribution tokens.
 //!
 //! The pipeline tokenizes, tags and parses a document before attribution runs
-//! (`claimtrace-text`, `claimtrace-tag`, `claimtrace-parse`); this module aligns those words
-//! with the attribution tokens by byte offsets, so that the rules and the learned tagger can
-//! use UPOS, lemmas, heads, relations and subtree boundaries. Nothing here is required: a
-//! document without tokens gives an empty layer and every consumer falls back to the surface.
+//! (`claimtrace-text`, `claimtrace-tag`, `claimtrace-parse`); the attribution tokens are that
+//! tokenizer's surface tokens ([`crate::tokens`]), so each carries the tags of its first
+//! word, with heads, relations and subtree boundaries in token indices. Nothing here is
+//! required: a document without tags gives an empty layer and every consumer falls back to the
+//! surface.
 
-use crate::tokens::Tok;
 use claimtrace_core::Token;
 use compact_str::CompactString;
 
@@ -25,49 +25,17 @@ pub struct Syn {
     pub depth: u8,
 }
 
-/// Aligns pipeline words with attribution tokens. Returns an empty vector when `words` is empty
-/// or carries no tags at all (then the caller has no syntax).
-pub fn align(text: &str, toks: &[Tok], words: &[Token]) -> Vec<Syn> {
-    if toks.is_empty() || words.is_empty() || words.iter().all(|w| w.upos.is_empty()) {
+/// The syntax of each surface token: `first_word[t]` is the index in `words` of token `t`'s
+/// first word, `w2t[w]` the token of word `w`. Empty when no word carries a tag.
+pub fn from_words(words: &[Token], first_word: &[usize], w2t: &[usize]) -> Vec<Syn> {
+    if words.is_empty() || words.iter().all(|w| w.upos.is_empty()) {
         return Vec::new();
     }
-    // word index → attribution token holding the word's start
-    let mut w2t: Vec<Option<usize>> = vec![None; words.len()];
-    let mut k = 0usize;
-    for (wi, w) in words.iter().enumerate() {
-        let ws = w.span.start as usize;
-        while k + 1 < toks.len() && toks.get(k).is_some_and(|t| t.end <= ws) {
-            k += 1;
-        }
-        // the token holding the word's start, or the next one (a word starting in a gap)
-        if toks.get(k).is_some_and(|t| t.end > ws) {
-            w2t[wi] = Some(k);
-        }
-    }
-    // attribution token → the first word whose span overlaps it
-    let mut t2w: Vec<Option<usize>> = vec![None; toks.len()];
-    let mut wi = 0usize;
-    for (ti, t) in toks.iter().enumerate() {
-        while wi + 1 < words.len()
-            && words
-                .get(wi)
-                .is_some_and(|w| (w.span.end as usize) <= t.start)
-        {
-            wi += 1;
-        }
-        if let Some(w) = words.get(wi) {
-            let (s, e) = (w.span.start as usize, w.span.end as usize);
-            if s < t.end && e > t.start {
-                t2w[ti] = Some(wi);
-            }
-        }
-    }
-    let _ = text;
-    let mut out: Vec<Syn> = t2w
+    let mut out: Vec<Syn> = first_word
         .iter()
         .enumerate()
-        .map(|(ti, w)| {
-            let Some(w) = w.and_then(|w| words.get(w)) else {
+        .map(|(ti, &w)| {
+            let Some(w) = words.get(w) else {
                 return Syn {
                     left: ti,
                     right: ti,
@@ -77,10 +45,7 @@ pub fn align(text: &str, toks: &[Tok], words: &[Token]) -> Vec<Syn> {
             let head = if w.head == Token::ROOT {
                 None
             } else {
-                w2t.get(w.head as usize)
-                    .copied()
-                    .flatten()
-                    .filter(|&h| h != ti)
+                w2t.get(w.head as usize).copied().filter(|&h| h != ti)
             };
             // CompactStrings: short strings stay inline, no allocation per token; an ASCII
             // lemma lowercased in place (what CompactString::to_lowercase gives it)
@@ -146,9 +111,8 @@ mod tests {
     use claimtrace_core::Span;
 
     #[test]
-    fn aligns_and_finds_subtrees() {
+    fn finds_subtrees() {
         let text = "Officials said it failed.";
-        let toks = crate::tokens::tokenize(text);
         let mk = |s: usize, e: usize, upos: &str, head: u32, rel: &str| {
             let mut t = Token::new(Span::new(s, e));
             t.upos = upos.into();
@@ -164,18 +128,18 @@ mod tests {
             mk(18, 24, "VERB", 1, "ccomp"),
             mk(24, 25, "PUNCT", 1, "punct"),
         ];
-        let syn = align(text, &toks, &words);
-        assert_eq!(syn.len(), toks.len());
+        let v = crate::tokens::build(text, "en", &words, &[]);
+        let syn = &v.syn;
+        assert_eq!(syn.len(), v.toks.len());
         assert_eq!(syn[3].deprel, "ccomp");
         assert_eq!((syn[3].left, syn[3].right), (2, 3));
         assert_eq!((syn[1].left, syn[1].right), (0, 4));
-        assert!(dominates(&syn, 1, 2));
-        assert!(align(text, &toks, &[]).is_empty());
+        assert!(dominates(syn, 1, 2));
         // garbage heads never panic
         let mut bad = words.clone();
         bad[0].head = 99;
         bad[1].head = 3;
         bad[3].head = 1;
-        let _ = align(text, &toks, &bad);
+        let _ = crate::tokens::build(text, "en", &bad, &[]);
     }
 }

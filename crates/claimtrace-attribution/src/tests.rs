@@ -336,6 +336,7 @@ fn time_words_are_not_sources() {
     );
 }
 
+#[cfg(feature = "train")]
 #[test]
 fn tagger_trains_roundtrips_and_survives_odd_inputs() {
     use crate::tagger::{Model, Unit};
@@ -371,11 +372,23 @@ fn tagger_trains_roundtrips_and_survives_odd_inputs() {
     ];
     let att = Attributor::new();
     let words = vec![Vec::new(); units.len()];
-    let m = Model::train(&att, &units, &words, 3, true, &mut |_, _, _| {}).expect("train");
+    let opts = crate::tagger::TrainOptions {
+        epochs: 3,
+        bits: 16,
+        seed_shift: 1,
+        ..Default::default()
+    };
+    let m = Model::train(&att, &units, &words, &opts, None, &mut |_, _, _| {}).expect("train");
     let dir = std::env::temp_dir().join(format!("ct-attr-{}", std::process::id()));
     let path = dir.join("m.bin");
     m.save(&path).expect("save");
     let m2 = Model::load(&path).expect("load");
+    // the training options travel in the file
+    assert_eq!(m2.options.as_ref(), Some(&opts));
+    assert_eq!(
+        crate::tagger::TrainOptions::from_text(&opts.to_text()).ok(),
+        Some(opts.clone())
+    );
     let _ = std::fs::remove_dir_all(&dir);
     assert!(Model::from_bytes(b"garbage").is_err());
     // the committed model loads
@@ -445,4 +458,19 @@ fn time_after_the_cue() {
     assert_eq!(v[0].source, "officials");
     assert_eq!(v[0].content, "The plan will fail");
     assert!(v.iter().all(|x| x.channel.is_none()));
+}
+
+#[test]
+fn french_elided_articles() {
+    let (_, v) = run(
+        "Selon Josiane Perrault, le gel a tout détruit. D'après un technicien de la chambre d'agriculture cité par l'Agence régionale de presse, les services de l'État estiment que la baisse des températures suffit à expliquer les dégâts.",
+        "fr",
+    );
+    for a in &v {
+        eprintln!("{} / {} / {} / {}", a.source, a.entity, a.cue, a.content);
+    }
+    let (_, a) = find(&v, "les services de l'État", "estiment");
+    assert_eq!(a.entity, "services de l'État");
+    let (_, a) = find(&v, "l'Agence régionale de presse", "cité par");
+    assert_ne!(a.entity, "Josiane Perrault");
 }

@@ -615,33 +615,13 @@ fn claim_origin(
     a.doc.id.clone()
 }
 
-/// Byte ranges of quotations (inside “”, «», "" or „“).
+/// Byte ranges of quotations (between their marks; closed, outermost): the quotation layer
+/// of `claimtrace_text::quotes`, the one attribution reads.
 pub fn quotations(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut open: Option<(char, usize)> = None;
-    for (i, c) in text.char_indices() {
-        match open {
-            None => {
-                let close = match c {
-                    '“' => '”',
-                    '«' => '»',
-                    '"' => '"',
-                    '„' => '“',
-                    _ => continue,
-                };
-                open = Some((close, i + c.len_utf8()));
-            }
-            Some((close, s)) => {
-                if c == close {
-                    out.push((s, i));
-                    open = None;
-                } else if c == '\n' {
-                    open = None;
-                }
-            }
-        }
-    }
-    out
+    claimtrace_text::quotes::quotations(text)
+        .into_iter()
+        .map(|s| (s.start as usize, s.end as usize))
+        .collect()
 }
 
 #[derive(Default)]

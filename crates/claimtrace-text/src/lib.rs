@@ -32,6 +32,7 @@ pub mod lang;
 mod mwt;
 pub mod norm;
 pub mod outlets;
+pub mod quotes;
 mod scan;
 mod sent;
 

@@ -113,6 +113,11 @@ pub(crate) fn split(
                     .chars()
                     .last()
                     .is_some_and(|c| matches!(c, '.' | '!' | '?' | '…'))
+                // never right after an opening quote or bracket ("said that «Moroccan …")
+                && !matches!(
+                    toks[i - 1].text(text),
+                    "«" | "“" | "„" | "‹" | "‘" | "(" | "[" | "{" | "「" | "『"
+                )
             {
                 // No final punctuation before a capital: a learned decision (web text often
                 // ends sentences so; news rarely does).

@@ -18,10 +18,6 @@ pub(super) const FILTER_ROLES: u32 = 0b111;
 /// them 74.3 / 69.7 / 58.0, without 74.3 / 69.5 / 57.8).
 const CUE_CONF: bool = true;
 
-/// Training epochs of the filter (4: 74.6 / 69.9 / 57.9; 20: 74.3 / 69.6 / 57.9; 10:
-/// 74.3 / 69.7 / 58.0).
-const FILTER_EPOCHS: usize = 10;
-
 /// A run is dropped when its score is below this (in the quantised table's units; content
 /// only, tried on dev: −30 57.7, −15 57.7, 0 57.9, 15 57.9, 30 58.2: flat, so 0).
 const THRESHOLD: i32 = 0;
@@ -270,15 +266,16 @@ pub(super) fn filter(c: &Column, prep: &Prep<'_>, tags: &mut [usize], t1: Option
     }
 }
 
+#[cfg(feature = "train")]
 /// Trains the filter on the refined jackknifed second-pass runs of train (`stack2`, refined
 /// with `refiner`), the first-pass tags `stack1` beside them.
 pub(super) fn train_filter(
     att: &Attributor,
     units: &[Unit],
     analyses: &[(Analysis, Vec<usize>)],
-    stack2: &[Vec<usize>],
-    stack1: &[Vec<usize>],
+    (stack2, stack1): (&[Vec<usize>], &[Vec<usize>]),
     refiner: &Column,
+    o: &TrainOptions,
     log: &mut dyn FnMut(usize, f64),
 ) -> Perceptron {
     // (feature vector, label)
@@ -318,24 +315,26 @@ pub(super) fn train_filter(
         }
     }
     eprintln!("filter: {pos} runs overlapping gold, {neg} not");
-    let ps = (0..seeds::span_seeds())
+    let ps = (0..o.span_seeds as usize)
         .map(|j| {
-            let seed = seeds::nth_seed(0x517c_c1b7_2722_0a95, j);
-            train_on(&mut items, seed, log)
+            let seed = seeds::nth_seed(0x517c_c1b7_2722_0a95, j, o.seed_shift);
+            train_on(&mut items, o.filter_epochs as usize, seed, log)
         })
         .collect();
     seeds::mean(ps)
 }
 
+#[cfg(feature = "train")]
 /// One filter model on one shuffling seed.
 fn train_on(
     items: &mut [(Vec<u64>, usize)],
+    epochs: usize,
     mut seed: u64,
     log: &mut dyn FnMut(usize, f64),
 ) -> Perceptron {
     let mut p = Perceptron::new(2, 18);
     let mut scores = vec![0f32; 2];
-    for ep in 0..FILTER_EPOCHS {
+    for ep in 0..epochs {
         shuffle(items, &mut seed);
         let mut right = 0usize;
         for (f, label) in items.iter() {

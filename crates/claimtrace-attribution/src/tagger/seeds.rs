@@ -4,48 +4,12 @@
 
 use super::*;
 
-/// Seeds per tagger pass (and per jackknife fold).
-pub(super) const PASS_SEEDS: usize = 1;
-
-/// Seeds of the span refiner and of the span filter.
-pub(super) const SPAN_SEEDS: usize = 1;
-
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|x| x.parse().ok())
-        .filter(|&k| (1..=16).contains(&k))
-        .unwrap_or(default)
-}
-
-/// Folds of the jackknife that gives the stacked pass (and the refiner) their training tags.
-pub(super) const FOLDS: usize = 2;
-
-/// [`FOLDS`], or the developer knob `ATTR_FOLDS`.
-pub(super) fn folds() -> usize {
-    knob("ATTR_FOLDS", FOLDS).max(2)
-}
-
-/// [`PASS_SEEDS`], or the developer knob `ATTR_SEEDS`.
-pub(super) fn pass_seeds() -> usize {
-    knob("ATTR_SEEDS", PASS_SEEDS)
-}
-
-/// [`SPAN_SEEDS`], or the developer knob `ATTR_SPAN_SEEDS`.
-pub(super) fn span_seeds() -> usize {
-    knob("ATTR_SPAN_SEEDS", SPAN_SEEDS)
-}
-
-/// The `j`-th shuffling seed derived from `base` (`j = 0`: `base` itself), counted from the
-/// developer knob `ATTR_SEED_SHIFT` (default 0; the committed model's seeds): a retrain with
-/// `ATTR_SEED_SHIFT=k` shuffles every pass, the refiner and the filter otherwise, to measure
-/// how much the recipe's figures move between retrains.
-pub(super) fn nth_seed(base: u64, j: usize) -> u64 {
-    let shift = std::env::var("ATTR_SEED_SHIFT")
-        .ok()
-        .and_then(|x| x.parse::<usize>().ok())
-        .unwrap_or(0);
-    let j = j + shift;
+/// The `j`-th shuffling seed derived from `base` (`j = 0`: `base` itself), counted from
+/// `shift` ([`TrainOptions::seed_shift`]; 0: the committed model's seeds): a retrain with
+/// another shift shuffles every pass, the refiner and the filter otherwise, to measure how much
+/// the recipe's figures move between retrains.
+pub(super) fn nth_seed(base: u64, j: usize, shift: u32) -> u64 {
+    let j = j + shift as usize;
     if j == 0 { base } else { mix(base, j as u64) }
 }
 

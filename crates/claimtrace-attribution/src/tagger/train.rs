@@ -1,0 +1,433 @@
+//! Training (feature `train`): the two passes with jackknifed stacking, seed averaging, the
+//! refiner; the span filter trains in [`super::filter`].
+use super::*;
+
+use claimtrace_core::Token;
+use std::io::Read;
+
+/// Fisher–Yates shuffle driven by a 64-bit LCG (Knuth's MMIX constants), the training order
+/// of the passes, the refiner and the filter; `seed` carries on from one epoch to the next.
+pub(crate) fn shuffle<T>(items: &mut [T], seed: &mut u64) {
+    for i in (1..items.len()).rev() {
+        *seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let j = (*seed >> 33) as usize % (i + 1);
+        items.swap(i, j);
+    }
+}
+
+/// Train the refiner on jackknifed second-pass tags (else on first-pass tags).
+pub(super) const REFINER_ON_PASS2: bool = true;
+
+impl Model {
+    /// Trains on (text, gold byte spans) units, each with the pipeline's words for its text
+    /// (`words[i]`, possibly empty): a first pass, then (with `stacked`) a second pass on the
+    /// first pass's tags, those tags coming from 2-fold jackknifing on train. Both passes are
+    /// quantised to i8 at the end. `opts` are recorded in the model. `cache`: a file that
+    /// keeps the two passes and the refiner's training tags (written when missing, read when
+    /// present), so that refiner experiments skip the tagger training; the model is the same
+    /// either way.
+    pub fn train(
+        att: &Attributor,
+        units: &[Unit],
+        words: &[Vec<Token>],
+        opts: &TrainOptions,
+        cache: Option<&Path>,
+        log: &mut dyn FnMut(&str, usize, f64),
+    ) -> Result<Model, String> {
+        let o = &opts.checked();
+        let analyses: Vec<(Analysis, Vec<usize>)> = units
+            .iter()
+            .enumerate()
+            .map(|(i, (t, sp))| {
+                let w = words.get(i).map(|w| w.as_slice()).unwrap_or(&[]);
+                let an = att.analyse_with(t, "en", w, &[], o.rules_parse);
+                let g = spans_to_tags(&an.toks, sp);
+                (an, g)
+            })
+            .collect();
+        let cached = cache.and_then(|c| read_tagger_cache(c).ok());
+        let (p, p2, stack2, stack1) = match cached {
+            Some(x) => {
+                log("tagger cache read", 0, 0.0);
+                x
+            }
+            None => {
+                let Some(x) = train_taggers(att, units, &analyses, o, log)? else {
+                    let p = train_pass(
+                        att,
+                        units,
+                        &analyses,
+                        &(0..units.len()).collect::<Vec<_>>(),
+                        None,
+                        o,
+                        &mut |e, a| log("pass 1", e, a),
+                    );
+                    return Ok(Model {
+                        options: Some(o.clone()),
+                        p: QTable::from_perceptron(&p).map_err(|e| e.to_string())?,
+                        p2: None,
+                        r: None,
+                        r1: None,
+                        f: None,
+                        f1: None,
+                    });
+                };
+                if let Some(c) = cache {
+                    write_tagger_cache(c, &x).map_err(|e| e.to_string())?;
+                }
+                x
+            }
+        };
+        let rp = train_refiner(att, units, &analyses, &stack2, o, &mut |e, a| {
+            log("refiner", e, a)
+        });
+        let r = QTable::from_perceptron(&rp).map_err(|e| e.to_string())?;
+        let r1 = Column::of(&r, 1);
+        let (f, f1) = if filter::FILTER_ROLES != 0 {
+            let fp = filter::train_filter(
+                att,
+                units,
+                &analyses,
+                (&stack2, &stack1),
+                &r1,
+                o,
+                &mut |e, a| log("filter", e, a),
+            );
+            let f = QTable::from_perceptron(&fp).map_err(|e| e.to_string())?;
+            let f1 = Column::of(&f, 1);
+            (Some(f), Some(f1))
+        } else {
+            (None, None)
+        };
+        Ok(Model {
+            options: Some(o.clone()),
+            p,
+            p2: Some(p2),
+            r1: Some(r1),
+            r: Some(r),
+            f,
+            f1,
+        })
+    }
+}
+
+/// The two quantised passes, the jackknifed second-pass tags the refiner trains on and the
+/// jackknifed first-pass tags (the span filter reads both).
+pub(super) type Taggers = (QTable, QTable, Vec<Vec<usize>>, Vec<Vec<usize>>);
+
+/// Trains both passes (None when `stacked` is off: the caller trains the single pass).
+pub(super) fn train_taggers(
+    att: &Attributor,
+    units: &[Unit],
+    analyses: &[(Analysis, Vec<usize>)],
+    o: &TrainOptions,
+    log: &mut dyn FnMut(&str, usize, f64),
+) -> Result<Option<Taggers>, String> {
+    if !o.stacked {
+        return Ok(None);
+    }
+    let all: Vec<usize> = (0..units.len()).collect();
+    let folds = o.folds as usize;
+    let q = |p: &Perceptron| QTable::from_perceptron(p).map_err(|e| e.to_string());
+    let p = train_pass(att, units, analyses, &all, None, o, &mut |e, a| {
+        log("pass 1", e, a)
+    });
+    // jackknife first-pass tags
+    let mut stack: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+    for fold in 0..folds {
+        let tr: Vec<usize> = all.iter().copied().filter(|i| i % folds != fold).collect();
+        let pf = train_pass(att, units, analyses, &tr, None, o, &mut |e, a| {
+            log(&format!("fold {fold}"), e, a)
+        });
+        for i in all.iter().copied().filter(|i| i % folds == fold) {
+            if let (Some((an, _)), Some((text, _))) = (analyses.get(i), units.get(i)) {
+                let prep = Prep::new(att, an, text);
+                if let Some(x) = stack.get_mut(i) {
+                    *x = decode_with(&pf, &prep);
+                }
+            }
+        }
+    }
+    let p2 = train_pass(att, units, analyses, &all, Some(&stack), o, &mut |e, a| {
+        log("pass 2", e, a)
+    });
+    // the refiner learns on what it will see: jackknifed second-pass tags
+    let mut stack2: Vec<Vec<usize>> = stack.clone();
+    if REFINER_ON_PASS2 {
+        for fold in 0..folds {
+            let tr: Vec<usize> = all.iter().copied().filter(|i| i % folds != fold).collect();
+            let pf = train_pass(att, units, analyses, &tr, Some(&stack), o, &mut |e, a| {
+                log(&format!("pass 2 fold {fold}"), e, a)
+            });
+            for i in all.iter().copied().filter(|i| i % folds == fold) {
+                if let (Some((an, _)), Some((text, _))) = (analyses.get(i), units.get(i)) {
+                    let mut prep = Prep::new(att, an, text);
+                    prep.stack = stack.get(i).cloned();
+                    if let Some(x) = stack2.get_mut(i) {
+                        *x = decode_with(&pf, &prep);
+                    }
+                }
+            }
+        }
+    }
+    Ok(Some((q(&p)?, q(&p2)?, stack2, stack)))
+}
+
+pub(super) fn write_tagger_cache(
+    path: &Path,
+    (p, p2, stack, stack1): &Taggers,
+) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    use std::io::Write;
+    p.write_to(&mut w)?;
+    p2.write_to(&mut w)?;
+    for st in [stack, stack1] {
+        w.write_all(&(st.len() as u32).to_le_bytes())?;
+        for t in st {
+            w.write_all(&(t.len() as u32).to_le_bytes())?;
+            let b: Vec<u8> = t.iter().map(|&x| x as u8).collect();
+            w.write_all(&b)?;
+        }
+    }
+    w.flush()
+}
+
+pub(super) fn read_tagger_cache(path: &Path) -> std::io::Result<Taggers> {
+    let mut r = std::io::BufReader::new(std::fs::File::open(path)?);
+    let p = QTable::read_from(&mut r)?;
+    let p2 = QTable::read_from(&mut r)?;
+    let mut read_stack = || -> std::io::Result<Vec<Vec<usize>>> {
+        let n = rd_u32(&mut r)? as usize;
+        let mut stack = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let len = rd_u32(&mut r)? as usize;
+            let mut b = vec![0u8; len.min(1 << 24)];
+            r.read_exact(&mut b)?;
+            stack.push(b.into_iter().map(usize::from).collect());
+        }
+        Ok(stack)
+    };
+    let stack = read_stack()?;
+    let stack1 = read_stack()?;
+    Ok((p, p2, stack, stack1))
+}
+
+/// Trains one pass ([`train_pass_seed`]) on [`TrainOptions::pass_seeds`] shuffling seeds and
+/// averages the weights.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn train_pass(
+    att: &Attributor,
+    units: &[Unit],
+    analyses: &[(Analysis, Vec<usize>)],
+    subset: &[usize],
+    stack: Option<&Vec<Vec<usize>>>,
+    o: &TrainOptions,
+    log: &mut dyn FnMut(usize, f64),
+) -> Perceptron {
+    let ps = (0..o.pass_seeds as usize)
+        .map(|j| {
+            let seed = seeds::nth_seed(0x2545_f491_4f6c_dd1d, j, o.seed_shift);
+            train_pass_seed(att, units, analyses, subset, stack, o, seed, log)
+        })
+        .collect();
+    seeds::mean(ps)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn train_pass_seed(
+    att: &Attributor,
+    units: &[Unit],
+    analyses: &[(Analysis, Vec<usize>)],
+    subset: &[usize],
+    stack: Option<&Vec<Vec<usize>>>,
+    o: &TrainOptions,
+    mut seed: u64,
+    log: &mut dyn FnMut(usize, f64),
+) -> Perceptron {
+    let epochs = o.epochs as usize;
+    let mut p = Perceptron::new(TAGS.len(), o.bits);
+    let mut order: Vec<usize> = subset.to_vec();
+    let mut feats = Vec::with_capacity(128);
+    let mut scores = Vec::new();
+    // features are computed once per unit and epoch-independent except for the history,
+    // so the preps are built once
+    let mut inside = vec![false; units.len()];
+    for &u in subset {
+        if let Some(x) = inside.get_mut(u) {
+            *x = true;
+        }
+    }
+    let preps: Vec<Option<Prep<'_>>> = (0..units.len())
+        .map(|u| {
+            if !inside.get(u).copied().unwrap_or(false) {
+                return None;
+            }
+            let (an, _) = analyses.get(u)?;
+            let (text, _) = units.get(u)?;
+            let mut prep = Prep::new(att, an, text);
+            prep.stack = stack.and_then(|s| s.get(u)).cloned();
+            Some(prep)
+        })
+        .collect();
+    for ep in 0..epochs {
+        shuffle(&mut order, &mut seed);
+        let (mut right, mut total) = (0usize, 0usize);
+        for &u in &order {
+            let (Some((_, gold)), Some(Some(prep))) = (analyses.get(u), preps.get(u)) else {
+                continue;
+            };
+            let mut h = Hist {
+                since_cue: 99,
+                ..Hist::default()
+            };
+            for (i, &g) in gold.iter().enumerate() {
+                prep.feats(i, &h, &mut feats);
+                let pr = p.predict(&feats, &mut scores);
+                p.update(&feats, g, pr);
+                right += usize::from(pr == g);
+                total += 1;
+                h.push(
+                    fix(h.p1, pr),
+                    prep.sent_start.get(i + 1).copied().unwrap_or(false),
+                );
+                h.track(i, prep);
+            }
+        }
+        log(ep, right as f64 / total.max(1) as f64);
+    }
+    p.average();
+    p
+}
+
+/// A refiner training item: unit, predicted run, gold span, role.
+pub(super) type RefinerItem = (usize, (usize, usize), (usize, usize), usize);
+
+/// Trains the span refiner on jackknifed first-pass runs against the gold runs.
+pub(super) fn train_refiner(
+    att: &Attributor,
+    units: &[Unit],
+    analyses: &[(Analysis, Vec<usize>)],
+    stack: &[Vec<usize>],
+    o: &TrainOptions,
+    log: &mut dyn FnMut(usize, f64),
+) -> Perceptron {
+    let ps = (0..o.span_seeds as usize)
+        .map(|j| {
+            let seed = seeds::nth_seed(0x9e37_79b9_7f4a_7c15, j, o.seed_shift);
+            let epochs = o.refiner_epochs as usize;
+            train_refiner_seed(att, units, analyses, stack, epochs, seed, log)
+        })
+        .collect();
+    seeds::mean(ps)
+}
+
+pub(super) fn train_refiner_seed(
+    att: &Attributor,
+    units: &[Unit],
+    analyses: &[(Analysis, Vec<usize>)],
+    stack: &[Vec<usize>],
+    epochs: usize,
+    mut seed: u64,
+    log: &mut dyn FnMut(usize, f64),
+) -> Perceptron {
+    let mut p = Perceptron::new(2, 18);
+    // (unit, run, gold span, role)
+    let mut items: Vec<RefinerItem> = Vec::new();
+    let mut others_of: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); units.len()];
+    let preps: Vec<Option<Prep<'_>>> = (0..units.len())
+        .map(|u| {
+            let (an, _) = analyses.get(u)?;
+            let (text, _) = units.get(u)?;
+            Some(Prep::new(att, an, text))
+        })
+        .collect();
+    for (u, (_, gold)) in analyses.iter().enumerate() {
+        let Some(pred) = stack.get(u) else { continue };
+        let g = role_runs(gold);
+        let pr = role_runs(pred);
+        if let Some(x) = others_of.get_mut(u) {
+            *x = pr.clone();
+        }
+        for (s, e, role) in pr {
+            let best = g
+                .iter()
+                .filter(|x| x.2 == role && x.0 < e && s < x.1)
+                .max_by_key(|x| x.1.min(e) - x.0.max(s));
+            if let Some(&(gs, ge, _)) = best {
+                items.push((u, (s, e), (gs, ge), role));
+            }
+        }
+    }
+    let mut fa = Vec::with_capacity(40);
+    let mut fb = Vec::with_capacity(40);
+    let mut scores = vec![0f32; 2];
+    for ep in 0..epochs {
+        shuffle(&mut items, &mut seed);
+        let (mut right, mut total, mut covered) = (0usize, 0usize, 0usize);
+        for &(u, run, gold, role) in &items {
+            let (Some(Some(prep)), Some(pred)) = (preps.get(u), stack.get(u)) else {
+                continue;
+            };
+            let others: Vec<(usize, usize)> = others_of
+                .get(u)
+                .map(|v| {
+                    v.iter()
+                        .filter(|o| o.2 == role && (o.0, o.1) != run)
+                        .map(|o| (o.0, o.1))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let cands = prep.span_cands(run, &others);
+            total += 1;
+            if !cands.contains(&gold) {
+                continue;
+            }
+            covered += 1;
+            let mut best = (run, f32::MIN);
+            for &(a, b) in &cands {
+                prep.span_feats(role as u64, run, &others, pred, a, b, None, &mut fa);
+                scores.iter_mut().for_each(|x| *x = 0.0);
+                p.score_into(&fa, &mut scores);
+                let sc = scores.get(1).copied().unwrap_or(0.0);
+                if sc > best.1 {
+                    best = ((a, b), sc);
+                }
+            }
+            if best.0 == gold {
+                right += 1;
+                p.update(&[], 0, 0);
+            } else {
+                prep.span_feats(
+                    role as u64,
+                    run,
+                    &others,
+                    pred,
+                    gold.0,
+                    gold.1,
+                    None,
+                    &mut fa,
+                );
+                prep.span_feats(
+                    role as u64,
+                    run,
+                    &others,
+                    pred,
+                    best.0.0,
+                    best.0.1,
+                    None,
+                    &mut fb,
+                );
+                p.update(&fa, 1, 0);
+                p.update(&fb, 0, 1);
+            }
+        }
+        if ep == 0 {
+            eprintln!("refiner: {total} predicted runs, gold among the candidates for {covered}");
+        }
+        log(ep, right as f64 / covered.max(1) as f64);
+    }
+    p.average();
+    p
+}
