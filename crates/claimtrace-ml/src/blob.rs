@@ -202,18 +202,44 @@ impl Writer {
         out
     }
 
-    /// Writes the file to `path` (creating its directory).
+    /// Writes the file to `path`, gzip'd (see [`save_file`]).
     pub fn save(self, path: &std::path::Path) -> Result<()> {
-        let io = |source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        if let Some(dir) = path.parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        std::fs::write(path, self.finish()).map_err(io)
+        save_file(path, &self.finish())
+    }
+}
+
+/// Writes a model file's bytes to `path` gzip'd (creating its directory): the form kept in
+/// `models/`. The engine's build script unpacks it, so the binary embeds the plain, aligned
+/// file; [`Reader::open_path`] reads either form.
+pub fn save_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let f = std::fs::File::create(path).map_err(io)?;
+    let mut gz =
+        flate2::write::GzEncoder::new(std::io::BufWriter::new(f), flate2::Compression::default());
+    gz.write_all(bytes).map_err(io)?;
+    gz.finish().map_err(io)?.flush().map_err(io)
+}
+
+/// `bytes` unpacked when gzip'd (a model file as kept in `models/`), else as they are.
+pub fn gunzip(bytes: &[u8]) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+    use std::io::Read;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .take(1 << 32)
+            .read_to_end(&mut out)?;
+        Ok(std::borrow::Cow::Owned(out))
+    } else {
+        Ok(std::borrow::Cow::Borrowed(bytes))
     }
 }
 
@@ -296,12 +322,21 @@ impl Reader {
         Reader::open(Bytes::from_static(b), magic, version)
     }
 
-    /// [`Reader::open`] over the file at `path` (read and copied once, aligned).
+    /// [`Reader::open`] over a file's bytes, gzip'd or not (copied once, aligned).
+    pub fn open_bytes(bytes: &[u8], magic: &[u8; 8], version: u32) -> Result<Reader> {
+        let b = gunzip(bytes).map_err(|e| Error::corrupt(format!("gzip: {e}")))?;
+        Reader::open(Bytes::copy_of(&b), magic, version)
+    }
+
+    /// [`Reader::open`] over the file at `path`, gzip'd or not (read and copied once,
+    /// aligned).
     pub fn open_path(path: &std::path::Path, magic: &[u8; 8], version: u32) -> Result<Reader> {
-        let b = std::fs::read(path).map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: path.display().to_string(),
             source,
-        })?;
+        };
+        let b = std::fs::read(path).map_err(io)?;
+        let b = gunzip(&b).map_err(io)?;
         Reader::open(Bytes::copy_of(&b), magic, version)
     }
 
