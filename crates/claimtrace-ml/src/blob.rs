@@ -262,6 +262,10 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
 impl Reader {
     /// Checks the header (magic, version, length, checksum) and reads the directory.
     pub fn open(bytes: Bytes, magic: &[u8; 8], version: u32) -> Result<Reader> {
+        Reader::open_with(bytes, magic, version, true)
+    }
+
+    fn open_with(bytes: Bytes, magic: &[u8; 8], version: u32, verify: bool) -> Result<Reader> {
         let b = bytes.as_slice();
         if b.get(0..8) != Some(&magic[..]) {
             return Err(Error::Magic {
@@ -294,7 +298,7 @@ impl Reader {
             )));
         }
         let sum = u64_at(b, 32).ok_or_else(short)?;
-        if xxhash_rust::xxh3::xxh3_64(&b[HEADER..]) != sum {
+        if verify && xxhash_rust::xxh3::xxh3_64(&b[HEADER..]) != sum {
             return Err(Error::corrupt("checksum mismatch"));
         }
         if n > (b.len() - HEADER) / 16 {
@@ -317,9 +321,12 @@ impl Reader {
         })
     }
 
-    /// [`Reader::open`] over static bytes (borrowed when aligned, see [`Bytes::from_static`]).
+    /// [`Reader::open`] over static bytes (borrowed when aligned, see [`Bytes::from_static`]),
+    /// without the checksum pass: these are the models compiled into the binary, and reading
+    /// every page of a 50 MB file only to hash it would cost what reading in place saves. The
+    /// header and every block's bounds are still checked, and every read is bounds-checked.
     pub fn open_static(b: &'static [u8], magic: &[u8; 8], version: u32) -> Result<Reader> {
-        Reader::open(Bytes::from_static(b), magic, version)
+        Reader::open_with(Bytes::from_static(b), magic, version, false)
     }
 
     /// [`Reader::open`] over a file's bytes, gzip'd or not (copied once, aligned).

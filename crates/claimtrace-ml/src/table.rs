@@ -41,6 +41,8 @@ pub trait Weight: Copy + Default + PartialEq + std::fmt::Debug + Send + Sync + '
     fn put(self, out: &mut Vec<u8>);
     fn acc(self) -> Self::Acc;
     fn to_f32(self) -> f32;
+    /// Adds the little-endian weights of `bytes` into `out` (as many as both hold).
+    fn add_le(out: &mut [Self::Acc], bytes: &[u8]);
 }
 
 impl Weight for f32 {
@@ -60,6 +62,12 @@ impl Weight for f32 {
     }
     fn to_f32(self) -> f32 {
         self
+    }
+    #[inline(always)]
+    fn add_le(out: &mut [f32], bytes: &[u8]) {
+        for (s, c) in out.iter_mut().zip(bytes.as_chunks::<4>().0) {
+            *s += f32::from_le_bytes(*c);
+        }
     }
 }
 
@@ -81,6 +89,12 @@ impl Weight for i16 {
     fn to_f32(self) -> f32 {
         f32::from(self)
     }
+    #[inline(always)]
+    fn add_le(out: &mut [i32], bytes: &[u8]) {
+        for (s, c) in out.iter_mut().zip(bytes.as_chunks::<2>().0) {
+            *s += i32::from(i16::from_le_bytes(*c));
+        }
+    }
 }
 
 impl Weight for i8 {
@@ -100,6 +114,12 @@ impl Weight for i8 {
     }
     fn to_f32(self) -> f32 {
         f32::from(self)
+    }
+    #[inline(always)]
+    fn add_le(out: &mut [i32], bytes: &[u8]) {
+        for (s, &c) in out.iter_mut().zip(bytes) {
+            *s += i32::from(c as i8);
+        }
     }
 }
 
@@ -315,7 +335,7 @@ impl<T: Weight> Table<T> {
     pub fn touch(&self, r: usize) {
         let b = self.row_bytes(r);
         for l in b.chunks(64) {
-            std::hint::black_box(l.first());
+            std::hint::black_box(l.first().copied());
         }
     }
 
@@ -323,9 +343,17 @@ impl<T: Weight> Table<T> {
     #[inline(always)]
     pub fn add_row(&self, r: usize, out: &mut [T::Acc]) {
         let b = self.row_bytes(r);
-        let b = b.get(..self.cols * T::SIZE).unwrap_or(&[]);
-        for (s, x) in out.iter_mut().zip(b.chunks_exact(T::SIZE)) {
-            *s += T::read(x).acc();
+        T::add_le(out, b.get(..self.cols * T::SIZE).unwrap_or(&[]));
+    }
+
+    /// Adds into `out` the row of every feature of `feats` that has one, in order, in one
+    /// pass (no separate loads first: for tables whose rows mostly stay in cache).
+    #[inline]
+    pub fn add_each(&self, feats: &[u64], out: &mut [T::Acc]) {
+        for &f in feats {
+            if let Some(r) = self.row_of(f) {
+                self.add_row(r, out);
+            }
         }
     }
 

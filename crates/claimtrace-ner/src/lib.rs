@@ -19,7 +19,7 @@ pub mod lexicon;
 pub mod rules;
 
 use claimtrace_core::{Doc, Entity, Span};
-use claimtrace_ml::blob::{Bytes, Meta, Reader, Writer};
+use claimtrace_ml::blob::{Meta, Reader, Writer};
 pub use claimtrace_ml::iob2;
 use claimtrace_ml::rng::{Rng, XorShift64, shuffle};
 use claimtrace_ml::table::{Layout, Table};
@@ -741,7 +741,7 @@ impl Ner {
     /// weights, name-list map and word statistics are read in place when the bytes are
     /// 64-byte aligned.
     pub fn from_static(bytes: &'static [u8]) -> MlResult<Ner> {
-        Ner::read(Reader::open(Bytes::from_static(bytes), MAGIC, VERSION)?)
+        Ner::read(Reader::open_static(bytes, MAGIC, VERSION)?)
     }
 
     /// Reads a model file's bytes (gzip'd or not; one aligned copy).

@@ -189,7 +189,7 @@ impl Tagger {
     /// Reads a model from bytes that live for the whole program (the bundled models): its
     /// tables, lexicons and caches are read in place when the bytes are 64-byte aligned.
     pub fn from_static(bytes: &'static [u8]) -> MlResult<Tagger> {
-        Tagger::read(Reader::open(Bytes::from_static(bytes), MAGIC, VERSION)?)
+        Tagger::read(Reader::open_static(bytes, MAGIC, VERSION)?)
     }
 
     /// Reads a model file's bytes (gzip'd or not; one aligned copy).
