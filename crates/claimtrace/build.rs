@@ -1,6 +1,8 @@
 //! Embeds the committed models of `models/` into the engine, so that the `claimtrace` binary is
 //! self-contained (no model download, no path to configure). A model file that is absent is
 //! embedded as `None` and its stage is skipped; training a model and rebuilding adds it.
+//! Each file is embedded 64-byte aligned (`claimtrace_ml::aligned_bytes!`): the models read
+//! their tables in place from these bytes.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -29,17 +31,54 @@ fn main() {
         let konst = name.to_uppercase().replace('-', "_");
         if path.is_file() {
             let p = path.canonicalize().unwrap_or(path);
+            // Model files are kept gzip'd in models/: embed them unpacked, so that they are
+            // read in place.
+            let p = unpacked(&p, name);
+            // 64-byte aligned, so that the models' tables are read in place (no copy).
             let _ = writeln!(
                 code,
-                "pub const {konst}: Option<&[u8]> = Some(include_bytes!({:?}));",
+                "pub static {konst}: Option<&'static [u8]> = Some(claimtrace_ml::aligned_bytes!({:?}));",
                 p.display().to_string()
             );
         } else {
-            let _ = writeln!(code, "pub const {konst}: Option<&[u8]> = None;");
+            let _ = writeln!(code, "pub static {konst}: Option<&'static [u8]> = None;");
         }
     }
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
-    if let Err(e) = std::fs::write(out.join("models.rs"), code) {
+    if let Err(e) = std::fs::write(out_dir().join("models.rs"), code) {
         panic!("build script: cannot write models.rs: {e}");
     }
+}
+
+fn out_dir() -> PathBuf {
+    PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()))
+}
+
+/// The model file at `p` unpacked into OUT_DIR when it is a gzip'd claimtrace-ml kernel file
+/// (its header's length field, bytes 24..32, equals the unpacked length); else `p` itself
+/// (files of older formats gzip themselves and are read as they are).
+fn unpacked(p: &std::path::Path, name: &str) -> PathBuf {
+    use std::io::Read;
+    let bytes = match std::fs::read(p) {
+        Ok(b) => b,
+        Err(e) => panic!("build script: cannot read {}: {e}", p.display()),
+    };
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return p.to_path_buf();
+    }
+    let mut out = Vec::new();
+    if let Err(e) = flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut out) {
+        panic!("build script: cannot unpack {}: {e}", p.display());
+    }
+    let len = out
+        .get(24..32)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map(u64::from_le_bytes);
+    if len != Some(out.len() as u64) {
+        return p.to_path_buf();
+    }
+    let dst = out_dir().join(format!("{name}.bin"));
+    if let Err(e) = std::fs::write(&dst, out) {
+        panic!("build script: cannot write {}: {e}", dst.display());
+    }
+    dst
 }

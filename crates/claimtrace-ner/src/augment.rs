@@ -7,10 +7,11 @@ use crate::gazetteer::Cat;
 use claimtrace_ml::iob2;
 
 fn next(rng: &mut u64) -> u64 {
-    *rng ^= *rng << 13;
-    *rng ^= *rng >> 7;
-    *rng ^= *rng << 17;
-    *rng
+    use claimtrace_ml::rng::Rng;
+    let mut x = claimtrace_ml::rng::XorShift64(*rng);
+    let v = x.next_u64();
+    *rng = x.0;
+    v
 }
 
 fn pick<'a>(v: &'a [&'a str], rng: &mut u64) -> &'a str {

@@ -4,7 +4,9 @@
 //! of its token hashes, mapped to a bit set of list categories. Matching a sentence costs at most
 //! `max_len` hash-map probes per token, with the token hashes computed once.
 
+use claimtrace_ml::blob::{Meta, Reader, Writer};
 use claimtrace_ml::hash::mix;
+use claimtrace_ml::map::U64Map;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -107,8 +109,16 @@ pub fn entry_tokens(entry: &str) -> Vec<String> {
     out
 }
 
+/// The entries' chained hashes → category bits, frozen (stored in the model file and read in
+/// place: see [`Gazetteer::write`]).
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
+    map: U64Map,
+    max_len: usize,
+}
+
+#[derive(Default)]
+struct Builder {
     map: FxHashMap<u64, u16>,
     max_len: usize,
 }
@@ -116,7 +126,7 @@ pub struct Gazetteer {
 impl Gazetteer {
     /// Builds from `(category, list text)` pairs; list text has one entry a line, `#` comments.
     pub fn build(lists: &[(Cat, String)]) -> Gazetteer {
-        let mut g = Gazetteer::default();
+        let mut g = Builder::default();
         for (cat, text) in lists {
             for line in text.lines() {
                 let line = line.trim();
@@ -130,9 +140,36 @@ impl Gazetteer {
                 }
             }
         }
-        g
+        Gazetteer {
+            map: U64Map::build(g.map.into_iter().map(|(k, v)| (k, v as u64))),
+            max_len: g.max_len,
+        }
     }
 
+    /// Writes the frozen map (three blocks).
+    pub fn write(&self, w: &mut Writer) {
+        let mut m = Meta::default();
+        m.u32(self.max_len as u32);
+        w.block(m);
+        self.map.write(w);
+    }
+
+    /// Reads what [`Gazetteer::write`] wrote (in place).
+    pub fn read(r: &mut Reader) -> claimtrace_ml::Result<Gazetteer> {
+        let max_len = r.meta()?.count(64)?;
+        Ok(Gazetteer {
+            map: U64Map::read(r)?,
+            max_len,
+        })
+    }
+
+    #[inline]
+    fn flags(&self, h: u64) -> Option<u16> {
+        self.map.get(h).map(|v| v as u16)
+    }
+}
+
+impl Builder {
     fn insert(&mut self, cat: Cat, entry: &str) {
         let toks = entry_tokens(entry);
         if toks.is_empty() || toks.len() > 8 {
@@ -149,7 +186,9 @@ impl Gazetteer {
         *self.map.entry(h).or_insert(0) |= 1 << cat as u16;
         self.max_len = self.max_len.max(toks.len());
     }
+}
 
+impl Gazetteer {
     pub fn len(&self) -> usize {
         self.map.len()
     }
@@ -168,7 +207,7 @@ impl Gazetteer {
                 chain(h, tok_hash(t))
             };
         }
-        !lower_tokens.is_empty() && self.map.get(&h).is_some_and(|f| f & (1 << cat as u16) != 0)
+        !lower_tokens.is_empty() && self.flags(h).is_some_and(|f| f & (1 << cat as u16) != 0)
     }
 
     /// Whether the token sequence (as [`tok_hash`]es) is an entry of `cat`.
@@ -177,7 +216,7 @@ impl Gazetteer {
         for (i, t) in hashes.iter().enumerate() {
             h = if i == 0 { *t } else { chain(h, *t) };
         }
-        !hashes.is_empty() && self.map.get(&h).is_some_and(|f| f & (1 << cat as u16) != 0)
+        !hashes.is_empty() && self.flags(h).is_some_and(|f| f & (1 << cat as u16) != 0)
     }
 
     /// For each token, the bits `cat*4 + {B,I,L,U}` of the longest left-to-right matches of
@@ -194,7 +233,7 @@ impl Gazetteer {
             for len in 1..=self.max_len.min(n - i) {
                 let t = hashes[i + len - 1];
                 h = if len == 1 { t } else { chain(h, t) };
-                if let Some(&flags) = self.map.get(&h) {
+                if let Some(flags) = self.flags(h) {
                     for c in 0..N_CATS {
                         if flags & (1 << c) != 0 {
                             scratch[i * N_CATS + c] = len as u8;

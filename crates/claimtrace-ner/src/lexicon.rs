@@ -3,12 +3,15 @@
 //! capitalised common word ("The", "Apple pie") from a name, and catch lowercased names in web
 //! text ("tampa"). Stored in the model as text lines `word \t propn \t cap \t freq`.
 
+use claimtrace_ml::blob::{Meta, Reader, Writer};
+use claimtrace_ml::map::U64Map;
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct WordStats {
-    /// lowercase-word hash → packed code (propn bucket, cap bucket, freq bucket), each 0..8.
-    map: FxHashMap<u64, u16>,
+    /// lowercase-word hash → packed code (propn bucket, cap bucket, freq bucket), each 0..8;
+    /// frozen (read in place from the model file).
+    map: U64Map,
     text: String,
 }
 
@@ -102,7 +105,7 @@ impl Builder {
 
 impl WordStats {
     pub fn from_text(text: String) -> WordStats {
-        let mut map = FxHashMap::default();
+        let mut map: Vec<(u64, u64)> = Vec::new();
         for line in text.lines() {
             let mut it = line.split('\t');
             let (Some(w), Some(p), Some(c), Some(f)) = (it.next(), it.next(), it.next(), it.next())
@@ -113,12 +116,32 @@ impl WordStats {
             else {
                 continue;
             };
-            map.insert(
+            map.push((
                 crate::gazetteer::tok_hash(w),
-                1 + ((p & 7) | (c & 7) << 3 | (f & 7) << 6),
-            );
+                1 + ((p & 7) | (c & 7) << 3 | (f & 7) << 6) as u64,
+            ));
         }
-        WordStats { map, text }
+        WordStats {
+            map: U64Map::build(map),
+            text,
+        }
+    }
+
+    /// Writes the text and the frozen map (three blocks).
+    pub fn write(&self, w: &mut Writer) {
+        let mut m = Meta::default();
+        m.str(&self.text);
+        w.block(m);
+        self.map.write(w);
+    }
+
+    /// Reads what [`WordStats::write`] wrote (the map in place).
+    pub fn read(r: &mut Reader) -> claimtrace_ml::Result<WordStats> {
+        let text = r.meta()?.str()?.to_string();
+        Ok(WordStats {
+            map: U64Map::read(r)?,
+            text,
+        })
     }
 
     pub fn text(&self) -> &str {
@@ -136,7 +159,7 @@ impl WordStats {
     /// Packed code for a lowercase-token hash: 0 = unseen, else 1 + buckets.
     #[inline]
     pub fn code(&self, lower_hash: u64) -> u16 {
-        self.map.get(&lower_hash).copied().unwrap_or(0)
+        self.map.get(lower_hash).map_or(0, |v| v as u16)
     }
 
     /// (propn bucket, cap bucket, freq bucket) from a code, or `None` if unseen.

@@ -17,20 +17,23 @@ pub mod features;
 pub mod gazetteer;
 pub mod lexicon;
 pub mod rules;
-mod soup;
 
 use claimtrace_core::{Doc, Entity, Span};
+use claimtrace_ml::blob::{Meta, Reader, Writer};
 pub use claimtrace_ml::iob2;
-use claimtrace_ml::modelfile;
-use claimtrace_ml::perceptron::{Perceptron, read_u32};
+use claimtrace_ml::rng::{Rng, XorShift64, shuffle};
+use claimtrace_ml::table::{Layout, Table};
+use claimtrace_ml::train::{Trainer, Weights};
+pub use claimtrace_ml::{Error, Result as MlResult};
 use features::Tok;
 use gazetteer::{Cat, Gazetteer};
 use lexicon::WordStats;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"CTNER\0\0\0";
-const VERSION: u32 = 1;
+/// Version 2: the claimtrace-ml kernel's file (weights, name-list map and word statistics
+/// read in place); version 1 was gzip'd and rebuilt the name lists at every load.
+const VERSION: u32 = 2;
 /// Sentences longer than this are tagged in windows of this many tokens.
 const MAX_SENT: usize = 512;
 
@@ -245,8 +248,26 @@ pub struct Ner {
     resources: Resources,
     gaz: Gazetteer,
     stats: WordStats,
-    model: Option<Perceptron>,
+    /// The averaged weights, `f32` as trained (non-zero rows only).
+    model: Option<Table<f32>>,
     doc_consistency: bool,
+}
+
+/// What scores a token's features: the trainer's current weights, or the averaged table.
+trait Scorer {
+    fn add(&self, feats: &[u64], out: &mut [f32]);
+}
+
+impl Scorer for Trainer {
+    fn add(&self, feats: &[u64], out: &mut [f32]) {
+        self.score(feats, out);
+    }
+}
+
+impl Scorer for Table<f32> {
+    fn add(&self, feats: &[u64], out: &mut [f32]) {
+        self.sum_into(feats, out);
+    }
 }
 
 thread_local! {
@@ -280,7 +301,7 @@ impl Ner {
     fn from_parts(
         lang: &str,
         resources: Resources,
-        model: Option<Perceptron>,
+        model: Option<Table<f32>>,
         doc_consistency: bool,
     ) -> Ner {
         let gaz = Gazetteer::build(&resources.lists);
@@ -372,20 +393,20 @@ impl Ner {
         resources: Resources,
         opts: &TrainOptions,
     ) -> Result<Ner, String> {
-        let mut ner = Ner::train_once(lang, train, dev, resources.clone(), opts)?;
+        let (mut ner, first) = Ner::train_once(lang, train, dev, resources.clone(), opts)?;
         if opts.soup <= 1 {
             return Ok(ner);
         }
-        let mut sum = soup::Dense::from(ner.model.as_ref().ok_or("no model")?)?;
-        for k in 1..opts.soup {
+        let mut parts = vec![first];
+        for seed in claimtrace_ml::train::seeds(opts.seed, opts.soup).skip(1) {
             let o = TrainOptions {
-                seed: opts.seed.wrapping_add(k as u64),
+                seed,
                 ..opts.clone()
             };
-            let m = Ner::train_once(lang, train, None, resources.clone(), &o)?;
-            sum.add(&soup::Dense::from(m.model.as_ref().ok_or("no model")?)?)?;
+            parts.push(Ner::train_once(lang, train, None, resources.clone(), &o)?.1);
         }
-        ner.model = Some(sum.average(opts.soup)?);
+        let refs: Vec<&Weights> = parts.iter().collect();
+        ner.model = Some(Weights::mean(&refs).to_f32(Layout::Sparse));
         if let Some(dev) = dev {
             eprintln!(
                 "soup of {}: dev F1 {:.4}",
@@ -402,7 +423,7 @@ impl Ner {
         dev: Option<&[iob2::Sentence]>,
         resources: Resources,
         opts: &TrainOptions,
-    ) -> Result<Ner, String> {
+    ) -> Result<(Ner, Weights), String> {
         if train.is_empty() {
             return Err("no training sentences".into());
         }
@@ -414,7 +435,7 @@ impl Ner {
         let orig = train;
         let mut augmented: Vec<iob2::Sentence>;
         let mut ner = Ner::from_parts(lang, resources, None, opts.doc_consistency);
-        let mut model = Perceptron::new(LABELS.len(), opts.bucket_bits.clamp(8, 26));
+        let mut model = Trainer::new(LABELS.len(), opts.bucket_bits.clamp(8, 26));
         let mut w = Work::default();
         for epoch in 0..opts.epochs {
             // Fresh mention replacements every epoch, so no replacement name is memorised.
@@ -430,13 +451,9 @@ impl Ner {
                 })
                 .collect();
             let mut order: Vec<usize> = (0..train.len()).collect();
-            // Fisher-Yates with xorshift.
-            for i in (1..order.len()).rev() {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                order.swap(i, (rng % (i as u64 + 1)) as usize);
-            }
+            let mut xs = XorShift64(rng);
+            shuffle(&mut xs, &mut order);
+            rng = xs.0;
             let mut correct = 0usize;
             let mut total = 0usize;
             for &si in &order {
@@ -451,22 +468,21 @@ impl Ner {
                     w.buf.clear();
                     if opts.dropout > 0.0 {
                         // Lexical-feature dropout (word, affixes: the first eight templates).
+                        let mut xs = XorShift64(rng);
                         for (k, &x) in fs.iter().enumerate() {
-                            rng ^= rng << 13;
-                            rng ^= rng >> 7;
-                            rng ^= rng << 17;
-                            let drop = (1..8).contains(&k)
-                                && ((rng >> 11) as f64 / (1u64 << 53) as f64) < opts.dropout;
+                            let drop = (1..8).contains(&k) && xs.unit() < opts.dropout;
                             if !drop {
                                 w.buf.push(x);
                             }
                         }
+                        rng = xs.0;
                     } else {
                         w.buf.extend_from_slice(fs);
                     }
                     let mut d = [0u64; 4];
                     features::dynamic_features(&w.toks, i, prev, prev2, &mut d);
                     w.buf.extend_from_slice(&d);
+                    model.tick();
                     model.update(&w.buf, g, y);
                     correct += (y == g) as usize;
                     total += 1;
@@ -480,8 +496,7 @@ impl Ner {
                 correct as f64 / total.max(1) as f64
             );
             if let Some(dev) = dev {
-                let mut snap = model.clone();
-                snap.average();
+                let snap = model.averaged().to_f32(Layout::Sparse);
                 let saved = ner.model.replace(snap);
                 let sc = ner.evaluate(dev);
                 ner.model = saved;
@@ -489,9 +504,9 @@ impl Ner {
             }
             eprintln!();
         }
-        model.average();
-        ner.model = Some(model);
-        Ok(ner)
+        let avg = model.averaged();
+        ner.model = Some(avg.to_f32(Layout::Sparse));
+        Ok((ner, avg))
     }
 
     fn prepare(&self, words: &[&str], w: &mut Work) {
@@ -510,7 +525,7 @@ impl Ner {
 
     fn predict_one(
         &self,
-        model: &Perceptron,
+        model: &impl Scorer,
         w: &mut Work,
         i: usize,
         prev: u32,
@@ -519,10 +534,10 @@ impl Ner {
         let fs = &w.feats[w.offsets[i]..w.offsets[i + 1]];
         w.scores.clear();
         w.scores.resize(LABELS.len(), 0.0);
-        model.score_into(fs, &mut w.scores);
+        model.add(fs, &mut w.scores);
         let mut d = [0u64; 4];
         features::dynamic_features(&w.toks, i, prev, prev2, &mut d);
-        model.score_into(&d, &mut w.scores);
+        model.add(&d, &mut w.scores);
         let mut best = 0;
         let mut bv = f32::NEG_INFINITY;
         for (y, &s) in w.scores.iter().enumerate() {
@@ -695,86 +710,159 @@ impl Ner {
         sc
     }
 
-    /// Writes the model file (gzip'd; resources and weights).
-    pub fn save(&self, path: &Path) -> Result<(), String> {
-        modelfile::save(path, MAGIC, VERSION, |w: &mut dyn Write| {
-            modelfile::write_str(w, &self.lang)?;
-            w.write_all(&(self.doc_consistency as u32).to_le_bytes())?;
-            w.write_all(&(self.resources.lists.len() as u32).to_le_bytes())?;
-            for (cat, text) in &self.resources.lists {
-                w.write_all(&(*cat as u32).to_le_bytes())?;
-                modelfile::write_str(w, text)?;
-            }
-            modelfile::write_str(w, &self.resources.stats)?;
-            match &self.model {
-                Some(m) => {
-                    w.write_all(&1u32.to_le_bytes())?;
-                    let mut buf = Vec::new();
-                    m.write_to(&mut buf)?;
-                    w.write_all(&buf)
-                }
-                None => w.write_all(&0u32.to_le_bytes()),
-            }
-        })
-        .map_err(|e| format!("{}: {e}", path.display()))
+    /// The model file's bytes: resources (the name lists and word statistics as text, for
+    /// retraining), the frozen name-list map and word statistics, and the weights.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(MAGIC, VERSION);
+        let mut m = Meta::default();
+        m.str(&self.lang)
+            .u32(self.doc_consistency as u32)
+            .u32(self.resources.lists.len() as u32);
+        for (cat, text) in &self.resources.lists {
+            m.u32(*cat as u32).str(text);
+        }
+        m.str(&self.resources.stats)
+            .u32(self.model.is_some() as u32);
+        w.block(m);
+        self.gaz.write(&mut w);
+        self.stats.write(&mut w);
+        if let Some(t) = &self.model {
+            t.write(&mut w);
+        }
+        w.finish()
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<Ner, String> {
-        let mut r = modelfile::open_bytes(bytes, MAGIC, VERSION).map_err(|e| e.to_string())?;
-        let lang = modelfile::read_str(&mut r).map_err(|e| e.to_string())?;
-        let dc = read_u32(&mut r).map_err(|e| e.to_string())? != 0;
-        let n = read_u32(&mut r).map_err(|e| e.to_string())?;
+    /// Writes the model file.
+    pub fn save(&self, path: &Path) -> MlResult<()> {
+        claimtrace_ml::blob::save_file(path, &self.to_bytes())
+    }
+
+    /// Reads a model from bytes that live for the whole program (the bundled models): the
+    /// weights, name-list map and word statistics are read in place when the bytes are
+    /// 64-byte aligned.
+    pub fn from_static(bytes: &'static [u8]) -> MlResult<Ner> {
+        Ner::read(Reader::open_static(bytes, MAGIC, VERSION)?)
+    }
+
+    /// Reads a model file's bytes (gzip'd or not; one aligned copy).
+    pub fn from_bytes(bytes: &[u8]) -> MlResult<Ner> {
+        Ner::read(Reader::open_bytes(bytes, MAGIC, VERSION)?)
+    }
+
+    fn read(mut r: Reader) -> MlResult<Ner> {
+        let mut m = r.meta()?;
+        let lang = m.str()?.to_string();
+        let dc = m.u32()? != 0;
+        let n = m.count(1000)?;
+        let mut lists = Vec::with_capacity(n);
+        for _ in 0..n {
+            let c = m.u32()?;
+            let cat = u8::try_from(c)
+                .ok()
+                .and_then(Cat::from_u8)
+                .ok_or_else(|| Error::corrupt("bad list category"))?;
+            lists.push((cat, m.str()?.to_string()));
+        }
+        let stats_text = m.str()?.to_string();
+        let has = m.u32()? == 1;
+        let gaz = Gazetteer::read(&mut r)?;
+        let stats = WordStats::read(&mut r)?;
+        let model = if has {
+            let t = Table::<f32>::read(&mut r)?;
+            if t.cols() != LABELS.len() {
+                return Err(Error::corrupt("wrong label count"));
+            }
+            Some(t)
+        } else {
+            None
+        };
+        Ok(Ner {
+            lang,
+            resources: Resources {
+                lists,
+                stats: stats_text,
+            },
+            gaz,
+            stats,
+            model,
+            doc_consistency: dc,
+        })
+    }
+
+    /// Reads a model file.
+    pub fn load(path: &Path) -> MlResult<Ner> {
+        Ner::read(Reader::open_path(path, MAGIC, VERSION)?)
+    }
+
+    /// Reads a model file of the format before the kernel (gzip'd, version 1), to convert a
+    /// committed model without retraining: the same `f32` weights, the name lists rebuilt.
+    pub fn from_legacy_bytes(bytes: &[u8]) -> Result<Ner, String> {
+        use claimtrace_ml::modelfile;
+        use claimtrace_ml::perceptron::read_u32;
+        use std::io::Read;
+        let mut r = modelfile::open_bytes(bytes, MAGIC, 1).map_err(|e| e.to_string())?;
+        let e = |e: std::io::Error| e.to_string();
+        let lang = modelfile::read_str(&mut r).map_err(e)?;
+        let dc = read_u32(&mut r).map_err(e)? != 0;
+        let n = read_u32(&mut r).map_err(e)?;
         if n > 1000 {
             return Err("corrupt NER model: too many lists".into());
         }
         let mut lists = Vec::new();
         for _ in 0..n {
-            let c = read_u32(&mut r).map_err(|e| e.to_string())?;
+            let c = read_u32(&mut r).map_err(e)?;
             let cat = u8::try_from(c)
                 .ok()
                 .and_then(Cat::from_u8)
                 .ok_or("corrupt NER model: bad list category")?;
-            lists.push((cat, modelfile::read_str(&mut r).map_err(|e| e.to_string())?));
+            lists.push((cat, modelfile::read_str(&mut r).map_err(e)?));
         }
-        let stats = modelfile::read_str(&mut r).map_err(|e| e.to_string())?;
-        let has = read_u32(&mut r).map_err(|e| e.to_string())?;
+        let stats = modelfile::read_str(&mut r).map_err(e)?;
+        let has = read_u32(&mut r).map_err(e)?;
         let model = if has == 1 {
-            // Check the header before the perceptron allocates its table (a corrupt mask could
-            // ask for gigabytes).
             let mut body = Vec::new();
-            r.by_ref()
-                .take(1 << 30)
-                .read_to_end(&mut body)
-                .map_err(|e| e.to_string())?;
-            let mask = body
+            r.by_ref().take(1 << 30).read_to_end(&mut body).map_err(e)?;
+            let p = claimtrace_ml::perceptron::Perceptron::read_from(&mut body.as_slice())
+                .map_err(e)?;
+            let mut buf = Vec::new();
+            p.write_to(&mut buf).map_err(e)?;
+            // The perceptron's sparse rows: n u32, mask u64, count u32, rows u32 × count,
+            // then count × n f32.
+            let u32at = |o: usize| {
+                buf.get(o..o + 4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .unwrap_or(0)
+            };
+            let cols = u32at(0) as usize;
+            let mask = buf
                 .get(4..12)
                 .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                .map(u64::from_le_bytes)
-                .ok_or("corrupt NER model: short weights")?;
-            if mask >= 1 << 26 {
-                return Err("corrupt NER model: weight table too large".into());
+                .map_or(0, u64::from_le_bytes);
+            let count = u32at(12) as usize;
+            let bits = (mask + 1).trailing_zeros();
+            let mut w = vec![0f32; cols << bits];
+            for k in 0..count {
+                let row = u32at(16 + 4 * k) as usize;
+                for c in 0..cols {
+                    let v = f32::from_bits(u32at(16 + 4 * count + 4 * (k * cols + c)));
+                    if let Some(x) = w.get_mut(row * cols + c) {
+                        *x = v;
+                    }
+                }
             }
-            let m = Perceptron::read_from(&mut body.as_slice()).map_err(|e| e.to_string())?;
-            if m.n_classes() != LABELS.len() {
+            if cols != LABELS.len() {
                 return Err("corrupt NER model: wrong label count".into());
             }
-            Some(m)
+            Some(Table::from_dense(cols, bits, Layout::Sparse, 1.0, &w))
         } else {
             None
         };
-        let mut rest = Vec::new();
-        let _ = r.read_to_end(&mut rest);
         Ok(Ner::from_parts(
             &lang,
             Resources { lists, stats },
             model,
             dc,
         ))
-    }
-
-    pub fn load(path: &Path) -> Result<Ner, String> {
-        let b = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ner::from_bytes(&b).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// Gazetteer bits of each word (see [`gazetteer::Gazetteer::mark`]), for inspection.

@@ -11,13 +11,16 @@
 //! valency and the labels of the left/right-most children. Trees are projective (non-projective
 //! training trees are learnt as well as the oracle's least-cost moves allow).
 
-mod model;
+mod legacy;
 mod state;
 
 use claimtrace_core::{Doc, Token};
+use claimtrace_ml::blob::{Meta, Reader, Writer};
 use claimtrace_ml::conllu;
+use claimtrace_ml::table::{Layout, Table};
+use claimtrace_ml::train::IntTrainer;
+pub use claimtrace_ml::{Error, Result as MlResult};
 use compact_str::CompactString;
-use model::{Table, TrainTable};
 use state::{Atom, Gold, N_MOVES, NO_LABEL, RIGHT, SHIFT};
 pub use state::{TokenIn, Workspace};
 use std::path::Path;
@@ -28,7 +31,11 @@ thread_local! {
 }
 
 const MAGIC: &[u8; 8] = b"CTPARSE\0";
-const VERSION: u32 = 1;
+/// Version 2: the claimtrace-ml kernel's file (tables read in place); version 1 was gzip'd.
+const VERSION: u32 = 2;
+/// One row per bucket (no index lookup), as the parser's tables always were: sparse tables
+/// behind the rank index were 3× slower here (moves have 3 columns; most rows are read).
+const LAYOUT: Layout = Layout::Dense;
 const ROOT_LABEL: u16 = 0;
 
 /// A trained parser (immutable; share it between threads).
@@ -37,8 +44,8 @@ pub struct Parser {
     /// Language code the model was trained for (informative).
     pub lang: String,
     labels: Vec<CompactString>,
-    moves: Table,
-    label_model: Table,
+    moves: Table<i16>,
+    label_model: Table<i16>,
 }
 
 /// Attachment scores (CoNLL 2018 definitions: every word counts, punctuation included).
@@ -126,14 +133,51 @@ fn conllu_tokens(s: &conllu::Sentence) -> impl Iterator<Item = TokenIn<'_>> {
 }
 
 impl Parser {
-    /// Reads a model written by [`Parser::save`].
-    pub fn from_bytes(bytes: &[u8]) -> Result<Parser, String> {
-        let mut r = claimtrace_ml::modelfile::open_bytes(bytes, MAGIC, VERSION)
+    /// Reads a model written by [`Parser::save`] from bytes that live for the whole program
+    /// (the bundled models): the weight tables are read in place, not copied, when the bytes
+    /// are 64-byte aligned (`claimtrace_ml::aligned_bytes!`).
+    pub fn from_static(bytes: &'static [u8]) -> MlResult<Parser> {
+        Parser::read(Reader::open_static(bytes, MAGIC, VERSION)?)
+    }
+
+    /// Reads a model written by [`Parser::save`] (gzip'd or not; one aligned copy).
+    pub fn from_bytes(bytes: &[u8]) -> MlResult<Parser> {
+        Parser::read(Reader::open_bytes(bytes, MAGIC, VERSION)?)
+    }
+
+    fn read(mut r: Reader) -> MlResult<Parser> {
+        let mut m = r.meta()?;
+        let lang = m.str()?.to_string();
+        let n = m.count(4096)?;
+        if n == 0 {
+            return Err(Error::corrupt("no labels"));
+        }
+        let mut labels = Vec::with_capacity(n);
+        for _ in 0..n {
+            labels.push(CompactString::from(m.str()?));
+        }
+        let moves = Table::read(&mut r)?;
+        let label_model = Table::read(&mut r)?;
+        if moves.cols() != N_MOVES || label_model.cols() != n {
+            return Err(Error::corrupt("model tables do not match the labels"));
+        }
+        Ok(Parser {
+            lang,
+            labels,
+            moves,
+            label_model,
+        })
+    }
+
+    /// Reads a model file of the format before the kernel (gzip'd, version 1), to convert a
+    /// committed model without retraining: the same weights.
+    pub fn from_legacy_bytes(bytes: &[u8]) -> Result<Parser, String> {
+        let mut r = claimtrace_ml::modelfile::open_bytes(bytes, MAGIC, 1)
             .map_err(|e| format!("parser model: {e}"))?;
         let rd = |r: &mut dyn std::io::Read| -> std::io::Result<Parser> {
             let mut r = r;
             let lang = claimtrace_ml::modelfile::read_str(&mut r)?;
-            let n = model::read_u32(&mut r)? as usize;
+            let n = legacy::read_u32(&mut r)? as usize;
             if n == 0 || n > 4096 {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
@@ -146,9 +190,9 @@ impl Parser {
                     &mut r,
                 )?));
             }
-            let moves = Table::read_from(&mut r)?;
-            let label_model = Table::read_from(&mut r)?;
-            if moves.n_classes() != N_MOVES || label_model.n_classes() != n {
+            let moves = legacy::read_table(&mut r, LAYOUT)?;
+            let label_model = legacy::read_table(&mut r, LAYOUT)?;
+            if moves.cols() != N_MOVES || label_model.cols() != n {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
                     "model tables do not match",
@@ -165,25 +209,28 @@ impl Parser {
     }
 
     /// Reads a model file.
-    pub fn load(path: impl AsRef<Path>) -> Result<Parser, String> {
-        let p = path.as_ref();
-        let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        Parser::from_bytes(&bytes).map_err(|e| format!("{}: {e}", p.display()))
+    pub fn load(path: impl AsRef<Path>) -> MlResult<Parser> {
+        Parser::read(Reader::open_path(path.as_ref(), MAGIC, VERSION)?)
     }
 
-    /// Writes the model (gzip'd, quantised, only non-zero rows).
-    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), String> {
-        let p = path.as_ref();
-        claimtrace_ml::modelfile::save(p, MAGIC, VERSION, |w| {
-            claimtrace_ml::modelfile::write_str(w, &self.lang)?;
-            w.write_all(&(self.labels.len() as u32).to_le_bytes())?;
-            for l in &self.labels {
-                claimtrace_ml::modelfile::write_str(w, l)?;
-            }
-            self.moves.write_to(w)?;
-            self.label_model.write_to(w)
-        })
-        .map_err(|e| format!("{}: {e}", p.display()))
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(MAGIC, VERSION);
+        let mut m = Meta::default();
+        m.str(&self.lang).u32(self.labels.len() as u32);
+        for l in &self.labels {
+            m.str(l);
+        }
+        w.block(m);
+        self.moves.write(&mut w);
+        self.label_model.write(&mut w);
+        w.finish()
+    }
+
+    /// Writes the model file (quantised, only non-zero rows).
+    pub fn save(&self, path: impl AsRef<Path>) -> MlResult<()> {
+        let path = path.as_ref();
+        claimtrace_ml::blob::save_file(path, &self.to_bytes())
     }
 
     /// The relation labels the model can predict.
@@ -223,7 +270,6 @@ impl Parser {
 
     /// Runs the greedy parse of the sentence loaded in `ws`.
     fn run(&self, ws: &mut Workspace) {
-        let mut ms = [0i32; N_MOVES];
         let nl = self.labels.len();
         while !ws.done() {
             let valid = ws.valid();
@@ -233,7 +279,8 @@ impl Parser {
                 RIGHT
             } else {
                 ws.features();
-                self.moves.score_range(&ws.feats, 0, N_MOVES, &mut ms);
+                let mut ms = [0i32; N_MOVES];
+                self.moves.add_each(&ws.feats, &mut ms);
                 best_valid(&ms, &valid)
             };
             let label = if mv == SHIFT {
@@ -244,9 +291,9 @@ impl Parser {
                     ROOT_LABEL
                 } else {
                     ws.label_features(d, h);
+                    ws.lscores.clear();
                     ws.lscores.resize(nl, 0);
-                    self.label_model
-                        .score_range(&ws.lfeats, 0, nl, &mut ws.lscores);
+                    self.label_model.add_each(&ws.lfeats, &mut ws.lscores);
                     best_label(&ws.lscores)
                 }
             };
@@ -395,13 +442,13 @@ impl Parser {
         let Some(first) = parts.first() else {
             return Err("no soup members".into());
         };
-        let mv: Vec<&Table> = parts.iter().map(|p| &p.moves).collect();
-        let lm: Vec<&Table> = parts.iter().map(|p| &p.label_model).collect();
+        let mv: Vec<&Table<i16>> = parts.iter().map(|p| &p.moves).collect();
+        let lm: Vec<&Table<i16>> = parts.iter().map(|p| &p.label_model).collect();
         let p = Parser {
             lang: first.lang.clone(),
             labels: first.labels.clone(),
-            moves: Table::soup(&mv),
-            label_model: Table::soup(&lm),
+            moves: Table::soup(&mv, LAYOUT, 0),
+            label_model: Table::soup(&lm, LAYOUT, 0),
         };
         on_epoch(&EpochReport {
             epoch: 0,
@@ -466,13 +513,12 @@ impl Parser {
         }
 
         let nl = labels.len();
-        let mut moves = TrainTable::new(N_MOVES, cfg.move_bits);
-        let mut lmodel = TrainTable::new(nl, cfg.label_bits);
+        let mut moves = IntTrainer::new(N_MOVES, cfg.move_bits);
+        let mut lmodel = IntTrainer::new(nl, cfg.label_bits);
         let mut rng = claimtrace_ml::rng::SplitMix64::new(cfg.seed);
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut best: Option<(f64, Parser)> = None;
         let mut on_stack: Vec<bool> = Vec::new();
-        let mut ms = [0i64; N_MOVES];
         let mut ls = vec![0i64; nl];
         for epoch in 0..cfg.epochs {
             let t0 = Instant::now();
@@ -499,6 +545,7 @@ impl Parser {
                     let costs = gold.costs(&ws, &on_stack);
                     let min = costs.iter().copied().min().unwrap_or(0);
                     ws.features();
+                    let mut ms = [0i64; N_MOVES];
                     moves.score(&ws.feats, &mut ms);
                     let pred = best_valid(&ms, &valid);
                     let zero = [costs[0] == min, costs[1] == min, costs[2] == min];
@@ -523,6 +570,7 @@ impl Parser {
                             label = ROOT_LABEL;
                         } else {
                             ws.label_features(d, h);
+                            ls.iter_mut().for_each(|x| *x = 0);
                             lmodel.score(&ws.lfeats, &mut ls);
                             let pl = best_label64(&ls);
                             let g = gold.heads.get(d as usize).copied().unwrap_or(u32::MAX);
@@ -556,16 +604,14 @@ impl Parser {
                 dev: None,
             };
             if want_model {
-                let mut p = Parser {
+                // `prune`: rows whose largest |weight| is below it are dropped.
+                let prune = cfg.prune.saturating_sub(1).max(0);
+                let p = Parser {
                     lang: cfg.lang.clone(),
                     labels: labels.clone(),
-                    moves: moves.averaged(),
-                    label_model: lmodel.averaged(),
+                    moves: moves.averaged().quantise_i16(LAYOUT, prune),
+                    label_model: lmodel.averaged().quantise_i16(LAYOUT, prune),
                 };
-                if cfg.prune > 0 {
-                    p.moves.prune(cfg.prune);
-                    p.label_model.prune(cfg.prune);
-                }
                 let key = match dev {
                     Some(d) => {
                         let s = p.evaluate(d);

@@ -13,9 +13,12 @@
 //!    other words a classifier over suffix-rewrite rules learned from the treebank
 //!    ([`lemma::Rule`]), restricted to the rules that fit the word and were seen with its UPOS.
 //!
-//! Model files are gzip'd (see [`claimtrace_ml::modelfile`]) with `i16` weights.
+//! Weights are `i16` tables of the claimtrace-ml kernel; the model file (see
+//! [`claimtrace_ml::blob`]) also holds the lexicons as frozen hash maps and the precomputed
+//! score vectors of frequent words, so that a bundled model is read in place, not rebuilt.
 
 mod features;
+mod legacy;
 pub mod lemma;
 mod model;
 mod train;
@@ -24,18 +27,23 @@ pub use claimtrace_ml::conllu;
 pub use train::{TrainOptions, train, train_with_log};
 
 use claimtrace_core::Doc;
+use claimtrace_ml::blob::{Bytes, Meta, Reader, Writer};
 use claimtrace_ml::conllu::Sentence;
+use claimtrace_ml::map::U64Map;
 use claimtrace_ml::modelfile;
+use claimtrace_ml::table::Table;
+pub use claimtrace_ml::{Error, Result as MlResult};
 use compact_str::CompactString;
 use features::{Bufs, PAD, WordInfo};
 use lemma::Rule;
-use model::{Compact, Flat};
+use model::Lemma;
 use rustc_hash::FxHashMap;
-use std::io::{Read, Write};
 use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"CTTAGGER";
-const VERSION: u32 = 2;
+/// Version 3: the claimtrace-ml kernel's file (tables, lexicons and caches read in place);
+/// version 2 was gzip'd and rebuilt its lexicons and caches at every load.
+const VERSION: u32 = 3;
 
 /// The 17 UD UPOS tags, in the order the model numbers them (extra tags found in training data
 /// are appended).
@@ -83,42 +91,47 @@ pub struct Tagger {
     pub(crate) lang: String,
     pub(crate) tags: Vec<String>,
     /// Lowercased-form key → mask of tags seen.
-    pub(crate) amb: FxHashMap<u64, u32>,
-    pub(crate) upos1: Compact,
+    pub(crate) amb: U64Map,
+    pub(crate) upos1: Table<i16>,
     /// Second pass with look-ahead tags, if trained.
-    pub(crate) upos2: Option<Compact>,
+    pub(crate) upos2: Option<Table<i16>>,
     pub(crate) heads: Vec<Head>,
     /// `allowed[tag * cols + col]`.
     pub(crate) allowed: Vec<bool>,
-    pub(crate) feats_model: Compact,
+    pub(crate) feats_model: Table<i16>,
+    /// Training only (the sources of `lemma_index`; empty in a loaded model).
     pub(crate) lem_exact: FxHashMap<u64, Vec<(u8, u32)>>,
     pub(crate) lem_lower: FxHashMap<u64, Vec<(u8, u32)>>,
     pub(crate) lemmas: Vec<String>,
-    /// `lemma_key(form or lowercase key, tag, exact)` → lemma: both lexicons in one flat map
-    /// (one probe, lemma inline), built from `lem_exact` / `lem_lower` at load.
-    pub(crate) lemma_index: FxHashMap<u64, CompactString>,
+    /// `lemma_key(form or lowercase key, tag, exact)` → lemma (`offset << 32 | length` in
+    /// `lemma_text`): both lexicons in one frozen map, built by `index_rules`.
+    pub(crate) lemma_index: U64Map,
+    pub(crate) lemma_text: Bytes,
     pub(crate) rules: Vec<Rule>,
-    /// Key (lower flag, removed suffix) → rules.
-    pub(crate) rule_index: FxHashMap<u64, Vec<u32>>,
+    /// Key (lower flag, removed suffix) → rules (`offset << 32 | count` in `rule_lists`,
+    /// `u32` rule numbers).
+    pub(crate) rule_index: U64Map,
+    pub(crate) rule_lists: Bytes,
     /// Per rule: mask of the tags it was seen with.
     pub(crate) rule_tags: Vec<u32>,
     pub(crate) max_del: usize,
-    pub(crate) lemma_model: Flat,
+    pub(crate) lemma_model: Lemma,
     /// Frequent words always seen with one tag (exact-form key → tag): no scoring needed.
-    pub(crate) tagdict: FxHashMap<u64, u8>,
+    pub(crate) tagdict: U64Map,
     /// (exact form, tag) seen often with one FEATS string → index in `feat_strings`.
-    pub(crate) morphdict: FxHashMap<u64, u32>,
+    pub(crate) morphdict: U64Map,
     pub(crate) feat_strings: Vec<String>,
-    /// Frequent training forms whose per-role UPOS score vectors are cached at load.
+    /// Training only: frequent training forms whose per-role UPOS score vectors are cached
+    /// (`build_cache`; the cache itself is saved).
     pub(crate) cache_forms: Vec<String>,
-    /// Exact-form key → entry in `cache_vecs` (`entry × passes × ROLES × tags`).
-    pub(crate) cache: FxHashMap<u64, u32>,
-    pub(crate) cache_vecs: Vec<i32>,
-    /// Frequent (form, tag) pairs whose own morphology feature sums are cached at load.
+    /// Exact-form key → entry in `cache_vecs` (`entry × passes × ROLES × tags` `i32`).
+    pub(crate) cache: U64Map,
+    pub(crate) cache_vecs: Bytes,
+    /// Training only: frequent (form, tag) pairs whose own morphology feature sums are cached.
     pub(crate) morph_cache_forms: Vec<(String, u8)>,
-    /// `morph_key` → entry in `morph_cache_vecs` (`entry × cols`).
-    pub(crate) morph_cache: FxHashMap<u64, u32>,
-    pub(crate) morph_cache_vecs: Vec<i32>,
+    /// `morph_key` → entry in `morph_cache_vecs` (`entry × cols` `i32`).
+    pub(crate) morph_cache: U64Map,
+    pub(crate) morph_cache_vecs: Bytes,
     /// The training epoch this model comes from (0 when loaded from a file).
     pub(crate) epoch: usize,
 }
@@ -173,25 +186,34 @@ fn argmax_masked(scores: &[i32], ok: impl Fn(usize) -> bool) -> usize {
 }
 
 impl Tagger {
-    /// Loads a model file's bytes.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, String> {
-        let mut r = modelfile::open_bytes(bytes, MAGIC, VERSION)
-            .map_err(|e| format!("tagger model: {e}"))?;
-        Self::read_body(&mut r).map_err(|e| format!("tagger model: {e}"))
+    /// Reads a model from bytes that live for the whole program (the bundled models): its
+    /// tables, lexicons and caches are read in place when the bytes are 64-byte aligned.
+    pub fn from_static(bytes: &'static [u8]) -> MlResult<Tagger> {
+        Tagger::read(Reader::open_static(bytes, MAGIC, VERSION)?)
+    }
+
+    /// Reads a model file's bytes (gzip'd or not; one aligned copy).
+    pub fn from_bytes(bytes: &[u8]) -> MlResult<Tagger> {
+        Tagger::read(Reader::open_bytes(bytes, MAGIC, VERSION)?)
     }
 
     /// Loads a model file.
-    pub fn load(path: impl AsRef<Path>) -> Result<Tagger, String> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Self::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    pub fn load(path: impl AsRef<Path>) -> MlResult<Tagger> {
+        Tagger::read(Reader::open_path(path.as_ref(), MAGIC, VERSION)?)
     }
 
-    /// Writes the model file (gzip'd).
-    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), String> {
+    /// Writes the model file.
+    pub fn save(&self, path: impl AsRef<Path>) -> MlResult<()> {
         let path = path.as_ref();
-        modelfile::save(path, MAGIC, VERSION, |w| self.write_body(w))
-            .map_err(|e| format!("{}: {e}", path.display()))
+        claimtrace_ml::blob::save_file(path, &self.to_bytes())
+    }
+
+    /// Reads a model file of the format before the kernel (gzip'd, version 2), to convert a
+    /// committed model without retraining: the same weights; lexicons and caches rebuilt.
+    pub fn from_legacy_bytes(bytes: &[u8]) -> Result<Tagger, String> {
+        let mut r =
+            modelfile::open_bytes(bytes, MAGIC, 2).map_err(|e| format!("tagger model: {e}"))?;
+        legacy::read_body(&mut r).map_err(|e| format!("tagger model: {e}"))
     }
 
     /// The epoch training kept (the best on dev, or the last); 0 for a loaded model.
@@ -283,7 +305,7 @@ impl Tagger {
         sc.w.push(features::sentinel(2));
         for w in words {
             let mut wi = features::word_info(w, &mut sc.bufs);
-            wi.amb = self.amb.get(&wi.lower).copied().unwrap_or(0);
+            wi.amb = self.amb.get(wi.lower).map_or(0, |v| v as u32);
             sc.w.push(wi);
         }
         sc.w.push(features::sentinel(3));
@@ -294,7 +316,7 @@ impl Tagger {
         1 + self.upos2.is_some() as usize
     }
 
-    fn pass_model(&self, pass: usize) -> &Compact {
+    fn pass_model(&self, pass: usize) -> &Table<i16> {
         match (pass, &self.upos2) {
             (1, Some(m)) => m,
             _ => &self.upos1,
@@ -312,7 +334,7 @@ impl Tagger {
                 features::upos_role(wi, role, feats);
                 let o = (pass * features::ROLES + role) * nt;
                 if let Some(v) = out.get_mut(o..o + nt) {
-                    m.score(feats, v);
+                    m.sum_into(feats, v);
                 }
             }
         }
@@ -325,37 +347,37 @@ impl Tagger {
         let mut feats = Vec::new();
         let n = self.cache_forms.len() + 4;
         let mut vecs = vec![0i32; stride * n];
-        let mut cache = FxHashMap::default();
+        let mut cache = Vec::with_capacity(n);
         let infos = (1..=4)
             .map(features::sentinel)
             .chain(self.cache_forms.iter().map(|f| {
                 let mut wi = features::word_info(f, &mut bufs);
-                wi.amb = self.amb.get(&wi.lower).copied().unwrap_or(0);
+                wi.amb = self.amb.get(wi.lower).map_or(0, |v| v as u32);
                 wi
             }));
         for (i, wi) in infos.enumerate() {
             if let Some(out) = vecs.get_mut(i * stride..(i + 1) * stride) {
                 self.role_vectors(&wi, &mut feats, out);
             }
-            cache.insert(wi.form, i as u32);
+            cache.push((wi.form, i as u64));
         }
-        self.cache = cache;
-        self.cache_vecs = vecs;
-        let cols = self.feats_model.cols;
+        self.cache = U64Map::build(cache);
+        self.cache_vecs = i32_bytes(&vecs);
+        let cols = self.feats_model.cols();
         let mut mvecs = vec![0i32; cols * self.morph_cache_forms.len()];
-        let mut mcache = FxHashMap::default();
+        let mut mcache = Vec::with_capacity(self.morph_cache_forms.len());
         for (i, (f, t)) in self.morph_cache_forms.iter().enumerate() {
             let mut wi = features::word_info(f, &mut bufs);
-            wi.amb = self.amb.get(&wi.lower).copied().unwrap_or(0);
+            wi.amb = self.amb.get(wi.lower).map_or(0, |v| v as u32);
             feats.clear();
             features::feats_self(&wi, *t as u64, &mut feats);
             if let Some(out) = mvecs.get_mut(i * cols..(i + 1) * cols) {
-                self.feats_model.score(&feats, out);
+                self.feats_model.sum_into(&feats, out);
             }
-            mcache.insert(morph_key(wi.form, *t as usize), i as u32);
+            mcache.push((morph_key(wi.form, *t as usize), i as u64));
         }
-        self.morph_cache = mcache;
-        self.morph_cache_vecs = mvecs;
+        self.morph_cache = U64Map::build(mcache);
+        self.morph_cache_vecs = i32_bytes(&mvecs);
     }
 
     /// Greedy UPOS tagging of `sc.w` into `sc.tags`.
@@ -366,13 +388,14 @@ impl Tagger {
         let stride = self.passes() * features::ROLES * nt;
         // Role vectors: from the cache for frequent words (offsets below `cache_vecs.len()`),
         // computed into `sc.gv` for the others (offsets past it).
-        let base = self.cache_vecs.len();
+        let cached = self.cache_vecs.as_slice();
+        let base = cached.len() / 4;
         sc.gv.clear();
         sc.gref.clear();
         for q in 0..sc.w.len() {
             let wi = sc.w[q];
-            match self.cache.get(&wi.form) {
-                Some(&e) if (e as usize + 1) * stride <= base => sc.gref.push(e as usize * stride),
+            match self.cache.get(wi.form) {
+                Some(e) if (e as usize + 1) * stride <= base => sc.gref.push(e as usize * stride),
                 _ => {
                     let o = sc.gv.len();
                     sc.gv.resize(o + stride, 0);
@@ -391,8 +414,8 @@ impl Tagger {
             }
             for i in 0..n {
                 let p = i + PAD;
-                if let Some(&t) = self.tagdict.get(&sc.w[p].form) {
-                    sc.tags[i] = t;
+                if let Some(t) = self.tagdict.get(sc.w[p].form) {
+                    sc.tags[i] = t as u8;
                     continue;
                 }
                 sc.scores.clear();
@@ -401,15 +424,14 @@ impl Tagger {
                     let q = (p as isize + d) as usize;
                     let o =
                         sc.gref.get(q).copied().unwrap_or(0) + (pass * features::ROLES + role) * nt;
-                    let v = if o >= base {
-                        sc.gv.get(o - base..o - base + nt)
-                    } else {
-                        self.cache_vecs.get(o..o + nt)
-                    };
-                    if let Some(v) = v {
-                        for (s, x) in sc.scores.iter_mut().zip(v) {
-                            *s += *x;
+                    if o >= base {
+                        if let Some(v) = sc.gv.get(o - base..o - base + nt) {
+                            for (s, x) in sc.scores.iter_mut().zip(v) {
+                                *s += *x;
+                            }
                         }
+                    } else if let Some(v) = cached.get(o * 4..(o + nt) * 4) {
+                        add_i32s(&mut sc.scores, v);
                     }
                 }
                 sc.feats.clear();
@@ -423,7 +445,7 @@ impl Tagger {
                     let n2 = sc.first.get(i + 2).map_or(97, |&t| t as u64);
                     features::upos_lookahead(&c, n1, n2, t1, &mut sc.feats);
                 }
-                model.score(&sc.feats, &mut sc.scores);
+                model.sum_into(&sc.feats, &mut sc.scores);
                 sc.tags[i] = argmax_masked(&sc.scores, |_| true) as u8;
             }
         }
@@ -436,15 +458,16 @@ impl Tagger {
         sc.u.extend([98, 98]);
         sc.u.extend(sc.tags.iter().map(|&t| t as u64));
         sc.u.extend([97, 97]);
-        let cols = self.feats_model.cols;
+        let cols = self.feats_model.cols();
+        let mvecs = self.morph_cache_vecs.as_slice();
         for (i, word) in words.iter().enumerate() {
             let p = i + PAD;
             let tag = sc.tags[i] as usize;
             // Morphology.
             if let Some(f) = self
                 .morphdict
-                .get(&morph_key(sc.w[p].form, tag))
-                .and_then(|&k| self.feat_strings.get(k as usize))
+                .get(morph_key(sc.w[p].form, tag))
+                .and_then(|k| self.feat_strings.get(k as usize))
             {
                 sc.fstr.clear();
                 sc.fstr.push_str(f);
@@ -454,14 +477,17 @@ impl Tagger {
             sc.feats.clear();
             let cached = self
                 .morph_cache
-                .get(&morph_key(sc.w[p].form, tag))
-                .and_then(|&e| {
+                .get(morph_key(sc.w[p].form, tag))
+                .and_then(|e| {
                     let e = e as usize;
-                    self.morph_cache_vecs.get(e * cols..(e + 1) * cols)
+                    mvecs.get(e * cols * 4..(e + 1) * cols * 4)
                 });
             sc.scores.clear();
             match cached {
-                Some(v) => sc.scores.extend_from_slice(v),
+                Some(v) => {
+                    sc.scores.resize(cols, 0);
+                    add_i32s(&mut sc.scores, v);
+                }
                 None => {
                     sc.scores.resize(cols, 0);
                     features::feats_self(&sc.w[p], tag as u64, &mut sc.feats);
@@ -478,7 +504,7 @@ impl Tagger {
                     .is_some_and(|a| a.iter().any(|&x| x))
             });
             if any {
-                self.feats_model.score(&sc.feats, &mut sc.scores);
+                self.feats_model.sum_into(&sc.feats, &mut sc.scores);
             }
             sc.fstr.clear();
             for h in &self.heads {
@@ -532,8 +558,10 @@ impl Tagger {
         );
     }
 
-    fn lexicon_lemma(&self, key: u64, tag: usize, exact: bool) -> Option<&CompactString> {
-        self.lemma_index.get(&lemma_key(key, tag, exact))
+    fn lexicon_lemma(&self, key: u64, tag: usize, exact: bool) -> Option<&str> {
+        let v = self.lemma_index.get(lemma_key(key, tag, exact))?;
+        let (o, n) = ((v >> 32) as usize, (v & 0xffff_ffff) as usize);
+        std::str::from_utf8(self.lemma_text.as_slice().get(o..o + n)?).ok()
     }
 
     #[inline(never)]
@@ -549,7 +577,7 @@ impl Tagger {
             .lexicon_lemma(wi.form, tag, true)
             .or_else(|| self.lexicon_lemma(wi.lower, tag, false))
         {
-            return l.clone();
+            return CompactString::from(l);
         }
         // Candidate rules: those whose removed suffix ends the word and that were seen with
         // this tag.
@@ -596,8 +624,15 @@ impl Tagger {
             }
             for &s in starts.iter().take(k) {
                 let del = base.get(s..).unwrap_or("");
-                if let Some(rs) = self.rule_index.get(&rule_key(lower, del)) {
-                    for &r in rs {
+                if let Some(v) = self.rule_index.get(rule_key(lower, del)) {
+                    let (o, n) = ((v >> 32) as usize, (v & 0xffff_ffff) as usize);
+                    let rs = self
+                        .rule_lists
+                        .as_slice()
+                        .get(o * 4..(o + n) * 4)
+                        .unwrap_or(&[]);
+                    for r in rs.chunks_exact(4) {
+                        let r = u32::from_le_bytes([r[0], r[1], r[2], r[3]]);
                         if self.rule_tags.get(r as usize).is_some_and(|m| m & bit != 0) {
                             out.push(r);
                         }
@@ -630,7 +665,7 @@ impl Tagger {
                 uf += (ufeats(&w.feats) == ufeats(&t.feats)) as usize;
                 lm += (w.lemma == "_" || w.lemma == t.lemma) as usize;
                 lemma::lowercase_into(&w.form, &mut lb);
-                if !self.amb.contains_key(&features::lower_key(&lb)) {
+                if !self.amb.contains_key(features::lower_key(&lb)) {
                     unk += 1;
                     unk_ok += ok as usize;
                 }
@@ -648,141 +683,77 @@ impl Tagger {
         }
     }
 
-    fn write_body(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        use modelfile::write_str;
-        write_str(w, &self.lang)?;
-        w.write_all(&(self.tags.len() as u32).to_le_bytes())?;
+    /// The model file's bytes: a metadata block (tags, heads, the allowed columns, rules,
+    /// FEATS strings), the frozen lexicons and caches, then the weight tables.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(MAGIC, VERSION);
+        let mut m = Meta::default();
+        m.str(&self.lang).u32(self.tags.len() as u32);
         for t in &self.tags {
-            write_str(w, t)?;
+            m.str(t);
         }
-        let mut amb: Vec<(u64, u32)> = self.amb.iter().map(|(&k, &v)| (k, v)).collect();
-        amb.sort_unstable();
-        w.write_all(&(amb.len() as u32).to_le_bytes())?;
-        for (k, v) in amb {
-            w.write_all(&k.to_le_bytes())?;
-            w.write_all(&v.to_le_bytes())?;
-        }
-        self.upos1.write_to(w)?;
-        w.write_all(&[self.upos2.is_some() as u8])?;
-        if let Some(m) = &self.upos2 {
-            m.write_to(w)?;
-        }
-        w.write_all(&(self.heads.len() as u32).to_le_bytes())?;
+        m.u32(self.heads.len() as u32);
         for h in &self.heads {
-            write_str(w, &h.name)?;
-            w.write_all(&(h.offset as u32).to_le_bytes())?;
-            w.write_all(&(h.values.len() as u32).to_le_bytes())?;
+            m.str(&h.name)
+                .u32(h.offset as u32)
+                .u32(h.values.len() as u32);
             for v in &h.values {
-                write_str(w, v)?;
+                m.str(v);
             }
         }
-        let bits: Vec<u8> = self.allowed.iter().map(|&b| b as u8).collect();
-        w.write_all(&(bits.len() as u32).to_le_bytes())?;
-        w.write_all(&bits)?;
-        self.feats_model.write_to(w)?;
-        w.write_all(&(self.lemmas.len() as u32).to_le_bytes())?;
-        for l in &self.lemmas {
-            write_str(w, l)?;
+        m.u32(self.allowed.len() as u32);
+        for &a in &self.allowed {
+            m.u8(a as u8);
         }
-        for map in [&self.lem_exact, &self.lem_lower] {
-            let mut v: Vec<_> = map.iter().collect();
-            v.sort_unstable_by_key(|(k, _)| **k);
-            w.write_all(&(v.len() as u32).to_le_bytes())?;
-            for (k, es) in v {
-                w.write_all(&k.to_le_bytes())?;
-                w.write_all(&[es.len().min(255) as u8])?;
-                for &(t, l) in es.iter().take(255) {
-                    w.write_all(&[t])?;
-                    w.write_all(&l.to_le_bytes())?;
-                }
-            }
+        m.u32(self.rules.len() as u32);
+        for (r, t) in self.rules.iter().zip(&self.rule_tags) {
+            m.u8(r.lower as u8).str(&r.del).str(&r.add).u32(*t);
         }
-        w.write_all(&(self.rules.len() as u32).to_le_bytes())?;
-        for (r, m) in self.rules.iter().zip(&self.rule_tags) {
-            w.write_all(&[r.lower as u8])?;
-            write_str(w, &r.del)?;
-            write_str(w, &r.add)?;
-            w.write_all(&m.to_le_bytes())?;
-        }
-        self.lemma_model.write_to(w)?;
-        let mut td: Vec<(u64, u8)> = self.tagdict.iter().map(|(&k, &v)| (k, v)).collect();
-        td.sort_unstable();
-        w.write_all(&(td.len() as u32).to_le_bytes())?;
-        for (k, v) in td {
-            w.write_all(&k.to_le_bytes())?;
-            w.write_all(&[v])?;
-        }
-        w.write_all(&(self.feat_strings.len() as u32).to_le_bytes())?;
+        m.u32(self.max_del as u32);
+        m.u32(self.feat_strings.len() as u32);
         for f in &self.feat_strings {
-            write_str(w, f)?;
+            m.str(f);
         }
-        let mut md: Vec<(u64, u32)> = self.morphdict.iter().map(|(&k, &v)| (k, v)).collect();
-        md.sort_unstable();
-        w.write_all(&(md.len() as u32).to_le_bytes())?;
-        for (k, v) in md {
-            w.write_all(&k.to_le_bytes())?;
-            w.write_all(&v.to_le_bytes())?;
+        m.u8(self.upos2.is_some() as u8);
+        w.block(m);
+        for map in [&self.amb, &self.tagdict, &self.morphdict] {
+            map.write(&mut w);
         }
-        w.write_all(&(self.cache_forms.len() as u32).to_le_bytes())?;
-        for f in &self.cache_forms {
-            write_str(w, f)?;
+        self.lemma_index.write(&mut w);
+        w.block(self.lemma_text.as_slice().to_vec());
+        self.rule_index.write(&mut w);
+        w.block(self.rule_lists.as_slice().to_vec());
+        self.cache.write(&mut w);
+        w.block(self.cache_vecs.as_slice().to_vec());
+        self.morph_cache.write(&mut w);
+        w.block(self.morph_cache_vecs.as_slice().to_vec());
+        self.upos1.write(&mut w);
+        if let Some(t) = &self.upos2 {
+            t.write(&mut w);
         }
-        w.write_all(&(self.morph_cache_forms.len() as u32).to_le_bytes())?;
-        for (f, t) in &self.morph_cache_forms {
-            write_str(w, f)?;
-            w.write_all(&[*t])?;
-        }
-        Ok(())
+        self.feats_model.write(&mut w);
+        self.lemma_model.quantised().write(&mut w);
+        w.finish()
     }
 
-    fn read_body(r: &mut impl Read) -> std::io::Result<Tagger> {
-        use claimtrace_ml::perceptron::{read_u32, read_u64};
-        use model::bad;
-        use modelfile::read_str;
-        let count =
-            |r: &mut dyn FnMut() -> std::io::Result<u32>, max: u32| -> std::io::Result<usize> {
-                let n = r()?;
-                if n > max {
-                    return Err(bad("count is corrupt"));
-                }
-                Ok(n as usize)
-            };
-        let lang = read_str(r)?;
-        let nt = count(&mut || read_u32(r), 32)?;
+    fn read(mut r: Reader) -> MlResult<Tagger> {
+        let bad = |m: &str| Error::corrupt(format!("tagger: {m}"));
+        let mut m = r.meta()?;
+        let lang = m.str()?.to_string();
+        let nt = m.count(32)?;
         let mut tags = Vec::with_capacity(nt);
         for _ in 0..nt {
-            tags.push(read_str(r)?);
+            tags.push(m.str()?.to_string());
         }
-        let na = count(&mut || read_u32(r), 1 << 26)?;
-        let mut amb = FxHashMap::default();
-        amb.reserve(na);
-        for _ in 0..na {
-            let k = read_u64(r)?;
-            let v = read_u32(r)?;
-            amb.insert(k, v);
-        }
-        let upos1 = Compact::read_from(r)?;
-        let mut b = [0u8; 1];
-        r.read_exact(&mut b)?;
-        let upos2 = if b[0] == 1 {
-            Some(Compact::read_from(r)?)
-        } else {
-            None
-        };
-        for m in std::iter::once(&upos1).chain(upos2.as_ref()) {
-            if m.cols != nt {
-                return Err(bad("UPOS table does not match the tag set"));
-            }
-        }
-        let nh = count(&mut || read_u32(r), 1 << 12)?;
+        let nh = m.count(1 << 12)?;
         let mut heads = Vec::with_capacity(nh);
         for _ in 0..nh {
-            let name = read_str(r)?;
-            let offset = read_u32(r)? as usize;
-            let nv = count(&mut || read_u32(r), 1 << 12)?;
+            let name = m.str()?.to_string();
+            let offset = m.u32()? as usize;
+            let nv = m.count(1 << 12)?;
             let mut values = Vec::with_capacity(nv);
             for _ in 0..nv {
-                values.push(read_str(r)?);
+                values.push(m.str()?.to_string());
             }
             heads.push(Head {
                 name,
@@ -790,102 +761,60 @@ impl Tagger {
                 offset,
             });
         }
-        let nb = count(&mut || read_u32(r), 1 << 24)?;
-        let mut bits = vec![0u8; nb];
-        r.read_exact(&mut bits)?;
-        let allowed: Vec<bool> = bits.iter().map(|&x| x != 0).collect();
-        let feats_model = Compact::read_from(r)?;
-        if allowed.len() != nt * feats_model.cols
-            || heads
-                .iter()
-                .any(|h| h.offset + h.values.len() > feats_model.cols)
-        {
-            return Err(bad("morphology tables do not match"));
+        let na = m.count(1 << 24)?;
+        let mut allowed = Vec::with_capacity(na);
+        for _ in 0..na {
+            allowed.push(m.u8()? != 0);
         }
-        let nl = count(&mut || read_u32(r), 1 << 26)?;
-        let mut lemmas = Vec::with_capacity(nl);
-        for _ in 0..nl {
-            lemmas.push(read_str(r)?);
-        }
-        let mut maps = Vec::new();
-        for _ in 0..2 {
-            let n = count(&mut || read_u32(r), 1 << 26)?;
-            let mut m: FxHashMap<u64, Vec<(u8, u32)>> = FxHashMap::default();
-            m.reserve(n);
-            for _ in 0..n {
-                let k = read_u64(r)?;
-                r.read_exact(&mut b)?;
-                let mut es = Vec::with_capacity(b[0] as usize);
-                for _ in 0..b[0] {
-                    let mut t = [0u8; 1];
-                    r.read_exact(&mut t)?;
-                    es.push((t[0], read_u32(r)?));
-                }
-                m.insert(k, es);
-            }
-            maps.push(m);
-        }
-        let lem_lower = maps.pop().unwrap_or_default();
-        let lem_exact = maps.pop().unwrap_or_default();
-        let nr = count(&mut || read_u32(r), 1 << 24)?;
+        let nr = m.count(1 << 24)?;
         let mut rules = Vec::with_capacity(nr);
         let mut rule_tags = Vec::with_capacity(nr);
         for _ in 0..nr {
-            r.read_exact(&mut b)?;
-            let del = read_str(r)?;
-            let add = read_str(r)?;
-            rules.push(Rule {
-                lower: b[0] != 0,
-                del,
-                add,
-            });
-            rule_tags.push(read_u32(r)?);
+            let lower = m.u8()? != 0;
+            let del = m.str()?.to_string();
+            let add = m.str()?.to_string();
+            rules.push(Rule { lower, del, add });
+            rule_tags.push(m.u32()?);
         }
-        let lemma_model = Flat::read_from(r)?;
-        let n = count(&mut || read_u32(r), 1 << 26)?;
-        let mut tagdict = FxHashMap::default();
-        for _ in 0..n {
-            let k = read_u64(r)?;
-            r.read_exact(&mut b)?;
-            if b[0] as usize >= nt {
-                return Err(bad("tag dictionary entry out of range"));
+        let max_del = m.count(64)?;
+        let nf = m.count(1 << 22)?;
+        let mut feat_strings = Vec::with_capacity(nf);
+        for _ in 0..nf {
+            feat_strings.push(m.str()?.to_string());
+        }
+        let two = m.u8()? == 1;
+        let amb = U64Map::read(&mut r)?;
+        let tagdict = U64Map::read(&mut r)?;
+        let morphdict = U64Map::read(&mut r)?;
+        let lemma_index = U64Map::read(&mut r)?;
+        let lemma_text = r.block()?;
+        let rule_index = U64Map::read(&mut r)?;
+        let rule_lists = r.block()?;
+        let cache = U64Map::read(&mut r)?;
+        let cache_vecs = r.block()?;
+        let morph_cache = U64Map::read(&mut r)?;
+        let morph_cache_vecs = r.block()?;
+        let upos1 = Table::read(&mut r)?;
+        let upos2 = if two {
+            Some(Table::read(&mut r)?)
+        } else {
+            None
+        };
+        let feats_model: Table<i16> = Table::read(&mut r)?;
+        let lemma_model = Lemma::I16(Table::read(&mut r)?);
+        for t in std::iter::once(&upos1).chain(upos2.as_ref()) {
+            if t.cols() != nt {
+                return Err(bad("UPOS table does not match the tag set"));
             }
-            tagdict.insert(k, b[0]);
         }
-        let n = count(&mut || read_u32(r), 1 << 20)?;
-        let mut feat_strings = Vec::with_capacity(n);
-        for _ in 0..n {
-            feat_strings.push(read_str(r)?);
+        let cols = feats_model.cols();
+        if allowed.len() != nt * cols || heads.iter().any(|h| h.offset + h.values.len() > cols) {
+            return Err(bad("morphology tables do not match"));
         }
-        let n = count(&mut || read_u32(r), 1 << 26)?;
-        let mut morphdict = FxHashMap::default();
-        for _ in 0..n {
-            let k = read_u64(r)?;
-            morphdict.insert(k, read_u32(r)?);
+        if tagdict.iter().any(|(_, t)| t as usize >= nt) {
+            return Err(bad("tag dictionary entry out of range"));
         }
-        let n = count(&mut || read_u32(r), 1 << 22)?;
-        let mut cache_forms = Vec::with_capacity(n);
-        for _ in 0..n {
-            cache_forms.push(read_str(r)?);
-        }
-        let n = count(&mut || read_u32(r), 1 << 22)?;
-        let mut morph_cache_forms = Vec::with_capacity(n);
-        for _ in 0..n {
-            let f = read_str(r)?;
-            r.read_exact(&mut b)?;
-            morph_cache_forms.push((f, b[0]));
-        }
-        let mut t = Tagger {
-            epoch: 0,
-            morph_cache_forms,
-            morph_cache: FxHashMap::default(),
-            morph_cache_vecs: Vec::new(),
-            cache_forms,
-            cache: FxHashMap::default(),
-            cache_vecs: Vec::new(),
-            tagdict,
-            morphdict,
-            feat_strings,
+        Ok(Tagger {
             lang,
             tags,
             amb,
@@ -894,43 +823,101 @@ impl Tagger {
             heads,
             allowed,
             feats_model,
-            lem_exact,
-            lem_lower,
-            lemmas,
-            lemma_index: FxHashMap::default(),
+            lem_exact: FxHashMap::default(),
+            lem_lower: FxHashMap::default(),
+            lemmas: Vec::new(),
+            lemma_index,
+            lemma_text,
             rules,
-            rule_index: FxHashMap::default(),
+            rule_index,
+            rule_lists,
             rule_tags,
-            max_del: 0,
+            max_del,
             lemma_model,
-        };
-        t.index_rules();
-        t.build_cache();
-        Ok(t)
+            tagdict,
+            morphdict,
+            feat_strings,
+            cache_forms: Vec::new(),
+            cache,
+            cache_vecs,
+            morph_cache_forms: Vec::new(),
+            morph_cache,
+            morph_cache_vecs,
+            epoch: 0,
+        })
     }
 
+    /// Builds the frozen lemma lexicon (from `lem_exact`, `lem_lower` and `lemmas`) and the
+    /// rule index (from `rules`).
     pub(crate) fn index_rules(&mut self) {
-        self.lemma_index.clear();
+        // Each lemma's text once; the lexicon maps to (offset, length) in it.
+        let mut text: Vec<u8> = Vec::new();
+        let mut at: Vec<Option<u64>> = vec![None; self.lemmas.len()];
+        let mut entries: Vec<(u64, u64)> = Vec::new();
         for (map, exact) in [(&self.lem_exact, true), (&self.lem_lower, false)] {
-            for (&k, v) in map {
-                for &(t, l) in v {
-                    if let Some(lemma) = self.lemmas.get(l as usize) {
-                        self.lemma_index
-                            .insert(lemma_key(k, t as usize, exact), CompactString::from(lemma));
-                    }
+            let mut keys: Vec<&u64> = map.keys().collect();
+            keys.sort_unstable();
+            for k in keys {
+                for &(t, l) in map.get(k).map_or(&[][..], |v| &v[..]) {
+                    let (Some(lemma), Some(slot)) =
+                        (self.lemmas.get(l as usize), at.get_mut(l as usize))
+                    else {
+                        continue;
+                    };
+                    let o = *slot.get_or_insert_with(|| {
+                        let o = text.len() as u64;
+                        text.extend_from_slice(lemma.as_bytes());
+                        o
+                    });
+                    entries.push((
+                        lemma_key(*k, t as usize, exact),
+                        o << 32 | lemma.len() as u64,
+                    ));
                 }
             }
         }
-        self.rule_index.clear();
+        self.lemma_index = U64Map::build(entries);
+        self.lemma_text = Bytes::copy_of(&text);
+        let mut by_key: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         self.max_del = 0;
         for (i, r) in self.rules.iter().enumerate() {
-            self.rule_index
+            by_key
                 .entry(rule_key(r.lower, &r.del))
                 .or_default()
                 .push(i as u32);
             self.max_del = self.max_del.max(r.del.chars().count());
         }
         self.max_del = self.max_del.min(14);
+        let mut keys: Vec<u64> = by_key.keys().copied().collect();
+        keys.sort_unstable();
+        let mut lists: Vec<u8> = Vec::new();
+        let mut entries = Vec::with_capacity(keys.len());
+        for k in keys {
+            let rs = by_key.get(&k).map_or(&[][..], |v| &v[..]);
+            entries.push((k, ((lists.len() / 4) as u64) << 32 | rs.len() as u64));
+            for r in rs {
+                lists.extend_from_slice(&r.to_le_bytes());
+            }
+        }
+        self.rule_index = U64Map::build(entries);
+        self.rule_lists = Bytes::copy_of(&lists);
+    }
+}
+
+/// `i32`s as little-endian bytes (the caches' file layout).
+fn i32_bytes(v: &[i32]) -> Bytes {
+    let mut b = Vec::with_capacity(v.len() * 4);
+    for x in v {
+        b.extend_from_slice(&x.to_le_bytes());
+    }
+    Bytes::copy_of(&b)
+}
+
+/// Adds little-endian `i32`s into `out`.
+#[inline]
+fn add_i32s(out: &mut [i32], bytes: &[u8]) {
+    for (s, x) in out.iter_mut().zip(bytes.chunks_exact(4)) {
+        *s += i32::from_le_bytes([x[0], x[1], x[2], x[3]]);
     }
 }
 

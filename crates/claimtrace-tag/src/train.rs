@@ -3,9 +3,12 @@
 
 use crate::features::{self, Bufs, PAD, WordInfo};
 use crate::lemma::{self, Rule};
-use crate::model::{Compact, Dense, Flat};
+use crate::model::{LAYOUT, Lemma};
 use crate::{Head, Scores, Tagger, UPOS};
 use claimtrace_ml::conllu::Sentence;
+use claimtrace_ml::map::U64Map;
+use claimtrace_ml::table::{Layout, Table};
+use claimtrace_ml::train::Trainer;
 use rustc_hash::FxHashMap;
 
 /// Training settings.
@@ -117,14 +120,14 @@ pub fn train_with_log(
         Some(p) => p.clone(),
         None => return train_one(train, dev, opts, log),
     };
-    let ups: Vec<&Compact> = parts.iter().map(|p| &p.upos1).collect();
-    t.upos1 = Compact::soup(&ups);
-    let u2: Vec<&Compact> = parts.iter().filter_map(|p| p.upos2.as_ref()).collect();
-    t.upos2 = (u2.len() == parts.len() && !u2.is_empty()).then(|| Compact::soup(&u2));
-    let fs: Vec<&Compact> = parts.iter().map(|p| &p.feats_model).collect();
-    t.feats_model = Compact::soup(&fs);
-    let ls: Vec<&Flat> = parts.iter().map(|p| &p.lemma_model).collect();
-    t.lemma_model = Flat::soup(&ls);
+    let ups: Vec<&Table<i16>> = parts.iter().map(|p| &p.upos1).collect();
+    t.upos1 = Table::soup(&ups, LAYOUT, 0);
+    let u2: Vec<&Table<i16>> = parts.iter().filter_map(|p| p.upos2.as_ref()).collect();
+    t.upos2 = (u2.len() == parts.len() && !u2.is_empty()).then(|| Table::soup(&u2, LAYOUT, 0));
+    let fs: Vec<&Table<i16>> = parts.iter().map(|p| &p.feats_model).collect();
+    t.feats_model = Table::soup(&fs, LAYOUT, 0);
+    let ls: Vec<&Lemma> = parts.iter().map(|p| &p.lemma_model).collect();
+    t.lemma_model = Lemma::soup(&ls);
     // The soup's "epoch": the members' mean best epoch (what `--holdout` retrains with).
     t.epoch =
         (parts.iter().map(|p| p.epoch).sum::<usize>() as f64 / parts.len() as f64).round() as usize;
@@ -190,8 +193,6 @@ fn train_one(
         off += l;
     }
     let cols = off.max(1);
-    let head_ranges: Vec<(usize, usize)> =
-        heads.iter().map(|h| (h.offset, h.values.len())).collect();
     let mut allowed = vec![false; nt * cols];
     for t in 0..nt {
         for h in &heads {
@@ -451,10 +452,10 @@ fn train_one(
         t0.elapsed().as_secs_f64()
     ));
 
-    let mut upos1 = Dense::new(nt, opts.upos_bits);
-    let mut upos2 = opts.two_pass.then(|| Dense::new(nt, opts.upos_bits));
-    let mut fm = Dense::new(cols, opts.feats_bits);
-    let mut lm = Flat::new(opts.lemma_bits);
+    let mut upos1 = Trainer::new(nt, opts.upos_bits);
+    let mut upos2 = opts.two_pass.then(|| Trainer::new(nt, opts.upos_bits));
+    let mut fm = Trainer::new(cols, opts.feats_bits);
+    let mut lm = Trainer::new(1, opts.lemma_bits);
     let mut rng = claimtrace_ml::rng::SplitMix64::new(opts.seed);
     let mut order: Vec<usize> = (0..prepared.len()).collect();
     type LemmaType<'a> = (&'a (String, u8, String), &'a (u32, u32));
@@ -464,7 +465,7 @@ fn train_one(
     let mut base = Tagger {
         lang: opts.lang.clone(),
         tags: tags.clone(),
-        amb,
+        amb: U64Map::build(amb.iter().map(|(&k, &v)| (k, v as u64))),
         heads,
         allowed,
         lem_exact,
@@ -472,8 +473,8 @@ fn train_one(
         lemmas,
         rules,
         rule_tags,
-        tagdict,
-        morphdict,
+        tagdict: U64Map::build(tagdict.iter().map(|(&k, &v)| (k, v as u64))),
+        morphdict: U64Map::build(morphdict.iter().map(|(&k, &v)| (k, v as u64))),
         feat_strings,
         cache_forms,
         morph_cache_forms,
@@ -509,8 +510,8 @@ fn train_one(
                 }
                 for i in 0..n {
                     let pp = i + PAD;
-                    if let Some(&t) = base.tagdict.get(&p.w[pp].form) {
-                        pred[i] = t;
+                    if let Some(t) = base.tagdict.get(p.w[pp].form) {
+                        pred[i] = t as u8;
                         continue;
                     }
                     feats.clear();
@@ -583,19 +584,21 @@ fn train_one(
             );
             let mut bestc = (f32::MIN, u32::MAX);
             for &c in &cands {
-                let sc = lm.score(&feats, c);
+                let sc = Lemma::train_score(&lm, &feats, c);
                 if bestc.1 == u32::MAX || sc > bestc.0 {
                     bestc = (sc, c);
                 }
             }
             lm.tick();
-            lm.update(&feats, *rid, bestc.1);
+            Lemma::update(&mut lm, &feats, *rid, bestc.1);
         }
         let mut snap = base.clone();
-        snap.upos1 = upos1.compact(&[(0, nt)], opts.prune);
-        snap.upos2 = upos2.as_ref().map(|m| m.compact(&[(0, nt)], opts.prune));
-        snap.feats_model = fm.compact(&head_ranges, opts.prune);
-        snap.lemma_model = lm.averaged();
+        snap.upos1 = upos1.averaged().quantise_i16(LAYOUT, opts.prune);
+        snap.upos2 = upos2
+            .as_ref()
+            .map(|m| m.averaged().quantise_i16(LAYOUT, opts.prune));
+        snap.feats_model = fm.averaged().quantise_i16(LAYOUT, opts.prune);
+        snap.lemma_model = Lemma::F32(lm.averaged().to_f32(Layout::Dense));
         snap.build_cache();
         snap.epoch = epoch;
         let train_acc = correct as f64 / total.max(1) as f64;

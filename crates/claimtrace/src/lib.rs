@@ -5,8 +5,11 @@
 //! `tokens` (claimtrace-text), UPOS/features/lemmas (claimtrace-tag), dependencies
 //! (claimtrace-parse), `entities` (claimtrace-ner)…
 //!
-//! Models are embedded in the binary at build time (see `build.rs`) and loaded lazily, once
-//! per language, on first use; a [`Pipeline`] is `Sync` and meant to be shared by all threads.
+//! Models are embedded in the binary at build time (see `build.rs`, 64-byte aligned) and
+//! loaded lazily: each model (tagger, parser, recogniser of one language; the attribution
+//! model) the first time a stage needs it, reading its tables in place from the embedded
+//! bytes. A pipeline that annotates nothing loads nothing. A [`Pipeline`] is `Sync` and meant
+//! to be shared by all threads.
 
 pub mod conll;
 
@@ -57,17 +60,18 @@ impl Default for Options {
 /// The languages with language data; other documents get the generic tokenizer only.
 const LANGS: [&str; 4] = ["en", "fr", "es", "ar"];
 
+/// One language's models, each loaded on first use (`None`: not bundled or not loadable).
 #[derive(Default)]
 struct LangModels {
-    tagger: Option<claimtrace_tag::Tagger>,
-    parser: Option<claimtrace_parse::Parser>,
-    ner: Option<claimtrace_ner::Ner>,
+    tagger: OnceLock<Option<claimtrace_tag::Tagger>>,
+    parser: OnceLock<Option<claimtrace_parse::Parser>>,
+    ner: OnceLock<Option<claimtrace_ner::Ner>>,
 }
 
 /// The per-article stages, loaded once and shared by all threads.
 pub struct Pipeline {
     opts: Options,
-    langs: [OnceLock<LangModels>; 4],
+    langs: [LangModels; 4],
     gazetteer: OnceLock<Option<claimtrace_timegeo::Gazetteer>>,
     /// The learned attribution tagger (English), when bundled.
     attribution_model: OnceLock<Option<claimtrace_attribution::tagger::Model>>,
@@ -134,27 +138,31 @@ impl Pipeline {
             .unwrap_or_default()
     }
 
-    fn models(&self, lang: &str) -> Option<&LangModels> {
+    fn models(&self, lang: &str) -> Option<(&'static str, &LangModels)> {
         let i = LANGS.iter().position(|l| *l == lang)?;
-        Some(self.langs[i].get_or_init(|| self.load(lang)))
+        Some((LANGS[i], &self.langs[i]))
     }
 
-    fn load(&self, lang: &str) -> LangModels {
-        let mut m = LangModels::default();
-        let get = |kind: &str, on: bool| if on { bundled_model(kind, lang) } else { None };
-        if let Some(b) = get("tagger", self.opts.tag) {
-            m.tagger = self.loaded("tagger", lang, claimtrace_tag::Tagger::from_bytes(b));
-        }
-        if let Some(b) = get("parser", self.opts.parse) {
-            m.parser = self.loaded("parser", lang, claimtrace_parse::Parser::from_bytes(b));
-        }
-        if let Some(b) = get("ner", self.opts.ner) {
-            m.ner = self.loaded("ner", lang, claimtrace_ner::Ner::from_bytes(b));
-        }
-        m
+    /// The bundled model `kind` of `lang`, loaded on first use.
+    fn model<'a, T>(
+        &self,
+        cell: &'a OnceLock<Option<T>>,
+        kind: &str,
+        lang: &str,
+        load: fn(&'static [u8]) -> claimtrace_ml::Result<T>,
+    ) -> Option<&'a T> {
+        cell.get_or_init(|| {
+            bundled_model(kind, lang).and_then(|b| self.loaded(kind, lang, load(b)))
+        })
+        .as_ref()
     }
 
-    fn loaded<T>(&self, kind: &str, lang: &str, r: Result<T, String>) -> Option<T> {
+    fn loaded<T, E: std::fmt::Display>(
+        &self,
+        kind: &str,
+        lang: &str,
+        r: Result<T, E>,
+    ) -> Option<T> {
         r.map_err(|e| self.note(format!("bundled {kind}-{lang}: {e}")))
             .ok()
     }
@@ -198,14 +206,23 @@ impl Pipeline {
     /// already set (gold tokens from CoNLL-U, say).
     pub fn annotate_pretokenized(&self, doc: &mut Doc) {
         let lang = self.lang_of(doc).to_ascii_lowercase();
-        if let Some(models) = self.models(&lang) {
-            if let Some(t) = &models.tagger {
+        if let Some((l, m)) = self.models(&lang) {
+            use claimtrace_ner::Ner;
+            use claimtrace_parse::Parser;
+            use claimtrace_tag::Tagger;
+            if self.opts.tag
+                && let Some(t) = self.model(&m.tagger, "tagger", l, Tagger::from_static)
+            {
                 t.tag(doc);
             }
-            if let Some(p) = &models.parser {
+            if self.opts.parse
+                && let Some(p) = self.model(&m.parser, "parser", l, Parser::from_static)
+            {
                 p.parse(doc);
             }
-            if let Some(n) = &models.ner {
+            if self.opts.ner
+                && let Some(n) = self.model(&m.ner, "ner", l, Ner::from_static)
+            {
                 n.annotate(doc);
             }
         }
