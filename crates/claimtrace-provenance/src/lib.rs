@@ -26,7 +26,7 @@ mod tests;
 pub use cites::{CitedOutlet, cited_outlets};
 use claimtrace_core::Doc;
 pub use model::{
-    Claim, ClaimMember, Drift, DriftKind, Edge, Evidence, EvidenceKind, Node, NodeKind, Provenance,
+    Claim, ClaimMember, ClaimTrace, Drift, DriftKind, Edge, Evidence, EvidenceKind, Node, NodeKind, Provenance,
     Reprint,
 };
 pub use outlets::Lexicon;
