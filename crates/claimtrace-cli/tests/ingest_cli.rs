@@ -297,7 +297,7 @@ fn crash_safe_under_sigkill() {
         assert_eq!(store.integrity_check().unwrap(), "ok", "round {round}");
         let mut ids = Vec::new();
         store
-            .for_each_fingerprint(&mut |r| ids.push(r.id.to_owned()))
+            .for_each_fingerprint(0, &mut |r| ids.push(r.id.to_owned()))
             .unwrap();
         let mut sorted = ids.clone();
         sorted.sort();
@@ -562,7 +562,10 @@ fn non_store_files_get_no_wal() {
             let err = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{args:?} {err}");
             assert!(!err.contains("upgrade"), "{args:?} {err}");
-            assert!(err.contains(&*f.file_name().unwrap().to_string_lossy()), "{err}");
+            assert!(
+                err.contains(&*f.file_name().unwrap().to_string_lossy()),
+                "{err}"
+            );
             for side in ["-wal", "-shm", ".ingest-lock"] {
                 assert!(!beside(f, side).exists(), "{args:?} created {side}");
             }

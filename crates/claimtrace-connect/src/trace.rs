@@ -103,4 +103,3 @@ pub fn top_entities(docs: &[Doc], n: usize) -> Vec<String> {
     v.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     v.into_iter().take(n).map(|(_, s)| s).collect()
 }
-

@@ -308,6 +308,9 @@ mod claim_trace_tests {
         assert!(p.claim_trace("1:9").is_none());
         // Keys in alphabetical order at every level.
         let json = t.to_json();
-        assert!(json.starts_with(r#"{"claim":{"id":"1:1","members":"#), "{json}");
+        assert!(
+            json.starts_with(r#"{"claim":{"id":"1:1","members":"#),
+            "{json}"
+        );
     }
 }

@@ -87,11 +87,8 @@ pub trait Store: Send + Sync {
     /// Calls `f` for every stored article's fingerprint stored after sequence number `after`
     /// (0: all), in insertion order (to rebuild the clustering index when ingest resumes, or
     /// to catch up with what another writer stored).
-    fn for_each_fingerprint(
-        &self,
-        after: u64,
-        f: &mut dyn FnMut(FingerprintRow<'_>),
-    ) -> Result<()>;
+    fn for_each_fingerprint(&self, after: u64, f: &mut dyn FnMut(FingerprintRow<'_>))
+    -> Result<()>;
     /// The sequence number of the last stored article (0 for an empty store).
     fn last_seq(&self) -> Result<u64>;
     /// Tidies the full-text index after writes so that searches stay fast (SQLite: merges the

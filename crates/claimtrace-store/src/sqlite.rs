@@ -60,11 +60,7 @@ enum Header {
     /// An SQLite database with this `application_id` and `user_version`, and whether a
     /// non-empty `-wal` lies beside it (then the header may be out of date: SQLite must read
     /// the WAL to tell).
-    Sqlite {
-        app: i64,
-        version: u32,
-        wal: bool,
-    },
+    Sqlite { app: i64, version: u32, wal: bool },
 }
 
 /// Reads the SQLite header of `path` before SQLite touches it, so that a file that is not a
@@ -265,26 +261,7 @@ impl SqliteStore {
     /// store (`claimtrace serve` without `--allow-store`): call it after closing the store.
     /// Does nothing to a file that is not a claimtrace store or that cannot be written.
     pub fn checkpoint_file(path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        let header = read_header(path)?;
-        if !matches!(header, Header::Sqlite { app: APPLICATION_ID, .. } | Header::Sqlite { wal: true, .. }) {
-            return Ok(());
-        }
-        let err = |e| Error::sqlite(path, e);
-        let Ok(conn) = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        ) else {
-            return Ok(());
-        };
-        conn.busy_timeout(Duration::from_secs(10)).map_err(err)?;
-        if identify(&conn, path).is_err() {
-            return Ok(());
-        }
-        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
-            .map_err(err)?;
-        // Closing the last connection removes the WAL and the shared-memory file.
-        conn.close().map_err(|(_, e)| err(e))
+        fold_wal(path.as_ref(), true)
     }
 
     /// The database file.
@@ -370,12 +347,56 @@ impl SqliteStore {
 /// then the WAL is checkpointed, and the writer, closing last, removes the `-wal` and `-shm`
 /// files (when no other process has the store open). A killed process skips this; the next
 /// open replays the WAL.
+///
+/// A read-only store, closing, tidies up the same way when it can without waiting (no other
+/// process has the store open, and the file is writable): reading a store does not leave
+/// `-wal`/`-shm` files behind.
 impl Drop for SqliteStore {
     fn drop(&mut self) {
-        let Some(w) = &self.writer else { return };
         lock(&self.readers).idle.clear();
-        let _ = lock(w).execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        match &self.writer {
+            Some(w) => {
+                let _ = lock(w).execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+            }
+            None => {
+                let _ = fold_wal(&self.path, false);
+            }
+        }
     }
+}
+
+/// Folds the WAL of the store at `path` into its database file and, as the last connection
+/// to close, lets SQLite remove the `-wal` and `-shm` files. `wait`: a full (TRUNCATE)
+/// checkpoint that waits for a running writer; else a passive one that never blocks (a
+/// reader's exit beside a running ingest). Not a claimtrace store, or not writable: nothing.
+fn fold_wal(path: &Path, wait: bool) -> Result<()> {
+    let header = read_header(path)?;
+    if !matches!(
+        header,
+        Header::Sqlite {
+            app: APPLICATION_ID,
+            ..
+        } | Header::Sqlite { wal: true, .. }
+    ) {
+        return Ok(());
+    }
+    let err = |e| Error::sqlite(path, e);
+    let Ok(conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return Ok(());
+    };
+    let wait_for = Duration::from_secs(if wait { 10 } else { 0 });
+    conn.busy_timeout(wait_for).map_err(err)?;
+    if identify(&conn, path).is_err() {
+        return Ok(());
+    }
+    let mode = if wait { "TRUNCATE" } else { "PASSIVE" };
+    conn.execute_batch(&format!("PRAGMA wal_checkpoint({mode});"))
+        .map_err(err)?;
+    // Closing the last connection removes the WAL and the shared-memory file.
+    conn.close().map_err(|(_, e)| err(e))
 }
 
 /// The read connections: idle ones, and how many are open (idle or lent) of at most `max`.

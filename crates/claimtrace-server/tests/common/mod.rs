@@ -2,8 +2,8 @@
 //! fixtures, a real server on an ephemeral loopback port, and a tiny HTTP/1.1 client.
 #![allow(dead_code)]
 
-use claimtrace_server::{Backend, Config, StoreBackend};
 use claimtrace_connect::Ingester;
+use claimtrace_server::{Backend, Config, StoreBackend};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
