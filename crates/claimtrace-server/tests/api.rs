@@ -345,6 +345,7 @@ fn analyze_and_store() {
     ];
     let mut stories = Vec::new();
     {
+        use claimtrace_store::Store;
         let mut ing = claimtrace_connect::Ingester::open(&db, None).expect("second writer");
         let prep = ing.preparer();
         for (i, t) in other.iter().enumerate() {
