@@ -297,7 +297,7 @@ fn crash_safe_under_sigkill() {
         assert_eq!(store.integrity_check().unwrap(), "ok", "round {round}");
         let mut ids = Vec::new();
         store
-            .for_each_fingerprint(&mut |r| ids.push(r.id.to_owned()))
+            .for_each_fingerprint(0, &mut |r| ids.push(r.id.to_owned()))
             .unwrap();
         let mut sorted = ids.clone();
         sorted.sort();
@@ -389,5 +389,250 @@ fn dev_stories_meet_the_targets() {
             "targets: B3 F1 >= 0.90 met; origin for every story met; cited-outlet recall >= 0.90 met"
         ),
         "{text}"
+    );
+}
+
+/// `path` with `suffix` appended to its file name (`x.db` → `x.db-wal`).
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// After `ingest` exits, the `.db` file alone is the store: no `-wal`/`-shm`/lock beside it,
+/// and a copy reads the same as the original.
+#[test]
+fn store_is_one_file_after_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let input = dir.path().join("in.jsonl");
+    synthetic(&input, 60);
+    let out = cmd()
+        .args(["ingest", "--annotated", "-q", "--batch", "7", "--db"])
+        .arg(&db)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    for side in ["-wal", "-shm", ".ingest-lock"] {
+        assert!(!beside(&db, side).exists(), "{side} left behind");
+    }
+    let copy = dir.path().join("y.db");
+    std::fs::copy(&db, &copy).unwrap();
+    let stories = |db: &Path| {
+        let out = cmd().args(["stories", "--db"]).arg(db).output().unwrap();
+        assert_ok(&out);
+        out.stdout
+    };
+    let (a, b) = (stories(&db), stories(&copy));
+    assert!(!a.is_empty());
+    assert_eq!(a, b, "the copy reads the same");
+    let trace = |db: &Path| {
+        let out = cmd()
+            .args(["trace", "--story", "1", "--db"])
+            .arg(db)
+            .output()
+            .unwrap();
+        assert_ok(&out);
+        out.stdout
+    };
+    assert_eq!(trace(&db), trace(&copy));
+    let st = SqliteStore::open_read_only(&copy).unwrap().stats().unwrap();
+    assert_eq!((st.articles, st.stale_stories), (60, 0));
+}
+
+/// The shingle length is a setting of the store: a resumed ingest that asks for another
+/// value is refused with both values named; leaving it out goes on with the store's.
+#[test]
+fn config_mismatch_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    synthetic(&a, 24);
+    let ingest = |input: &Path, shingle: Option<&str>| {
+        let mut c = cmd();
+        c.args(["ingest", "--annotated", "-q", "--db"]).arg(&db);
+        if let Some(k) = shingle {
+            c.args(["--shingle", k]);
+        }
+        c.arg(input).output().unwrap()
+    };
+    assert_ok(&ingest(&a, Some("3")));
+    let out = ingest(&a, Some("5"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("shingle = 3") && err.contains("shingle = 5") && err.contains("s.db"),
+        "{err}"
+    );
+    assert!(!beside(&db, ".ingest-lock").exists());
+    // The refused run stored nothing; the store's own value (or the same one) is fine.
+    synthetic(&b, 30);
+    assert_ok(&ingest(&b, None));
+    assert_ok(&ingest(&b, Some("3")));
+    let st = SqliteStore::open_read_only(&db).unwrap().stats().unwrap();
+    assert_eq!(st.articles, 30);
+    // The environment variable of old no longer changes anything, and says so.
+    let out = cmd()
+        .env("CT_SHINGLE", "2")
+        .args(["ingest", "--annotated", "-q", "--db"])
+        .arg(&db)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CT_SHINGLE is no longer read"));
+}
+
+/// A lock file left by a process that died is taken over, with a note naming it; a lock
+/// held by a live process refuses the run.
+#[test]
+fn stale_lock_is_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let input = dir.path().join("in.jsonl");
+    synthetic(&input, 24);
+    // A process id that is certainly gone: a child that exited and was reaped.
+    let mut child = std::process::Command::new(bin())
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    std::fs::write(beside(&db, ".ingest-lock"), format!("{dead}\n")).unwrap();
+    let out = cmd()
+        .args(["ingest", "--annotated", "--db"])
+        .arg(&db)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("took over the writer lock left by process {dead}")),
+        "{err}"
+    );
+    assert!(!beside(&db, ".ingest-lock").exists());
+    // A live holder (this test process).
+    let held = claimtrace_connect::WriterLock::acquire(&db).unwrap();
+    let out = cmd()
+        .args(["ingest", "--annotated", "--db"])
+        .arg(&db)
+        .arg(&input)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("pid {}", std::process::id())) && err.contains("is writing"),
+        "{err}"
+    );
+    drop(held);
+}
+
+/// A file that is not a store is refused by every command without anything created beside
+/// it, and without advice to "upgrade" it.
+#[test]
+fn non_store_files_get_no_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "these are my notes\n").unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, "").unwrap();
+    let other = dir.path().join("other.db");
+    {
+        let c = rusqlite::Connection::open(&other).unwrap();
+        c.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    for f in [&notes, &empty, &other] {
+        let before = std::fs::read(f).unwrap();
+        let mut runs: Vec<Vec<&str>> = vec![vec!["stories"], vec!["trace", "--story", "1"]];
+        if f != &empty {
+            runs.push(vec!["ingest", "--annotated"]);
+        }
+        for args in runs {
+            let mut c = cmd();
+            c.args(&args).arg("--db").arg(f);
+            if args[0] == "ingest" {
+                c.arg(fixture("edge.jsonl"));
+            }
+            let out = c.output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?} {err}");
+            assert!(!err.contains("upgrade"), "{args:?} {err}");
+            assert!(
+                err.contains(&*f.file_name().unwrap().to_string_lossy()),
+                "{err}"
+            );
+            for side in ["-wal", "-shm", ".ingest-lock"] {
+                assert!(!beside(f, side).exists(), "{args:?} created {side}");
+            }
+        }
+        assert_eq!(std::fs::read(f).unwrap(), before);
+    }
+}
+
+/// `serve` stopped with Ctrl-C (SIGINT) leaves the store whole in its `.db` file.
+#[cfg(unix)]
+#[test]
+fn serve_checkpoints_on_ctrl_c() {
+    use std::io::{BufRead, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let input = dir.path().join("in.jsonl");
+    synthetic(&input, 24);
+    assert_ok(
+        &cmd()
+            .args(["ingest", "--annotated", "-q", "--db"])
+            .arg(&db)
+            .arg(&input)
+            .output()
+            .unwrap(),
+    );
+    let mut child = std::process::Command::new(bin())
+        .args(["serve", "--bind", "127.0.0.1:0", "--allow-store", "--db"])
+        .arg(&db)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        s,
+        "GET /api/stories HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    let st = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    for side in ["-wal", "-shm"] {
+        assert!(!beside(&db, side).exists(), "{side} left after Ctrl-C");
+    }
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&db, &copy).unwrap();
+    assert_eq!(
+        SqliteStore::open_read_only(&copy)
+            .unwrap()
+            .stats()
+            .unwrap()
+            .articles,
+        24
     );
 }

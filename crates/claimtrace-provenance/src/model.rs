@@ -165,3 +165,152 @@ pub struct ClaimMember {
     /// Index in the article's `attributions`.
     pub attribution: u32,
 }
+
+/// One claim's chain: the part of a story's [`Provenance`] that carries the claim. Built by
+/// [`Provenance::claim_trace`] (the JSON of `claimtrace trace --claim` and of
+/// `GET /api/claims/{id}`, see [`ClaimTrace::to_json`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimTrace {
+    pub story: u64,
+    pub claim: Claim,
+    /// The claim's origin node (as [`Claim::origin`]).
+    pub origin: Option<String>,
+    /// The nodes of the kept edges and of the claim's origin and members, in the graph's
+    /// order.
+    pub nodes: Vec<Node>,
+    /// The edges whose drift concerns the claim or that join two of its articles, each with
+    /// the drift of this claim only.
+    pub edges: Vec<Edge>,
+}
+
+impl ClaimTrace {
+    /// The JSON text, object keys in alphabetical order at every level (the format of this
+    /// output since the first release).
+    pub fn to_json(&self) -> String {
+        serde_json::to_value(self).map_or_else(|_| "null".into(), |v| v.to_string())
+    }
+}
+
+impl Provenance {
+    /// The part of the graph that carries claim `claim_id`: its origin and member articles,
+    /// the edges between them or with drift of this claim (drift of other claims left out),
+    /// and the nodes those edges join. `None` when the story has no such claim.
+    pub fn claim_trace(&self, claim_id: &str) -> Option<ClaimTrace> {
+        use std::collections::BTreeSet;
+        let claim = self.claims.iter().find(|c| c.id == claim_id)?.clone();
+        let mut keep: BTreeSet<&str> = BTreeSet::new();
+        if let Some(o) = &claim.origin {
+            keep.insert(o);
+        }
+        keep.extend(claim.members.iter().map(|m| m.article.as_str()));
+        let mut used = keep.clone();
+        let mut edges = Vec::new();
+        for e in &self.edges {
+            let drift: Vec<Drift> = e
+                .drift
+                .iter()
+                .filter(|d| d.claim == claim_id)
+                .cloned()
+                .collect();
+            if !drift.is_empty() || (keep.contains(e.from.as_str()) && keep.contains(e.to.as_str()))
+            {
+                used.insert(&e.from);
+                used.insert(&e.to);
+                edges.push(Edge {
+                    from: e.from.clone(),
+                    to: e.to.clone(),
+                    evidence: e.evidence.clone(),
+                    drift,
+                });
+            }
+        }
+        let nodes = self
+            .nodes
+            .iter()
+            .filter(|n| used.contains(n.id.as_str()))
+            .cloned()
+            .collect();
+        Some(ClaimTrace {
+            story: self.story,
+            origin: claim.origin.clone(),
+            claim,
+            nodes,
+            edges,
+        })
+    }
+}
+
+#[cfg(test)]
+mod claim_trace_tests {
+    use super::*;
+
+    fn node(id: &str) -> Node {
+        Node {
+            id: id.into(),
+            kind: if id.starts_with("ext:") {
+                NodeKind::External
+            } else {
+                NodeKind::Article
+            },
+            outlet: None,
+            title: None,
+            url: None,
+            published: None,
+            lang: None,
+        }
+    }
+
+    fn drift(claim: &str) -> Drift {
+        Drift {
+            kind: DriftKind::HedgeDropped,
+            claim: claim.into(),
+            before: "may".into(),
+            after: "will".into(),
+        }
+    }
+
+    #[test]
+    fn a_claims_part_of_the_graph() {
+        let edge = |from: &str, to: &str, drift: Vec<Drift>| Edge {
+            from: from.into(),
+            to: to.into(),
+            evidence: Vec::new(),
+            drift,
+        };
+        let p = Provenance {
+            story: 1,
+            origin: Some("a1".into()),
+            nodes: ["a1", "a2", "a3", "ext:x"].map(node).to_vec(),
+            edges: vec![
+                edge("a1", "a2", vec![drift("1:1"), drift("1:2")]),
+                edge("a2", "a3", Vec::new()),
+                edge("ext:x", "a3", Vec::new()),
+            ],
+            claims: vec![Claim {
+                id: "1:1".into(),
+                text: "the bridge will reopen".into(),
+                origin: Some("a1".into()),
+                members: ["a1", "a2"]
+                    .map(|a| ClaimMember {
+                        article: a.into(),
+                        attribution: 0,
+                    })
+                    .to_vec(),
+            }],
+            reprints: Vec::new(),
+        };
+        let t = p.claim_trace("1:1").unwrap();
+        assert_eq!((t.story, t.origin.as_deref()), (1, Some("a1")));
+        assert_eq!(t.edges.len(), 1);
+        assert_eq!(t.edges[0].drift, vec![drift("1:1")]);
+        let ids: Vec<&str> = t.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["a1", "a2"]);
+        assert!(p.claim_trace("1:9").is_none());
+        // Keys in alphabetical order at every level.
+        let json = t.to_json();
+        assert!(
+            json.starts_with(r#"{"claim":{"id":"1:1","members":"#),
+            "{json}"
+        );
+    }
+}

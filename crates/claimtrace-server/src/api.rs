@@ -1,6 +1,6 @@
 //! The router: JSON API under `/api/`, the page's three files, security headers, token check.
 
-use crate::backend::{ArticleQuery, Backend, PAGE_CAP, PAGE_DEFAULT, SortOrder, StoryQuery};
+use crate::backend::{ArticleQuery, Backend, PAGE_CAP, PAGE_DEFAULT, Sort, StoryQuery};
 use crate::error::ApiError;
 use crate::{CSP, Config, assets};
 use axum::body::Bytes;
@@ -292,8 +292,8 @@ async fn search_articles(
         ],
     )?;
     let sort = match p.text("sort").as_deref() {
-        None | Some("relevance") => SortOrder::Relevance,
-        Some("newest") => SortOrder::Newest,
+        None | Some("relevance") => Sort::Relevance,
+        Some("newest") => Sort::Newest,
         Some(_) => {
             return Err(ApiError::bad_request("`sort` must be relevance or newest"));
         }
@@ -307,7 +307,7 @@ async fn search_articles(
         story: p.number("story")?,
         cursor: p.text("cursor"),
         limit: p.limit()?,
-        sort,
+        sort: Some(sort),
     };
     let be = st.backend.clone();
     let page = blocking(move || Ok(be.search(&query)?)).await?;
@@ -336,6 +336,7 @@ async fn list_stories(
         to: p.date("to")?,
         cursor: p.text("cursor"),
         limit: p.limit()?,
+        min_articles: None,
     };
     let be = st.backend.clone();
     let page = blocking(move || Ok(be.stories(&query)?)).await?;

@@ -26,46 +26,14 @@ pub enum BackendError {
     Internal(String),
 }
 
-/// `GET /api/articles` filters.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ArticleQuery {
-    /// Full-text query (FTS5 in the SQLite store).
-    pub q: Option<String>,
-    pub lang: Option<String>,
-    pub outlet: Option<String>,
-    /// Publication date bounds, `YYYY-MM-DD` or RFC 3339 (inclusive).
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub story: Option<u64>,
-    /// Opaque cursor from a previous page's `next`.
-    pub cursor: Option<String>,
-    /// Page size, already capped at [`PAGE_CAP`].
-    pub limit: usize,
-    /// Order of the results.
-    pub sort: SortOrder,
-}
-
-/// `sort` of `GET /api/articles`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum SortOrder {
-    /// With `q`: relevance (the SQLite store ranks by bm25 within blocks of the most recently
-    /// stored matches, see `claimtrace_store::Sort::Relevance`). Without `q`: newest first.
-    #[default]
-    Relevance,
-    /// Publication date, newest first.
-    Newest,
-}
-
-/// `GET /api/stories` filters.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct StoryQuery {
-    pub q: Option<String>,
-    pub lang: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub cursor: Option<String>,
-    pub limit: usize,
-}
+/// `GET /api/articles` filters: the store's own query type. The API caps `limit` at
+/// [`PAGE_CAP`] before it gets here.
+pub use claimtrace_store::Query as ArticleQuery;
+/// `sort` of `GET /api/articles`: relevance (the default, with `q`; see
+/// `claimtrace_store::Sort::Relevance`) or newest first.
+pub use claimtrace_store::Sort;
+/// `GET /api/stories` filters: the store's own query type.
+pub use claimtrace_store::StoryQuery;
 
 /// One page of results.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -212,7 +180,7 @@ impl Backend for MemoryBackend {
             }
             hits.push(Self::summary(v));
         }
-        if q.sort == SortOrder::Newest {
+        if q.sort == Some(Sort::Newest) {
             // Newest first, undated last (a stable sort keeps id order among equals).
             hits.sort_by(|a, b| {
                 let (pa, pb) = (get_str(a, "published"), get_str(b, "published"));

@@ -17,7 +17,7 @@ pub mod error;
 pub mod report;
 pub mod store;
 
-pub use backend::{ArticleQuery, Backend, BackendError, MemoryBackend, Page, StoryQuery};
+pub use backend::{ArticleQuery, Backend, BackendError, MemoryBackend, Page, Sort, StoryQuery};
 pub use store::{StoreBackend, report_data};
 
 use std::net::SocketAddr;

@@ -3,9 +3,13 @@
 //! The store is opened read-only (WAL: `claimtrace ingest` may write beside the server; each
 //! read sees the last committed batch). `POST /api/analyze?store=true` is refused unless the
 //! server was started with `--allow-store`; then each stored article goes through the same
-//! connect stage as `ingest` (dedup, story, provenance) on a short-lived writable handle.
+//! connect stage as `ingest` ([`claimtrace_connect::Ingester`]: dedup, story, provenance).
+//! The ingester is built at the first stored article and kept: its clustering state stays in
+//! memory, and each later article only takes the store's writer lock, catches up with what
+//! another writer stored meanwhile, and releases the lock.
 
-use crate::backend::{ArticleQuery, Backend, BackendError, Page, SortOrder, StoryQuery};
+use crate::backend::{ArticleQuery, Backend, BackendError, Page, StoryQuery};
+use claimtrace_connect::Ingester;
 use claimtrace_store::{SqliteStore, Store};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -16,7 +20,8 @@ pub struct StoreBackend {
     store: SqliteStore,
     path: PathBuf,
     allow_store: bool,
-    write: Mutex<()>,
+    /// The writer (with `--allow-store`), built at the first stored article.
+    writer: Mutex<Option<Ingester>>,
 }
 
 impl std::fmt::Debug for StoreBackend {
@@ -25,6 +30,19 @@ impl std::fmt::Debug for StoreBackend {
             .field("path", &self.path)
             .field("allow_store", &self.allow_store)
             .finish()
+    }
+}
+
+impl From<claimtrace_connect::Error> for BackendError {
+    fn from(e: claimtrace_connect::Error) -> Self {
+        match e {
+            claimtrace_connect::Error::Store(e) => e.into(),
+            claimtrace_connect::Error::Locked { .. } => BackendError::ReadOnly(
+                "another claimtrace process (`claimtrace ingest`?) is writing to this store: try again when it is done"
+                    .into(),
+            ),
+            e => BackendError::Internal(e.to_string()),
+        }
     }
 }
 
@@ -61,13 +79,68 @@ impl StoreBackend {
             store,
             path,
             allow_store,
-            write: Mutex::new(()),
+            writer: Mutex::new(None),
         })
     }
 
     /// The underlying store (for the report command).
     pub fn store(&self) -> &SqliteStore {
         &self.store
+    }
+
+    /// Leaves the store whole in its `.db` file (for a clean exit): closes the writer, if
+    /// any, then folds the WAL into the database file.
+    pub fn close(self) -> Result<(), claimtrace_store::Error> {
+        let StoreBackend {
+            store,
+            path,
+            writer,
+            ..
+        } = self;
+        drop(writer);
+        drop(store);
+        SqliteStore::checkpoint_file(&path)
+    }
+
+    /// Stores one article through the long-lived writer.
+    fn store_doc(
+        &self,
+        writer: &mut Option<Ingester>,
+        doc: &claimtrace_core::Doc,
+    ) -> Result<Value, BackendError> {
+        let ing = match writer {
+            Some(ing) => {
+                if let Some(pid) = ing.relock()? {
+                    eprintln!(
+                        "claimtrace serve: took over the writer lock left by process {pid}, which is no longer running"
+                    );
+                }
+                ing
+            }
+            None => {
+                let ing = Ingester::open(&self.path, None)?;
+                if let Some(pid) = ing.lock_taken_over() {
+                    eprintln!(
+                        "claimtrace serve: took over the writer lock left by process {pid}, which is no longer running"
+                    );
+                }
+                writer.insert(ing)
+            }
+        };
+        ing.reset_stats();
+        let prepared = ing.preparer().prepare(doc.clone());
+        let id = prepared.doc_id.clone();
+        ing.push([prepared])?;
+        let stats = ing.finish()?;
+        ing.take_changed();
+        let story = ing.store().article_summary(&id)?.and_then(|a| a.story);
+        ing.unlock()?;
+        Ok(serde_json::json!({
+            "id": id,
+            "story": story,
+            "new": stats.stored > 0,
+            "duplicate": stats.duplicates > 0 || stats.changed > 0,
+        }))
     }
 }
 
@@ -99,21 +172,7 @@ impl Backend for StoreBackend {
     }
 
     fn search(&self, q: &ArticleQuery) -> Result<Page, BackendError> {
-        let query = claimtrace_store::Query {
-            q: q.q.clone(),
-            lang: q.lang.clone(),
-            outlet: q.outlet.clone(),
-            from: q.from.clone(),
-            to: q.to.clone(),
-            story: q.story,
-            cursor: q.cursor.clone(),
-            limit: q.limit,
-            sort: Some(match q.sort {
-                SortOrder::Relevance => claimtrace_store::Sort::Relevance,
-                SortOrder::Newest => claimtrace_store::Sort::Newest,
-            }),
-        };
-        let page = self.store.search(&query)?;
+        let page = self.store.search(q)?;
         Ok(Page {
             items: to_values(page.items)?,
             next: page.next,
@@ -121,42 +180,7 @@ impl Backend for StoreBackend {
     }
 
     fn stories(&self, q: &StoryQuery) -> Result<Page, BackendError> {
-        if let Some(words) = &q.q {
-            // Stories of the articles that match the words, in relevance order (the first
-            // page: the best of the most recently stored matches).
-            let page = self.store.search(&claimtrace_store::Query {
-                q: Some(words.clone()),
-                lang: q.lang.clone(),
-                from: q.from.clone(),
-                to: q.to.clone(),
-                limit: crate::backend::PAGE_CAP,
-                ..claimtrace_store::Query::default()
-            })?;
-            let mut seen = std::collections::HashSet::new();
-            let mut items = Vec::new();
-            for a in page.items {
-                let Some(s) = a.story else { continue };
-                if !seen.insert(s) || items.len() >= q.limit {
-                    continue;
-                }
-                if let Some(st) = self.store.story(s)? {
-                    items.push(st.summary);
-                }
-            }
-            return Ok(Page {
-                items: to_values(items)?,
-                next: None,
-            });
-        }
-        let query = claimtrace_store::StoryQuery {
-            lang: q.lang.clone(),
-            from: q.from.clone(),
-            to: q.to.clone(),
-            min_articles: None,
-            cursor: q.cursor.clone(),
-            limit: q.limit,
-        };
-        let page = self.store.stories(&query)?;
+        let page = self.store.stories(q)?;
         Ok(Page {
             items: to_values(page.items)?,
             next: page.next,
@@ -172,7 +196,7 @@ impl Backend for StoreBackend {
     }
 
     fn claim_trace(&self, id: &str) -> Result<Option<String>, BackendError> {
-        Ok(self.store.claim_trace(id)?)
+        Ok(claimtrace_connect::claim_trace(&self.store, id)?.map(|c| c.to_json()))
     }
 
     fn store(&self, doc: &claimtrace_core::Doc) -> Result<Value, BackendError> {
@@ -182,46 +206,19 @@ impl Backend for StoreBackend {
                     .into(),
             ));
         }
-        let _guard = self
-            .write
+        let mut writer = self
+            .writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // The same lock as `claimtrace ingest`: one writer (and one clustering state) per store.
-        let mut lock_name = self.path.as_os_str().to_owned();
-        lock_name.push(".ingest-lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(PathBuf::from(lock_name))
-            .map_err(|e| BackendError::Internal(format!("cannot create the ingest lock: {e}")))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(BackendError::ReadOnly(
-                    "a `claimtrace ingest` is writing to this store: try again when it is done"
-                        .into(),
-                ));
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(BackendError::Internal(format!(
-                    "cannot lock the store: {e}"
-                )));
-            }
+        let r = self.store_doc(&mut writer, doc);
+        if let Err(e) = &r
+            && !matches!(e, BackendError::ReadOnly(_))
+        {
+            // A failure mid-way may leave the in-memory state ahead of the store: the next
+            // article rebuilds it from the store (and the lock goes with the writer).
+            *writer = None;
         }
-        let w = SqliteStore::open(&self.path)?;
-        let mut ing = claimtrace_store::connect::Ingester::open(&w)?;
-        let prepared = claimtrace_store::connect::Ingester::prepare(doc.clone(), ing.today());
-        let id = prepared.doc_id.clone();
-        ing.push([prepared])?;
-        let stats = ing.finish()?;
-        let story = w.article_summary(&id)?.and_then(|a| a.story);
-        Ok(serde_json::json!({
-            "id": id,
-            "story": story,
-            "new": stats.stored > 0,
-            "duplicate": stats.duplicates > 0 || stats.changed > 0,
-        }))
+        r
     }
 }
 

@@ -335,4 +335,45 @@ fn analyze_and_store() {
     );
     assert_eq!(r.status, 201);
     assert_eq!(r.json()["stored"]["duplicate"], true);
+
+    // Another writer (an `ingest`) stores two stories between two stored POSTs: the server's
+    // writer keeps its clustering state and catches up with them, so a copy of the second
+    // joins its story (a rebuilt or stale state would not know it, or reuse its id).
+    let other = [
+        "Harbour cranes at Velmor stopped for three days after a cable snapped during the night, the port authority of Velmor said, adding that ships would be sent to the northern terminal meanwhile.",
+        "Farmers near Oskabad reported that a late frost destroyed nearly half of the apricot blossom in the valley, the regional agriculture office of Oskabad said on Thursday after inspecting orchards.",
+    ];
+    let mut stories = Vec::new();
+    {
+        use claimtrace_store::Store;
+        let mut ing = claimtrace_connect::Ingester::open(&db, None).expect("second writer");
+        let prep = ing.preparer();
+        for (i, t) in other.iter().enumerate() {
+            let mut d = claimtrace_core::Doc::from_text(format!("ext-{i}"), *t);
+            d.outlet = Some("Wire".into());
+            ing.push([prep.prepare(d)]).expect("push");
+        }
+        ing.finish().expect("finish");
+        for i in 0..2 {
+            stories.push(
+                ing.store()
+                    .article_summary(&format!("ext-{i}"))
+                    .expect("read")
+                    .and_then(|a| a.story)
+                    .expect("story"),
+            );
+        }
+    }
+    assert_ne!(stories[0], stories[1]);
+    let r = http(
+        s.addr,
+        "POST",
+        "/api/analyze?store=true&lang=en",
+        &[],
+        other[1].as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["stored"]["new"], true, "{v}");
+    assert_eq!(v["stored"]["story"], stories[1], "{v}");
 }

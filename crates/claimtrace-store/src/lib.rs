@@ -1,10 +1,19 @@
 //! The article store: articles with all their layers, stories, claim links and provenance.
 //!
+//! In: articles already prepared and connected by `claimtrace-connect` (JSON line, story id,
+//! fingerprint bytes) and provenance already traced by it ([`StoryProvenance`]); queries.
+//! Out: what was stored, as strings and numbers ([`ArticleSummary`], [`StorySummary`], the
+//! provenance JSON), a page at a time.
+//!
 //! One trait, [`Store`], with an embedded SQLite implementation, [`SqliteStore`] (WAL, FTS5,
 //! `PRAGMA user_version` migrations), so that a Postgres backend can follow for shared
-//! deployments. The store holds strings and numbers only: it does not depend on the story or
-//! provenance crates. Articles are kept as their claimtrace JSON line (all layers), provenance
-//! graphs as their JSON; readers send them on as they are or parse them.
+//! deployments. The store holds strings and numbers only: it depends on neither the story nor
+//! the provenance crate, and runs no clustering or tracing (that is `claimtrace-connect`).
+//! Articles are kept as their claimtrace JSON line (all layers), provenance graphs as their
+//! JSON; readers send them on as they are or parse them.
+//!
+//! A store is one file: a writable [`SqliteStore`] checkpoints its WAL into the `.db` file when
+//! dropped, so after a clean exit the `.db` file alone can be copied.
 //!
 //! Writes come in batches, one transaction each ([`Store::write_batch`]): a crash (even
 //! `kill -9`) loses at most the batch in flight, never a committed one, and never leaves half a
@@ -21,8 +30,6 @@
 //! # Ok::<(), claimtrace_store::Error>(())
 //! ```
 
-#[cfg(feature = "connect")]
-pub mod connect;
 mod dates;
 mod error;
 mod rank;
@@ -53,9 +60,9 @@ pub trait Store: Send + Sync {
     fn story(&self, id: u64) -> Result<Option<Story>>;
     /// The story's provenance graph as JSON (`claimtrace_provenance::Provenance`), if computed.
     fn provenance(&self, story: u64) -> Result<Option<String>>;
-    /// One claim's chain as JSON: `{story, claim, nodes, edges}` where nodes and edges are the
-    /// part of the story's provenance graph that carries this claim, with drift only for it.
-    fn claim_trace(&self, claim_id: &str) -> Result<Option<String>>;
+    /// The story of a traced claim (its chain is a part of that story's
+    /// [`Store::provenance`], cut out by `claimtrace_provenance::Provenance::claim_trace`).
+    fn claim_story(&self, claim_id: &str) -> Result<Option<u64>>;
     /// Counts and sizes.
     fn stats(&self) -> Result<Stats>;
 
@@ -77,9 +84,13 @@ pub trait Store: Send + Sync {
     /// Stores computed provenance for several stories in one transaction and clears their
     /// stale flag (unless articles were added to them meanwhile).
     fn put_provenance(&self, items: &[StoryProvenance]) -> Result<()>;
-    /// Calls `f` for every stored article's fingerprint, in insertion order (to rebuild the
-    /// clustering index when ingest resumes).
-    fn for_each_fingerprint(&self, f: &mut dyn FnMut(FingerprintRow<'_>)) -> Result<()>;
+    /// Calls `f` for every stored article's fingerprint stored after sequence number `after`
+    /// (0: all), in insertion order (to rebuild the clustering index when ingest resumes, or
+    /// to catch up with what another writer stored).
+    fn for_each_fingerprint(&self, after: u64, f: &mut dyn FnMut(FingerprintRow<'_>))
+    -> Result<()>;
+    /// The sequence number of the last stored article (0 for an empty store).
+    fn last_seq(&self) -> Result<u64>;
     /// Tidies the full-text index after writes so that searches stay fast (SQLite: merges the
     /// FTS5 index's segments into one; every search otherwise looks each word up in every
     /// segment). With `force`, whenever there is more than one segment; without, only when

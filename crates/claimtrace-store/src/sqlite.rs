@@ -50,9 +50,23 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Checks the 16-byte SQLite header of an existing non-empty file before SQLite touches it
-/// (so a JSONL file given as `--db` by mistake is neither modified nor given a `-wal`).
-fn check_header(path: &Path) -> Result<bool> {
+/// What the first 100 bytes of a file (the SQLite header) say, read before SQLite opens it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Header {
+    /// No such file.
+    Missing,
+    /// An empty file (SQLite treats it as a new database).
+    Empty,
+    /// An SQLite database with this `application_id` and `user_version`, and whether a
+    /// non-empty `-wal` lies beside it (then the header may be out of date: SQLite must read
+    /// the WAL to tell).
+    Sqlite { app: i64, version: u32, wal: bool },
+}
+
+/// Reads the SQLite header of `path` before SQLite touches it, so that a file that is not a
+/// store (a JSONL file given as `--db` by mistake, another program's database) is neither
+/// modified nor given `-wal`/`-shm` files.
+fn read_header(path: &Path) -> Result<Header> {
     use std::io::Read;
     let io = |source| Error::Io {
         path: path.to_path_buf(),
@@ -60,7 +74,7 @@ fn check_header(path: &Path) -> Result<bool> {
     };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Header::Missing),
         Err(e) => return Err(io(e)),
     };
     if meta.is_dir() {
@@ -69,17 +83,54 @@ fn check_header(path: &Path) -> Result<bool> {
         });
     }
     if meta.len() == 0 {
-        return Ok(true);
+        return Ok(Header::Empty);
     }
-    let mut head = [0u8; 16];
+    let mut head = [0u8; 100];
     let mut f = std::fs::File::open(path).map_err(io)?;
-    let n = f.read(&mut head).map_err(io)?;
-    if n < 16 || &head != b"SQLite format 3\0" {
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]).map_err(io)? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    if n < 100 || &head[..16] != b"SQLite format 3\0" {
         return Err(Error::NotSqlite {
             path: path.to_path_buf(),
         });
     }
-    Ok(true)
+    let be32 = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    let mut wal_name = path.as_os_str().to_owned();
+    wal_name.push("-wal");
+    let wal = std::fs::metadata(PathBuf::from(wal_name)).is_ok_and(|m| m.len() > 0);
+    Ok(Header::Sqlite {
+        app: i64::from(be32(68) as i32),
+        version: be32(60),
+        wal,
+    })
+}
+
+/// Refuses, from its header alone, an SQLite file that belongs to another program. A file
+/// with a pending WAL is left to [`identify`] (its header may predate the WAL).
+fn check_foreign(path: &Path, header: Header) -> Result<()> {
+    if let Header::Sqlite {
+        app,
+        version,
+        wal: false,
+    } = header
+        && app != APPLICATION_ID
+        && (app != 0 || version != 0)
+    {
+        return Err(Error::NotClaimtrace {
+            path: path.to_path_buf(),
+            why: if app == 0 {
+                format!("user version {version}")
+            } else {
+                format!("application id {app:#x}")
+            },
+        });
+    }
+    Ok(())
 }
 
 impl SqliteStore {
@@ -88,7 +139,7 @@ impl SqliteStore {
     /// read-only.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
         let path = path.as_ref().to_path_buf();
-        check_header(&path)?;
+        check_foreign(&path, read_header(&path)?)?;
         let err = |e| Error::sqlite(&path, e);
         let mut conn = Connection::open(&path).map_err(err)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(err)?;
@@ -134,11 +185,41 @@ impl SqliteStore {
         })
     }
 
+    /// Checks, from its header alone and without creating anything beside it, that `path` is
+    /// a claimtrace store, an empty or missing file (a store to create), or a database that
+    /// [`SqliteStore::open`] must look into (a pending WAL). Refuses anything else, as
+    /// [`SqliteStore::open`] would.
+    pub fn check_file(path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        check_foreign(path, read_header(path)?)
+    }
+
     /// Opens an existing store for reading only (a server beside a running ingest).
+    ///
+    /// A file that is not a store (empty, another program's database, not SQLite) is refused
+    /// from its header, before SQLite opens it: no `-wal`/`-shm` files appear beside it.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore> {
         let path = path.as_ref().to_path_buf();
-        if !check_header(&path)? {
-            return Err(Error::Missing { path });
+        let header = read_header(&path)?;
+        match header {
+            Header::Missing => return Err(Error::Missing { path }),
+            Header::Empty => {
+                return Err(Error::NotClaimtrace {
+                    path,
+                    why: "the file is empty".into(),
+                });
+            }
+            Header::Sqlite {
+                app: 0,
+                version: 0,
+                wal: false,
+            } => {
+                return Err(Error::NotClaimtrace {
+                    path,
+                    why: "an empty database, or another program's".into(),
+                });
+            }
+            Header::Sqlite { .. } => check_foreign(&path, header)?,
         }
         let lengths = Arc::default();
         let conn = open_reader(&path, &lengths)?;
@@ -148,6 +229,12 @@ impl SqliteStore {
                 path,
                 found: version,
                 supported: SCHEMA_VERSION,
+            });
+        }
+        if version == 0 {
+            return Err(Error::NotClaimtrace {
+                path,
+                why: "an empty database".into(),
             });
         }
         if version < SCHEMA_VERSION {
@@ -166,6 +253,15 @@ impl SqliteStore {
             df: Mutex::default(),
             lengths,
         })
+    }
+
+    /// Moves everything into the database file of the store at `path` and, when no other
+    /// process has it open, removes its `-wal` and `-shm` files, so that the `.db` file alone
+    /// is the whole store (copy it while no one writes). For a process that only read the
+    /// store (`claimtrace serve` without `--allow-store`): call it after closing the store.
+    /// Does nothing to a file that is not a claimtrace store or that cannot be written.
+    pub fn checkpoint_file(path: impl AsRef<Path>) -> Result<()> {
+        fold_wal(path.as_ref(), true)
     }
 
     /// The database file.
@@ -194,8 +290,8 @@ impl SqliteStore {
         })
     }
 
-    /// Moves the WAL into the database file (done automatically as it grows; useful before
-    /// measuring the file size).
+    /// Moves the WAL into the database file (done automatically as it grows, and when a
+    /// writable store is dropped; useful before measuring the file size).
     pub fn checkpoint(&self) -> Result<()> {
         self.write(|c| c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);"))
     }
@@ -245,6 +341,62 @@ impl SqliteStore {
         let mut conn = lock(w);
         f(&mut conn).map_err(|e| Error::sqlite(&self.path, e))
     }
+}
+
+/// A writable store is left whole in its `.db` file: the read connections are closed first,
+/// then the WAL is checkpointed, and the writer, closing last, removes the `-wal` and `-shm`
+/// files (when no other process has the store open). A killed process skips this; the next
+/// open replays the WAL.
+///
+/// A read-only store, closing, tidies up the same way when it can without waiting (no other
+/// process has the store open, and the file is writable): reading a store does not leave
+/// `-wal`/`-shm` files behind.
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        lock(&self.readers).idle.clear();
+        match &self.writer {
+            Some(w) => {
+                let _ = lock(w).execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+            }
+            None => {
+                let _ = fold_wal(&self.path, false);
+            }
+        }
+    }
+}
+
+/// Folds the WAL of the store at `path` into its database file and, as the last connection
+/// to close, lets SQLite remove the `-wal` and `-shm` files. `wait`: a full (TRUNCATE)
+/// checkpoint that waits for a running writer; else a passive one that never blocks (a
+/// reader's exit beside a running ingest). Not a claimtrace store, or not writable: nothing.
+fn fold_wal(path: &Path, wait: bool) -> Result<()> {
+    let header = read_header(path)?;
+    if !matches!(
+        header,
+        Header::Sqlite {
+            app: APPLICATION_ID,
+            ..
+        } | Header::Sqlite { wal: true, .. }
+    ) {
+        return Ok(());
+    }
+    let err = |e| Error::sqlite(path, e);
+    let Ok(conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return Ok(());
+    };
+    let wait_for = Duration::from_secs(if wait { 10 } else { 0 });
+    conn.busy_timeout(wait_for).map_err(err)?;
+    if identify(&conn, path).is_err() {
+        return Ok(());
+    }
+    let mode = if wait { "TRUNCATE" } else { "PASSIVE" };
+    conn.execute_batch(&format!("PRAGMA wal_checkpoint({mode});"))
+        .map_err(err)?;
+    // Closing the last connection removes the WAL and the shared-memory file.
+    conn.close().map_err(|(_, e)| err(e))
 }
 
 /// The read connections: idle ones, and how many are open (idle or lent) of at most `max`.
@@ -646,7 +798,43 @@ fn ranked_page(
     Ok(Page { items, next })
 }
 
+/// Matching articles from which [`StoryQuery::q`] collects its stories.
+const STORY_SEARCH_ARTICLES: usize = 100;
+
 impl SqliteStore {
+    /// [`StoryQuery`] with words: the stories of the best-ranked matching articles (the
+    /// first page of a relevance search, [`STORY_SEARCH_ARTICLES`] articles), each once, in
+    /// the order of their best article. One page only (`next` is `None`).
+    fn stories_matching(
+        &self,
+        words: &str,
+        q: &StoryQuery,
+        limit: usize,
+    ) -> Result<Page<StorySummary>> {
+        let page = self.search(&Query {
+            q: Some(words.to_owned()),
+            lang: q.lang.clone(),
+            from: q.from.clone(),
+            to: q.to.clone(),
+            limit: STORY_SEARCH_ARTICLES,
+            ..Query::default()
+        })?;
+        let mut seen = BTreeSet::new();
+        let mut items = Vec::new();
+        for a in page.items {
+            let Some(s) = a.story else { continue };
+            if !seen.insert(s) || items.len() >= limit {
+                continue;
+            }
+            if let Some(st) = self.story(s)?
+                && q.min_articles.is_none_or(|n| st.summary.articles >= n)
+            {
+                items.push(st.summary);
+            }
+        }
+        Ok(Page { items, next: None })
+    }
+
     /// A page newest first (publication date, then store order; undated last), with or
     /// without words; keyset cursor `n:<seq>:<pub_key>`.
     fn newest_page(
@@ -757,6 +945,9 @@ impl Store for SqliteStore {
 
     fn stories(&self, q: &StoryQuery) -> Result<Page<StorySummary>> {
         let limit = page_size(q.limit);
+        if let Some(words) = trimmed(&q.q) {
+            return self.stories_matching(words, q, limit);
+        }
         let mut sql = format!("SELECT {STORY_COLS} FROM stories s");
         let mut args: Vec<Value> = Vec::new();
         let mut cond: Vec<String> = Vec::new();
@@ -849,22 +1040,13 @@ impl Store for SqliteStore {
         })
     }
 
-    fn claim_trace(&self, claim_id: &str) -> Result<Option<String>> {
-        let found: Option<(i64, Option<String>)> = self.read(|c| {
-            c.prepare_cached(
-                "SELECT c.story, s.provenance FROM claims c JOIN stories s ON s.id = c.story \
-                 WHERE c.id = ?1",
-            )?
-            .query_row([claim_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-        })?;
-        let Some((story, Some(json))) = found else {
-            return Ok(None);
-        };
-        let Ok(prov) = serde_json::from_str::<serde_json::Value>(&json) else {
-            return Ok(None);
-        };
-        Ok(claim_subgraph(story as u64, &prov, claim_id).map(|v| v.to_string()))
+    fn claim_story(&self, claim_id: &str) -> Result<Option<u64>> {
+        self.read(|c| {
+            c.prepare_cached("SELECT story FROM claims WHERE id = ?1")?
+                .query_row([claim_id], |r| r.get::<_, i64>(0))
+                .optional()
+                .map(|s| s.map(|s| s as u64))
+        })
     }
 
     fn stats(&self) -> Result<Stats> {
@@ -1098,19 +1280,26 @@ impl Store for SqliteStore {
         })
     }
 
-    fn for_each_fingerprint(&self, f: &mut dyn FnMut(FingerprintRow<'_>)) -> Result<()> {
+    fn for_each_fingerprint(
+        &self,
+        after: u64,
+        f: &mut dyn FnMut(FingerprintRow<'_>),
+    ) -> Result<()> {
         self.read(|c| {
             let mut st = c.prepare(
-                "SELECT id, story, reprint_of, published, fingerprint FROM articles ORDER BY seq",
+                "SELECT id, story, reprint_of, published, fingerprint, seq FROM articles \
+                 WHERE seq > ?1 ORDER BY seq",
             )?;
-            let mut rows = st.query([])?;
+            let mut rows = st.query([after.min(i64::MAX as u64) as i64])?;
             while let Some(r) = rows.next()? {
                 let id = r.get_ref(0)?.as_str()?;
                 let story = r.get::<_, Option<i64>>(1)?.map(|s| s as u64);
                 let reprint_of = r.get_ref(2)?.as_str_or_null()?;
                 let published = r.get_ref(3)?.as_str_or_null()?;
                 let fingerprint = r.get_ref(4)?.as_blob()?;
+                let seq = r.get::<_, i64>(5)?.max(0) as u64;
                 f(FingerprintRow {
+                    seq,
                     id,
                     story,
                     reprint_of,
@@ -1119,6 +1308,14 @@ impl Store for SqliteStore {
                 });
             }
             Ok(())
+        })
+    }
+
+    fn last_seq(&self) -> Result<u64> {
+        self.read(|c| {
+            c.query_row("SELECT coalesce(max(seq), 0) FROM articles", [], |r| {
+                r.get::<_, i64>(0).map(|v| v.max(0) as u64)
+            })
         })
     }
 
@@ -1211,80 +1408,4 @@ impl StoryAgg {
         }
         self.languages.extend(b.languages);
     }
-}
-
-/// The part of a provenance graph that carries one claim.
-fn claim_subgraph(
-    story: u64,
-    prov: &serde_json::Value,
-    claim_id: &str,
-) -> Option<serde_json::Value> {
-    use serde_json::{Value, json};
-    let claim = prov
-        .get("claims")?
-        .as_array()?
-        .iter()
-        .find(|c| c.get("id").and_then(Value::as_str) == Some(claim_id))?
-        .clone();
-    let mut keep: BTreeSet<String> = BTreeSet::new();
-    if let Some(o) = claim.get("origin").and_then(Value::as_str) {
-        keep.insert(o.to_owned());
-    }
-    for m in claim
-        .get("members")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(a) = m.get("article").and_then(Value::as_str) {
-            keep.insert(a.to_owned());
-        }
-    }
-    let mut edges = Vec::new();
-    let mut nodes_used: BTreeSet<String> = keep.clone();
-    for e in prov
-        .get("edges")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let from = e.get("from").and_then(Value::as_str).unwrap_or("");
-        let to = e.get("to").and_then(Value::as_str).unwrap_or("");
-        let drift: Vec<Value> = e
-            .get("drift")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|d| d.get("claim").and_then(Value::as_str) == Some(claim_id))
-            .cloned()
-            .collect();
-        if !drift.is_empty() || (keep.contains(from) && keep.contains(to)) {
-            let mut e = e.clone();
-            if let Some(obj) = e.as_object_mut() {
-                obj.insert("drift".into(), Value::Array(drift));
-            }
-            nodes_used.insert(from.to_owned());
-            nodes_used.insert(to.to_owned());
-            edges.push(e);
-        }
-    }
-    let nodes: Vec<Value> = prov
-        .get("nodes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|n| {
-            n.get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|id| nodes_used.contains(id))
-        })
-        .cloned()
-        .collect();
-    Some(json!({
-        "story": story,
-        "claim": claim,
-        "origin": claim.get("origin").cloned().unwrap_or(Value::Null),
-        "nodes": nodes,
-        "edges": edges,
-    }))
 }

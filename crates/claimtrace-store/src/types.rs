@@ -51,6 +51,9 @@ pub enum Sort {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StoryQuery {
+    /// Words: the stories of the best-ranked articles that have them (a relevance search,
+    /// see [`Sort::Relevance`]), in the order of their best article; one page, no cursor.
+    pub q: Option<String>,
     /// Stories with at least one article in this language.
     pub lang: Option<String>,
     /// Stories active on or after this date (last article).
@@ -165,7 +168,8 @@ pub struct NewArticle {
     pub text: String,
     /// The claimtrace JSON line with all layers.
     pub json: String,
-    /// The story crate's fingerprint (postcard).
+    /// The story crate's fingerprint (opaque bytes to the store: postcard, written by
+    /// `claimtrace-connect`).
     pub fingerprint: Vec<u8>,
     pub story: Option<u64>,
     pub reprint_of: Option<String>,
@@ -216,6 +220,8 @@ pub struct EdgeLink {
 /// One stored fingerprint, for rebuilding the clustering index.
 #[derive(Debug, Clone, Copy)]
 pub struct FingerprintRow<'a> {
+    /// Store order (increasing with each stored article).
+    pub seq: u64,
     pub id: &'a str,
     pub story: Option<u64>,
     pub reprint_of: Option<&'a str>,

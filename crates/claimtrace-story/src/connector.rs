@@ -51,6 +51,15 @@ pub struct Config {
     pub max_postings: usize,
     /// At most this many keys are kept per story.
     pub max_story_keys: usize,
+    /// Words per body shingle of the MinHash signature ([`Fingerprint::with_shingle`]).
+    /// Fingerprints computed with another value do not compare, so a store keeps the value
+    /// it was built with (stores written before this field existed used the default).
+    #[serde(default = "default_shingle")]
+    pub shingle: usize,
+}
+
+fn default_shingle() -> usize {
+    crate::fingerprint::SHINGLE
 }
 
 impl Default for Config {
@@ -71,6 +80,7 @@ impl Default for Config {
             max_active_stories: 200_000,
             max_postings: 32,
             max_story_keys: 400,
+            shingle: crate::fingerprint::SHINGLE,
         }
     }
 }
@@ -175,12 +185,22 @@ impl Connector {
         I: IntoIterator<Item = (&'a str, &'a Fingerprint, u64)>,
     {
         let mut c = Connector::new(cfg);
-        for (id, fp, story) in items {
-            c.advance(fp);
-            c.join(id, fp, story, None);
-            c.next_story = c.next_story.max(story.saturating_add(1));
-        }
+        c.restore_more(items);
         c
+    }
+
+    /// Adds already-assigned articles (stored by another writer since this connector was
+    /// built or last restored), as [`Connector::restore`] does: the state is then the same as
+    /// if they had been restored with the rest.
+    pub fn restore_more<'a, I>(&mut self, items: I)
+    where
+        I: IntoIterator<Item = (&'a str, &'a Fingerprint, u64)>,
+    {
+        for (id, fp, story) in items {
+            self.advance(fp);
+            self.join(id, fp, story, None);
+            self.next_story = self.next_story.max(story.saturating_add(1));
+        }
     }
 
     /// Puts one article into a story (an existing one or a new one).

@@ -75,7 +75,7 @@ pub struct Fingerprint {
     pub est_day: Option<i32>,
     /// Number of word shingles of the body (for containment estimates).
     pub shingles: u32,
-    /// MinHash signature of the body's word 3-shingles ([`MINHASH_LEN`] values, empty for an
+    /// MinHash signature of the body's word shingles ([`MINHASH_LEN`] values, empty for an
     /// empty body).
     pub minhash: Vec<u16>,
     /// Cross-language keys, sorted, unique (kind in the top 4 bits, see [`KeyKind`]).
@@ -83,12 +83,19 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// Computes the fingerprint of an annotated (or bare) document. Never panics.
+    /// Computes the fingerprint of an annotated (or bare) document with the default shingle
+    /// length ([`SHINGLE`] words). Never panics.
     pub fn of(doc: &Doc) -> Fingerprint {
+        Fingerprint::with_shingle(doc, SHINGLE)
+    }
+
+    /// The same with `shingle` words per body shingle (the store's
+    /// [`crate::Config::shingle`]; 0 is taken as 1). Never panics.
+    pub fn with_shingle(doc: &Doc, shingle: usize) -> Fingerprint {
         let body = cap(&doc.text, MAX_TEXT_BYTES);
         let day = doc.published.as_deref().and_then(parse_day);
         let body_words = norm::words(body, MAX_WORDS);
-        let (minhash, shingles) = minhash(body, &body_words);
+        let (minhash, shingles) = minhash(body, &body_words, shingle.max(1));
         let mut kb = KeyBuilder::default();
         if let Some(t) = &doc.title {
             let t = cap(t, 2_000);
@@ -242,18 +249,10 @@ fn perm_params() -> &'static [(u64, u64); MINHASH_LEN] {
     })
 }
 
-/// Words per shingle.
+/// Words per shingle by default ([`crate::Config::shingle`]).
 pub const SHINGLE: usize = 5;
 
-fn shingle_len() -> usize {
-    std::env::var("CT_SHINGLE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&k| k > 0)
-        .unwrap_or(SHINGLE)
-}
-
-fn minhash(text: &str, ws: &[Word]) -> (Vec<u16>, u32) {
+fn minhash(text: &str, ws: &[Word], k: usize) -> (Vec<u16>, u32) {
     let hs: Vec<u64> = ws
         .iter()
         .filter_map(|w| text.get(w.start..w.end))
@@ -262,7 +261,6 @@ fn minhash(text: &str, ws: &[Word]) -> (Vec<u16>, u32) {
     if hs.is_empty() {
         return (Vec::new(), 0);
     }
-    let k = shingle_len();
     let mut shingles: Vec<u64> = hs
         .windows(k.min(hs.len()))
         .map(|w| w.iter().fold(0u64, |a, h| a.rotate_left(13) ^ h))

@@ -1,8 +1,9 @@
 //! Near-duplicates, reprints and online, cross-language story clustering.
 //!
 //! * [`Fingerprint::of`] turns an annotated [`claimtrace_core::Doc`] into a compact signature:
-//!   a MinHash of word 3-shingles (near-copies, reprints) and cross-language keys (names through
-//!   alias and transliteration tables, places, numbers, dates, weekdays).
+//!   a MinHash of word shingles ([`Config::shingle`] words; near-copies, reprints) and
+//!   cross-language keys (names through alias and transliteration tables, places, numbers,
+//!   dates, weekdays).
 //! * [`Connector::add`] takes fingerprints in publication order and puts each article into a
 //!   story (or opens one), finding its near-duplicates and what it reprints through LSH
 //!   buckets; [`Connector::restore`] rebuilds that state from stored triples.
@@ -14,7 +15,7 @@ pub mod norm;
 
 pub use connector::{Assignment, Config, Connector};
 pub use fingerprint::{
-    Fingerprint, KeyKind, MINHASH_LEN, days_from_civil, key, parse_day, weekday,
+    Fingerprint, KeyKind, MINHASH_LEN, SHINGLE, days_from_civil, key, parse_day, weekday,
 };
 
 use std::collections::HashMap;

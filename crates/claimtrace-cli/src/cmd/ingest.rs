@@ -4,18 +4,17 @@
 //!
 //! Three threads of work overlap: a reader fills bounded chunks, a rayon pool annotates and
 //! prepares a chunk (fingerprints, JSON lines), and the main thread runs the sequential
-//! connect stage ([`claimtrace_store::connect::Ingester`]) on the previous chunk. Memory stays
-//! bounded by a few chunks whatever the size of the crawl.
+//! connect stage ([`claimtrace_connect::Ingester`], which holds the store's writer lock) on
+//! the previous chunk. Memory stays bounded by a few chunks whatever the size of the crawl.
 //!
 //! `--annotated` reads claimtrace JSONL that already carries its layers (the output of
 //! `claimtrace extract`) and skips the per-article pipeline: the connect stage alone, as
 //! measured by the scale benchmark.
 
 use anyhow::{Context, bail};
+use claimtrace_connect::{Ingester, Prepared, Preparer};
 use claimtrace_core::{Doc, InputError};
 use claimtrace_ingest::{Options, RawDoc, read_inputs};
-use claimtrace_store::SqliteStore;
-use claimtrace_store::connect::{Ingester, Prepared};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -37,7 +36,7 @@ pub struct Args {
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Articles per transaction.
-    #[arg(long, value_name = "N", default_value_t = claimtrace_store::connect::DEFAULT_BATCH)]
+    #[arg(long, value_name = "N", default_value_t = claimtrace_connect::DEFAULT_BATCH)]
     pub batch: usize,
     /// Trace the provenance of the stories touched every N batches (1: after every batch;
     /// 0: only at the end); always at the end. Tracing a big story costs more than adding
@@ -56,6 +55,11 @@ pub struct Args {
     /// and provenance will be poorer).
     #[arg(long)]
     pub no_annotate: bool,
+    /// Words per body shingle of the near-duplicate signatures (default 5). Fixed when the
+    /// store is created and kept in it: a resumed ingest that asks for another value is
+    /// refused; leave it out to go on with the store's.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub shingle: Option<u16>,
     /// No summary on stderr (errors are still reported).
     #[arg(short, long)]
     pub quiet: bool,
@@ -81,7 +85,7 @@ struct Work<'a> {
     opts: &'a Options,
     pipeline: &'a claimtrace::Pipeline,
     annotate: bool,
-    today: String,
+    preparer: Preparer,
 }
 
 impl Work<'_> {
@@ -104,7 +108,7 @@ impl Work<'_> {
                 }
                 Item::Line(input, n, bytes) => line_doc(&input, n, &bytes)?,
             };
-            Ok(Ingester::prepare(doc, &self.today))
+            Ok(self.preparer.prepare(doc))
         }));
         res.unwrap_or_else(|_| {
             Err(InputError::new(
@@ -145,29 +149,6 @@ fn annotated_files(paths: &[String]) -> Vec<String> {
     out
 }
 
-/// Holds `<db>.ingest-lock` locked for the life of the ingest: one writer per store.
-fn lock_store(db: &Path) -> anyhow::Result<std::fs::File> {
-    let mut name = db.as_os_str().to_owned();
-    name.push(".ingest-lock");
-    let path = PathBuf::from(name);
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("{}: cannot create the ingest lock", path.display()))?;
-    match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => bail!(
-            "{}: another `claimtrace ingest` is writing to this store; wait for it to finish",
-            db.display()
-        ),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(anyhow::Error::new(e).context(format!("{}: cannot lock", path.display())))
-        }
-    }
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let max_size = super::extract::parse_size(&args.max_size)?;
@@ -185,12 +166,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         args.paths.clone()
     };
-    let store = SqliteStore::open(&args.db)?;
-    let _lock = lock_store(&args.db)?;
+    if std::env::var_os("CT_SHINGLE").is_some() {
+        eprintln!(
+            "claimtrace: CT_SHINGLE is no longer read; the shingle length is a setting of the store (`--shingle N` when creating it)"
+        );
+    }
+    let wanted = args.shingle.map(|k| claimtrace_story::Config {
+        shingle: usize::from(k),
+        ..claimtrace_story::Config::default()
+    });
     let restore_start = Instant::now();
-    let mut ingester = Ingester::open(&store)?
+    let mut ingester = Ingester::open(&args.db, wanted.as_ref())?
         .with_batch_size(args.batch)
         .with_provenance_every(args.provenance_every);
+    if let Some(pid) = ingester.lock_taken_over() {
+        eprintln!(
+            "claimtrace: {}: took over the writer lock left by process {pid}, which is no longer running (killed or crashed); resuming after its last committed batch",
+            claimtrace_connect::lock_path(&args.db).display()
+        );
+    }
     let restore_secs = restore_start.elapsed().as_secs_f64();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -301,7 +295,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         opts: &opts,
         pipeline: &pipeline,
         annotate: !args.no_annotate,
-        today: ingester.today().to_owned(),
+        preparer: ingester.preparer(),
     };
     let (mut skipped, mut reasons) = (0u64, BTreeMap::<String, u64>::new());
     let mut connect_time = Duration::ZERO;

@@ -1,7 +1,8 @@
 //! `claimtrace serve --db DB [--bind 127.0.0.1:8080] [--token T]`: the HTTP API and web page.
 //!
 //! The store is opened read-only (WAL), so `claimtrace ingest` can run beside the server.
-//! Binding anything but loopback requires `--token`; Ctrl-C stops gracefully.
+//! Binding anything but loopback requires `--token`; Ctrl-C (or SIGTERM) stops gracefully and
+//! leaves the store whole in its `.db` file (WAL checkpointed).
 
 use claimtrace_server::{Config, StoreBackend};
 use std::net::SocketAddr;
@@ -43,6 +44,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.check().map_err(anyhow::Error::msg)?;
     let backend = StoreBackend::open(&args.db, args.allow_store)
         .map_err(|e| anyhow::anyhow!("cannot open the store: {e}"))?;
-    claimtrace_server::run(config, Arc::new(backend))?;
+    let backend = Arc::new(backend);
+    let served = claimtrace_server::run(config, backend.clone());
+    // Every request is done (graceful shutdown): ours is the last handle.
+    match Arc::try_unwrap(backend) {
+        Ok(b) => {
+            if let Err(e) = b.close() {
+                eprintln!("claimtrace serve: could not fold the WAL into the store: {e}");
+            }
+        }
+        Err(_) => eprintln!("claimtrace serve: requests still running; the WAL is left as is"),
+    }
+    served?;
     Ok(ExitCode::SUCCESS)
 }

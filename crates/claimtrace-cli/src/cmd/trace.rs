@@ -42,10 +42,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let store = SqliteStore::open_read_only(&args.db)?;
     let mut out = std::io::stdout().lock();
     if let Some(c) = &args.claim {
-        let Some(json) = store.claim_trace(c)? else {
+        let Some(chain) = claimtrace_connect::claim_trace(&store, c)? else {
             bail!("{}: no claim `{c}`", args.db.display());
         };
-        writeln!(out, "{json}").context("cannot write the output")?;
+        writeln!(out, "{}", chain.to_json()).context("cannot write the output")?;
         return Ok(ExitCode::SUCCESS);
     }
     let story = match (&args.story, &args.article) {
@@ -66,7 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 bail!("{}: no story {story}", args.db.display());
             }
             // Not traced yet (ingest still running or interrupted): trace it now, read-only.
-            claimtrace_store::connect::trace_story(&store, story)?.json
+            claimtrace_connect::trace_story(&store, story)?.json
         }
     };
     let text = match args.format {

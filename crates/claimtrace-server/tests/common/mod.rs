@@ -2,9 +2,8 @@
 //! fixtures, a real server on an ephemeral loopback port, and a tiny HTTP/1.1 client.
 #![allow(dead_code)]
 
+use claimtrace_connect::Ingester;
 use claimtrace_server::{Backend, Config, StoreBackend};
-use claimtrace_store::SqliteStore;
-use claimtrace_store::connect::Ingester;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -34,12 +33,12 @@ pub fn store_path() -> &'static Path {
 }
 
 pub fn build_store(db: &Path) {
-    let store = SqliteStore::open(db).expect("open store");
     let opts = claimtrace_ingest::Options::default();
     let pipeline = claimtrace::Pipeline::new();
-    let mut ing = Ingester::open(&store)
+    let mut ing = Ingester::open(db, None)
         .expect("ingester")
         .with_today("2026-11-25");
+    let preparer = ing.preparer();
     let paths = vec![
         format!("{ROOT}/examples"),
         format!("{ROOT}/tests/fixtures/server/story.jsonl"),
@@ -50,7 +49,7 @@ pub fn build_store(db: &Path) {
             .and_then(|raw| raw.into_doc(&opts))
             .expect("fixture reads");
         pipeline.annotate(&mut doc);
-        let p = Ingester::prepare(doc, "2026-11-25");
+        let p = preparer.prepare(doc);
         ing.push([p]).expect("push");
     }
     ing.finish().expect("finish");

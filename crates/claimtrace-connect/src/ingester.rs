@@ -1,8 +1,8 @@
-//! The connect stage of ingest (feature `connect`): deduplication, story clustering
-//! (`claimtrace-story`), batched writes and provenance (`claimtrace-provenance`).
+//! [`Ingester`]: deduplication, story clustering (`claimtrace-story`), batched writes and
+//! provenance (`claimtrace-provenance`) over the SQLite store, under the store's writer lock.
 //!
 //! ```text
-//! annotated Doc ─▶ Ingester::prepare (pure, run it in parallel): sane date, outlet fallback,
+//! annotated Doc ─▶ Preparer::prepare (pure, run it in parallel): sane date, outlet fallback,
 //!                  fingerprint, JSON line, content hash, normalised URL
 //!   ─▶ Ingester::push (sequential): buffered into batches; per batch, in publication order:
 //!        dedup (store + batch) ─▶ Connector::add ─▶ one transaction (Store::write_batch)
@@ -11,31 +11,33 @@
 //! ```
 //!
 //! Crash safety: the connector lives in memory and is rebuilt from the stored fingerprints
-//! ([`Ingester::open`] → `Connector::restore`), so a killed ingest resumes exactly after the
-//! last committed batch. Stories touched by a committed batch keep a stale flag until their
-//! provenance is stored, so provenance interrupted by a crash is recomputed on the next run.
+//! ([`Ingester::open`] → `Connector::restore_more`), so a killed ingest resumes exactly after
+//! the last committed batch. Stories touched by a committed batch keep a stale flag until
+//! their provenance is stored, so provenance interrupted by a crash is recomputed on the next
+//! run.
 
-use crate::{
-    ArticleKey, ClaimLink, EdgeLink, Existing, NewArticle, Result, Store, StoryProvenance,
-    content_hash, normalize_published, today_utc,
-};
+use crate::lock::WriterLock;
+use crate::trace::trace_story;
+use crate::{Error, Result};
 use claimtrace_core::Doc;
 use claimtrace_core::json::JsonOptions;
+use claimtrace_store::{
+    ArticleKey, Existing, NewArticle, SqliteStore, Store, StoryProvenance, content_hash,
+    normalize_published, today_utc,
+};
 use claimtrace_story::{Config, Connector, Fingerprint};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 /// Articles written per transaction by default.
 pub const DEFAULT_BATCH: usize = 500;
-/// Provenance is traced on at most this many articles of a story (the earliest ones): the
-/// origin and the first re-reports are there, and the cost stays bounded on huge stories.
-pub const MAX_TRACE_ARTICLES: usize = 400;
 /// Stories traced per provenance transaction.
 const PROVENANCE_GROUP: usize = 256;
 /// Meta key holding the connector configuration (JSON), fixed at the first ingest.
 const META_CONFIG: &str = "story_config";
 
-/// An article ready for the sequential part of ingest. Built by [`Ingester::prepare`].
+/// An article ready for the sequential part of ingest. Built by [`Preparer::prepare`].
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub doc_id: String,
@@ -88,11 +90,17 @@ pub struct IngestStats {
     pub batches: u64,
 }
 
-/// The connect stage over a [`Store`]. One ingester per store at a time (the CLI holds a lock
-/// file): the clustering state is in this process's memory.
-pub struct Ingester<'s> {
-    store: &'s dyn Store,
+/// The connect stage over one store, holding its writer lock ([`WriterLock`]): one writer
+/// per store at a time, since the clustering state is in this process's memory.
+pub struct Ingester {
+    store: SqliteStore,
+    db: PathBuf,
+    lock: Option<WriterLock>,
+    /// Pid of the process whose stale lock [`Ingester::open`] took over.
+    taken_over: Option<u32>,
     connector: Connector,
+    /// The last stored article the connector knows of, while the lock is released.
+    seen_seq: u64,
     batch_size: usize,
     provenance_every: usize,
     since_provenance: usize,
@@ -103,35 +111,76 @@ pub struct Ingester<'s> {
     changed: Vec<(String, String)>,
 }
 
-impl<'s> Ingester<'s> {
-    /// Opens the connect stage on a store, rebuilding the clustering index from what the store
-    /// holds (so a second ingest continues the stories of the first).
-    pub fn open(store: &'s dyn Store) -> Result<Ingester<'s>> {
+impl std::fmt::Debug for Ingester {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ingester")
+            .field("db", &self.db)
+            .field("locked", &self.lock.is_some())
+            .field("stats", &self.stats)
+            .finish()
+    }
+}
+
+/// The settings that differ between two story configurations: `(name, a, b)`.
+fn config_diffs(a: &Config, b: &Config) -> Vec<(String, String, String)> {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(a), serde_json::to_value(b))
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, va) in &a {
+        let vb = b.get(k).cloned().unwrap_or(serde_json::Value::Null);
+        if *va != vb {
+            out.push((k.clone(), va.to_string(), vb.to_string()));
+        }
+    }
+    out
+}
+
+impl Ingester {
+    /// Takes the writer lock of the store at `db` (created if missing), opens it and rebuilds
+    /// the clustering index from what it holds (so a second ingest continues the stories of
+    /// the first).
+    ///
+    /// The story settings are fixed when the store is created (`wanted`, else the defaults)
+    /// and kept in it; a later `wanted` that differs from them is refused
+    /// ([`Error::ConfigMismatch`], naming both values). `None` goes on with the store's.
+    pub fn open(db: impl AsRef<Path>, wanted: Option<&Config>) -> Result<Ingester> {
+        let db = db.as_ref().to_path_buf();
+        // Not a store: refused before the lock file is created beside it.
+        SqliteStore::check_file(&db)?;
+        let lock = WriterLock::acquire(&db)?;
+        let store = SqliteStore::open(&db)?;
         let cfg = match store.meta(META_CONFIG)? {
-            Some(s) => serde_json::from_str(&s).unwrap_or_default(),
+            Some(s) => {
+                let stored: Config = serde_json::from_str(&s).map_err(|e| Error::BadConfig {
+                    db: db.clone(),
+                    why: e.to_string(),
+                })?;
+                if let Some(w) = wanted {
+                    let diffs = config_diffs(&stored, w);
+                    if !diffs.is_empty() {
+                        return Err(Error::ConfigMismatch { db, diffs });
+                    }
+                }
+                stored
+            }
             None => {
-                let cfg = Config::default();
+                let cfg = wanted.cloned().unwrap_or_default();
                 if let Ok(s) = serde_json::to_string(&cfg) {
                     store.set_meta(META_CONFIG, &s)?;
                 }
                 cfg
             }
         };
-        let mut items: Vec<(String, Fingerprint, u64)> = Vec::new();
-        store.for_each_fingerprint(&mut |row| {
-            if let (Some(story), Ok(fp)) = (
-                row.story,
-                postcard::from_bytes::<Fingerprint>(row.fingerprint),
-            ) {
-                items.push((row.id.to_owned(), fp, story));
-            }
-        })?;
-        let connector =
-            Connector::restore(cfg, items.iter().map(|(id, fp, s)| (id.as_str(), fp, *s)));
-        drop(items);
-        Ok(Ingester {
+        let mut ing = Ingester {
             store,
-            connector,
+            db,
+            taken_over: lock.taken_over(),
+            lock: Some(lock),
+            connector: Connector::new(cfg),
+            seen_seq: 0,
             batch_size: DEFAULT_BATCH,
             provenance_every: 1,
             since_provenance: 0,
@@ -139,7 +188,87 @@ impl<'s> Ingester<'s> {
             today: today_utc(),
             stats: IngestStats::default(),
             changed: Vec::new(),
-        })
+        };
+        ing.catch_up()?;
+        Ok(ing)
+    }
+
+    /// Feeds the connector the articles stored after `seen_seq` (all of them at open; those
+    /// another writer stored while the lock was released, at [`Ingester::relock`]).
+    fn catch_up(&mut self) -> Result<()> {
+        let mut items: Vec<(String, Fingerprint, u64)> = Vec::new();
+        self.store.for_each_fingerprint(self.seen_seq, &mut |row| {
+            if let (Some(story), Ok(fp)) = (
+                row.story,
+                postcard::from_bytes::<Fingerprint>(row.fingerprint),
+            ) {
+                items.push((row.id.to_owned(), fp, story));
+            }
+        })?;
+        self.connector
+            .restore_more(items.iter().map(|(id, fp, s)| (id.as_str(), fp, *s)));
+        Ok(())
+    }
+
+    /// Lets other writers in (a server between two stored articles): writes what is
+    /// pending, brings provenance up to date and releases the writer lock. The clustering
+    /// state stays in memory; [`Ingester::relock`] takes the lock again and adds what others
+    /// stored meanwhile, instead of rebuilding everything.
+    pub fn unlock(&mut self) -> Result<()> {
+        if self.lock.is_none() {
+            return Ok(());
+        }
+        self.flush()?;
+        self.update_provenance()?;
+        self.seen_seq = self.store.last_seq()?;
+        self.lock = None;
+        Ok(())
+    }
+
+    /// Takes the writer lock again after [`Ingester::unlock`] and catches up with the
+    /// articles other writers stored meanwhile. Returns the pid of a stale lock taken over.
+    pub fn relock(&mut self) -> Result<Option<u32>> {
+        if self.lock.is_some() {
+            return Ok(None);
+        }
+        let lock = WriterLock::acquire(&self.db)?;
+        let stale = lock.taken_over();
+        self.lock = Some(lock);
+        self.catch_up()?;
+        Ok(stale)
+    }
+
+    /// The process whose stale lock [`Ingester::open`] took over (it died without releasing
+    /// it): for the caller to report.
+    pub fn lock_taken_over(&self) -> Option<u32> {
+        self.taken_over
+    }
+
+    /// The store, for reads.
+    pub fn store(&self) -> &SqliteStore {
+        &self.store
+    }
+
+    /// The story settings in force (the store's).
+    pub fn config(&self) -> &Config {
+        self.connector.config()
+    }
+
+    /// What the parallel stage needs to prepare articles for this store.
+    pub fn preparer(&self) -> Preparer {
+        Preparer {
+            today: self.today.clone(),
+            shingle: self.connector.config().shingle,
+        }
+    }
+
+    fn check_locked(&self) -> Result<()> {
+        match self.lock {
+            Some(_) => Ok(()),
+            None => Err(Error::Unlocked {
+                db: self.db.clone(),
+            }),
+        }
     }
 
     /// Articles per transaction (at least 1).
@@ -168,14 +297,42 @@ impl<'s> Ingester<'s> {
         &self.stats
     }
 
+    /// Forgets the counts (a server reports each stored article on its own).
+    pub fn reset_stats(&mut self) {
+        self.stats = IngestStats::default();
+    }
+
     /// `(incoming id, stored id)` of articles skipped because the stored version differs.
     pub fn take_changed(&mut self) -> Vec<(String, String)> {
         std::mem::take(&mut self.changed)
     }
+}
 
-    /// Everything ingest needs of one annotated article: pure and thread-safe, so run it in
-    /// parallel. `today` is `YYYY-MM-DD` ([`Ingester::today`]).
-    pub fn prepare(mut doc: Doc, today: &str) -> Prepared {
+/// Prepares articles for one store (its clock and its shingle length): pure and
+/// thread-safe, so run it in parallel. Built by [`Ingester::preparer`].
+#[derive(Debug, Clone)]
+pub struct Preparer {
+    today: String,
+    shingle: usize,
+}
+
+impl Preparer {
+    /// `today` is `YYYY-MM-DD` (dates after it are implausible); `shingle` is the store's
+    /// [`Config::shingle`].
+    pub fn new(today: &str, shingle: usize) -> Preparer {
+        Preparer {
+            today: today.to_owned(),
+            shingle,
+        }
+    }
+
+    pub fn today(&self) -> &str {
+        &self.today
+    }
+
+    /// Everything ingest needs of one annotated article.
+    pub fn prepare(&self, mut doc: Doc) -> Prepared {
+        let today = self.today.as_str();
         let mut fixes = Fixes::default();
         let raw = doc.published.take();
         doc.published = normalize_published(raw.as_deref(), today);
@@ -206,7 +363,7 @@ impl<'s> Ingester<'s> {
         if doc.id.trim().is_empty() {
             doc.id = claimtrace_ingest::doc_id(doc.url.as_deref(), doc.title.as_deref(), &doc.text);
         }
-        let fingerprint = Fingerprint::of(&doc);
+        let fingerprint = Fingerprint::with_shingle(&doc, self.shingle);
         let json = doc.to_json_line(JsonOptions::default());
         Prepared {
             content_hash: content_hash(&doc.text),
@@ -222,7 +379,9 @@ impl<'s> Ingester<'s> {
             fixes,
         }
     }
+}
 
+impl Ingester {
     /// Adds prepared articles; full batches are written as they fill.
     pub fn push(&mut self, items: impl IntoIterator<Item = Prepared>) -> Result<()> {
         for p in items {
@@ -239,6 +398,7 @@ impl<'s> Ingester<'s> {
         if self.pending.is_empty() {
             return Ok(());
         }
+        self.check_locked()?;
         let batch = std::mem::take(&mut self.pending);
         let mut seen_ids: HashMap<String, u64> = HashMap::new();
         let mut seen_urls: HashMap<String, u64> = HashMap::new();
@@ -346,6 +506,7 @@ impl<'s> Ingester<'s> {
 
     /// Traces every stale story (in parallel) and stores the results.
     pub fn update_provenance(&mut self) -> Result<u64> {
+        self.check_locked()?;
         self.since_provenance = 0;
         let mut done = 0u64;
         loop {
@@ -353,7 +514,7 @@ impl<'s> Ingester<'s> {
             if ids.is_empty() {
                 break;
             }
-            let store = self.store;
+            let store: &dyn Store = &self.store;
             let results: Vec<Result<StoryProvenance>> =
                 ids.par_iter().map(|&id| trace_story(store, id)).collect();
             let items: Vec<StoryProvenance> = results.into_iter().collect::<Result<_>>()?;
@@ -368,6 +529,7 @@ impl<'s> Ingester<'s> {
     /// load (at least a tenth of the store new), merges the full-text index
     /// ([`Store::optimize_search`]).
     pub fn finish(&mut self) -> Result<IngestStats> {
+        self.check_locked()?;
         self.flush()?;
         self.update_provenance()?;
         if self.stats.stored > 0 {
@@ -389,101 +551,6 @@ fn host_outlet(url: &str) -> Option<String> {
         .trim_start_matches("www.")
         .to_lowercase();
     (host.contains('.') && host.len() <= 253).then_some(host)
-}
-
-/// Provenance of one story from what the store holds.
-pub fn trace_story(store: &dyn Store, story: u64) -> Result<StoryProvenance> {
-    let stored = store.story_articles(story, MAX_TRACE_ARTICLES)?;
-    let mut docs: Vec<Doc> = Vec::with_capacity(stored.len().min(MAX_TRACE_ARTICLES));
-    let mut reprints: Vec<(String, String)> = Vec::new();
-    for a in &stored {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&a.json) else {
-            continue;
-        };
-        let Ok(doc) = Doc::from_json(&v) else {
-            continue;
-        };
-        docs.push(doc);
-        if let Some(o) = &a.reprint_of {
-            reprints.push((a.id.clone(), o.clone()));
-        }
-    }
-    let prov = claimtrace_provenance::trace(story, &docs, &reprints);
-    let json = serde_json::to_string(&prov).unwrap_or_else(|_| "null".into());
-    Ok(StoryProvenance {
-        story,
-        json,
-        origin: prov.origin.clone(),
-        top_entities: top_entities(&docs, 10),
-        claims: prov
-            .claims
-            .iter()
-            .map(|c| ClaimLink {
-                id: c.id.clone(),
-                text: c.text.clone(),
-                origin: c.origin.clone(),
-                members: c
-                    .members
-                    .iter()
-                    .map(|m| (m.article.clone(), m.attribution))
-                    .collect(),
-            })
-            .collect(),
-        edges: prov
-            .edges
-            .iter()
-            .map(|e| EdgeLink {
-                from: e.from.clone(),
-                to: e.to.clone(),
-                kinds: {
-                    let mut k: Vec<String> = e
-                        .evidence
-                        .iter()
-                        .map(|v| v.kind.as_str().to_owned())
-                        .collect();
-                    k.sort();
-                    k.dedup();
-                    k
-                },
-            })
-            .collect(),
-        reprints: prov
-            .reprints
-            .iter()
-            .map(|r| (r.copy.clone(), r.original.clone()))
-            .collect(),
-    })
-}
-
-/// The entities named by most articles of a story (people, organisations, places).
-pub fn top_entities(docs: &[Doc], n: usize) -> Vec<String> {
-    let mut count: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    for d in docs {
-        let mut seen: HashSet<String> = HashSet::new();
-        for e in &d.entities {
-            if !matches!(
-                e.label.as_str(),
-                "PER" | "PERSON" | "ORG" | "LOC" | "GPE" | "NORP" | "FAC"
-            ) {
-                continue;
-            }
-            let surface = d
-                .span_text(e.span)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            if surface.chars().count() < 2 || surface.chars().count() > 80 {
-                continue;
-            }
-            let key = surface.to_lowercase();
-            if seen.insert(key.clone()) {
-                count.entry(key).or_insert((0, surface)).0 += 1;
-            }
-        }
-    }
-    let mut v: Vec<(usize, String)> = count.into_values().collect();
-    v.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    v.into_iter().take(n).map(|(_, s)| s).collect()
 }
 
 #[cfg(test)]
