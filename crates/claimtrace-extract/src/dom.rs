@@ -196,6 +196,10 @@ pub struct RawMeta {
     pub author_nodes: Vec<(u32, u8)>,
     /// `content`/`datetime` of elements with `itemprop` (non-meta), e.g. datePublished.
     pub itemprops: Vec<(String, String)>,
+    /// Elements whose class/id names a date (`date`, `datum`, `posted`, `published`,
+    /// `dateline`, `byline`, post-meta…) and `<time>` elements, in document order (first 32):
+    /// their text is read for written dates.
+    pub date_nodes: Vec<u32>,
 }
 
 pub struct Dom {
@@ -242,8 +246,15 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+static DATE_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"date|datum|time|posted|publish|byline|fecha|tanggal|(^|[\s_-])(post|entry|article)?-?meta([\s_-]|$)|(^|[\s_-])(post|entry|article)-?(info|meta)")
+        .expect("static regex")
+});
+
 /// Not a node flag: marks a byline-like class in [`classify_hint`]'s result.
 const HINT_BYLINE: u16 = 1 << 15;
+/// Not a node flag: marks a date-like class in [`classify_hint`]'s result.
+const HINT_DATE: u16 = 1 << 14;
 
 /// Flags implied by a lowercased `class id` string.
 fn classify_hint(hint: &str) -> u16 {
@@ -267,6 +278,9 @@ fn classify_hint(hint: &str) -> u16 {
     }
     if BYLINE.is_match(hint) {
         f |= HINT_BYLINE;
+    }
+    if DATE_HINT.is_match(hint) {
+        f |= HINT_DATE;
     }
     f
 }
@@ -421,7 +435,10 @@ pub fn flatten(doc: &Document) -> Dom {
                                 b
                             }
                         };
-                        node.flags |= bits & !HINT_BYLINE;
+                        node.flags |= bits & !(HINT_BYLINE | HINT_DATE);
+                        if bits & HINT_DATE != 0 && meta.date_nodes.len() < 32 {
+                            meta.date_nodes.push(idx);
+                        }
                         if bits & HINT_BYLINE != 0 && meta.author_nodes.len() < 16 {
                             meta.author_nodes.push((idx, 1));
                         }
@@ -455,6 +472,9 @@ pub fn flatten(doc: &Document) -> Dom {
                             keep_children = false;
                         }
                         Tag::Time => {
+                            if meta.date_nodes.last() != Some(&idx) && meta.date_nodes.len() < 32 {
+                                meta.date_nodes.push(idx);
+                            }
                             if meta.times.len() < 8
                                 && let Some(d) = datetime
                             {
