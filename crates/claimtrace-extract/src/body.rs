@@ -136,6 +136,24 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
         }
     }
 
+    // Elements holding an explicit body marker (article-body classes, itemprop=articleBody,
+    // role=main, <article>, <main>) with a fifth of the prose or more: a weak hint on an
+    // ancestor ("has-sidebar" page wrappers, page-builder "widget" columns) does not prune them.
+    let mut body_below = vec![false; n];
+    for i in (1..n).rev() {
+        let Some(node) = nodes.get(i) else { continue };
+        let own = (node.flags & (F_POS | F_BODY) != 0
+            || matches!(node.tag, Tag::Article | Tag::Main))
+            && p_chars.get(i).copied().unwrap_or(0) as f32 >= 0.2 * total_p;
+        let v = own || body_below.get(i).copied().unwrap_or(false);
+        if let Some(x) = body_below.get_mut(i) {
+            *x = v;
+        }
+        if v && let Some(x) = body_below.get_mut(node.parent as usize) {
+            *x = true;
+        }
+    }
+
     // 2+3. Walk, pruning, collecting paragraphs.
     let mut paras: Vec<Para> = Vec::new();
     let mut cur = String::new();
@@ -237,13 +255,17 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
             tag => {
                 let share = p_chars.get(i).copied().unwrap_or(0) as f32 / total_p;
                 let strong = node.flags & F_STRONG_NEG != 0;
+                // Hidden boilerplate (a cookie dialog's policy text) is never the article.
+                let hidden_neg = node.flags & F_HIDDEN != 0 && node.flags & F_NEG != 0;
                 let protected = total_p > 400.0
                     && on_chain.get(i).copied().unwrap_or(false)
-                    && (share > 0.85 || !strong);
+                    && (share > 0.85 || !strong)
+                    && !hidden_neg;
                 let dropping = (drop_tag(tag)
                     || node.flags & F_HIDDEN != 0
                     || (node.flags & F_NEG != 0
                         && node.flags & (F_POS | F_BODY) == 0
+                        && !body_below.get(i).copied().unwrap_or(false)
                         && !matches!(tag, Tag::Article | Tag::Main | Tag::Body | Tag::Html))
                     || strong)
                     && (!protected
@@ -252,7 +274,11 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
                             Tag::Head | Tag::Title | Tag::Meta | Tag::Link | Tag::Media
                         ));
                 if p.debug && std::env::var("TRACE").is_ok() {
-                    eprintln!("{i} {tag:?} share {share:.2} drop {dropping}");
+                    eprintln!(
+                        "{i} {tag:?} share {share:.2} drop {dropping} flags {} chain {}",
+                        node.flags,
+                        on_chain.get(i).copied().unwrap_or(false)
+                    );
                 }
                 if dropping {
                     if tag.is_block() || matches!(tag, Tag::Button | Tag::Input | Tag::Label) {

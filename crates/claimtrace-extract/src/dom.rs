@@ -210,17 +210,17 @@ pub struct Dom {
 
 static NEG_STRONG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"comment|disqus|share|sharing|social|cookie|consent|gdpr|newsletter|related|recommend|",
+        r"comment([^a]|a[^r]|$)|disqus|share|sharing|social|cookie|consent|gdpr|newsletter|related|recommend|",
         r"outbrain|taboola|advert|sponsor|promo|sidebar|side-bar|breadcrumb|footer|navbar|navigation|",
         r"(^|[\s_-])nav([\s_-]|$)|(^|[\s_-])menu|popup|modal|subscribe|signup|sign-up|trending|",
         r"most-?popular|most-?read|more-?stories|read-?more|also-?read|read-?next|widget|banner|",
         r"(^|[\s_-])ads?([\s_-]|$)|adslot|ad-slot|ad-container|ad-wrapper|dfp|teaser|jump-?link|",
         r"skip-?link|pagination|pager|toolbar|print-?only|visually-?hidden|sr-only|screen-?reader|",
         r"(^|[\s_-])tags([\s_-]|$)|(^|\s)tag(\s|$)|tag-?(list|cloud|links)|(^|\s)topics|keywords|rating|login|register|masthead|",
-        r"(^|[\s_-])hidden([\s_-]|$)|carousel|slideshow|gallery|follow|donate|newsletter|",
+        r"(^|\s)(is-|u-)?hidden(\s|$)|carousel|slideshow|gallery|follow|donate|newsletter|",
         r"author-?bio|about-?the-?author|bio-?box|signature|more-from|partner|feedback|survey|",
         r"(^|[\s_-])header([\s_-]|$)|site-header|page-header|top-?bar|flyout|dropdown|",
-        r"(^|[\s_-])byline|dateline|timestamp|(^|[\s_-])date([\s_-]|$)|(^|[\s_-])meta([\s_-]|$)|article-?meta|post-?meta|entry-?meta|",
+        r"(^|[\s_-])byline|dateline|timestamp|(^|[\s_-])date(\s|_|$|-(header|info|time|stamp|meta|published|updated|line|wrap|wrapper|box|block|author)\b)|(^|[\s_-])meta([\s_-]|$)|article-?meta|post-?meta|entry-?meta|",
         r"caption|credit|(^|[\s_-])wp-caption|inline-?media|video|player|embed"
     ))
     .expect("static regex")
@@ -237,7 +237,7 @@ static POS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static META_HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(^|[\s_-])byline|dateline|timestamp|(^|[\s_-])date([\s_-]|$)|(^|[\s_-])meta([\s_-]|$)|article-?meta|post-?meta|entry-?meta|caption|credit|(^|[\s_-])header([\s_-]|$)")
+    Regex::new(r"(^|[\s_-])byline|dateline|timestamp|(^|[\s_-])date(\s|_|$|-(header|info|time|stamp|meta|published|updated|line|wrap|wrapper|box|block|author)\b)|(^|[\s_-])meta([\s_-]|$)|article-?meta|post-?meta|entry-?meta|caption|credit|(^|[\s_-])header([\s_-]|$)")
         .expect("static regex")
 });
 
@@ -272,6 +272,7 @@ fn classify_hint(hint: &str) -> u16 {
         ]
         .iter()
         .any(|k| hint.contains(k))
+            && !(hint.contains("commentary") && !hint.replace("commentary", "").contains("comment"))
         {
             f |= F_STRONG_NEG;
         }
