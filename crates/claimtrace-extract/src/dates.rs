@@ -161,13 +161,18 @@ fn days_in_month(y: u32, m: u32) -> u32 {
     }
 }
 
-/// A plausible page date: a real day, from 1995 on and not after today.
+/// A plausible date written in a page's text: a real day, from 1995 on and not after today.
 fn plausible(y: u32, m: u32, d: u32) -> Option<String> {
+    let s = real_day(y, m, d)?;
+    (s.as_str() <= today().as_str()).then_some(s)
+}
+
+/// A real day from 1995 to 2100 (structured metadata: trusted whatever today is).
+fn real_day(y: u32, m: u32, d: u32) -> Option<String> {
     if !(1995..=2100).contains(&y) || d == 0 || d > days_in_month(y, m) {
         return None;
     }
-    let s = format!("{y:04}-{m:02}-{d:02}");
-    (s.as_str() <= today().as_str()).then_some(s)
+    Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// Today's date (UTC) from the system clock.
@@ -202,9 +207,22 @@ pub struct Written {
     pub date: String,
 }
 
-/// Every written date of a text, in order (at most `limit`). `us` reads `a/b/yyyy` as
-/// month/day when both are possible (English pages).
+/// Every written date of a text, in order (at most `limit`), none after today. `us` reads
+/// `a/b/yyyy` as month/day when both are possible (English pages).
 pub fn written_dates(text: &str, us: bool, limit: usize) -> Vec<Written> {
+    written_dates_until(text, us, limit, true)
+}
+
+/// [`written_dates`]; `past_only: false` also accepts days after today (the text of an
+/// explicit date element).
+pub fn written_dates_until(text: &str, us: bool, limit: usize, past_only: bool) -> Vec<Written> {
+    let plausible = |y: u32, m: u32, d: u32| {
+        if past_only {
+            plausible(y, m, d)
+        } else {
+            real_day(y, m, d)
+        }
+    };
     let lex = &*LEX;
     let t = fold(text);
     let mut out: Vec<Written> = Vec::new();
@@ -332,13 +350,14 @@ fn day(s: &str) -> &str {
     s.get(..10).unwrap_or(s)
 }
 
+/// A normalised date from structured metadata, when it is a real day.
 fn norm_plausible(s: &str) -> Option<String> {
     let d = normalize_date(s)?;
     let dd = day(&d);
     let y: u32 = dd.get(..4)?.parse().ok()?;
     let m: u32 = dd.get(5..7)?.parse().ok()?;
     let da: u32 = dd.get(8..10)?.parse().ok()?;
-    plausible(y, m, da)?;
+    real_day(y, m, da)?;
     Some(d)
 }
 
@@ -362,7 +381,11 @@ fn script_date(html: &str) -> Option<String> {
     SCRIPT_DATE
         .captures_iter(html.get(..cut)?)
         .take(16)
-        .find_map(|c| c.get(1).and_then(|m| norm_plausible(m.as_str())))
+        .find_map(|c| {
+            c.get(1)
+                .and_then(|m| norm_plausible(m.as_str()))
+                .filter(|d| day(d) <= today().as_str())
+        })
 }
 
 /// Finds a page's dates. See the module documentation. `html` is the raw page (read for
@@ -442,8 +465,19 @@ pub fn page_dates(
         return out;
     }
     if let Some(u) = url_date {
-        out.published = Some(u);
-        out.source = Some("url");
+        // A `<time>` of the same day gives the time and offset too.
+        if let Some(t) = m
+            .times
+            .iter()
+            .filter_map(|(v, _)| norm_plausible(v))
+            .find(|t| day(t) == u)
+        {
+            out.published = Some(t);
+            out.source = Some("time");
+        } else {
+            out.published = Some(u);
+            out.source = Some("url");
+        }
         return out;
     }
     // `<time datetime>` without a publication flag.
@@ -460,7 +494,7 @@ pub fn page_dates(
         if t.is_empty() || t.chars().count() > 300 {
             continue;
         }
-        if let Some(w) = written_dates(&t, us, 1).into_iter().next() {
+        if let Some(w) = written_dates_until(&t, us, 1, false).into_iter().next() {
             out.published = Some(w.date);
             out.source = Some("text");
             return out;
@@ -535,7 +569,7 @@ mod tests {
         );
         assert_eq!(first("31.02.2012"), None);
         assert_eq!(first("10.10.2999"), None);
-        assert_eq!(first("version 1.2.2012x"), None);
+        assert_eq!(first("build 1.2.20123"), None);
     }
 
     #[test]
