@@ -267,12 +267,13 @@ fn classify_hint(hint: &str) -> u16 {
         if META_HINT.is_match(hint) {
             f |= F_META;
         }
+        // "commentary" is an opinion article, not a comment section.
+        let h = hint.replace("commentary", "");
         if [
             "comment", "related", "cookie", "consent", "outbrain", "taboola",
         ]
         .iter()
-        .any(|k| hint.contains(k))
-            && !(hint.contains("commentary") && !hint.replace("commentary", "").contains("comment"))
+        .any(|k| h.contains(k))
         {
             f |= F_STRONG_NEG;
         }
