@@ -774,4 +774,21 @@ mod tests {
         );
         assert!(e.unwrap_err().0.contains("does not fit"));
     }
+
+    #[test]
+    fn date_and_author_fields_roundtrip() {
+        let mut d = Doc::from_text("x", "Body.");
+        d.authors = vec!["Ann Lee".into(), "AFP".into()];
+        d.author_types = vec!["person".into(), "agency".into()];
+        d.published = Some("2020-01-02".into());
+        d.modified = Some("2020-01-05".into());
+        d.date_source = Some("json-ld".into());
+        d.fetched = Some("2026-05-01T12:00:00Z".into());
+        let line = d.to_json_line(JsonOptions::default());
+        let v: Value = serde_json::from_str(&line).unwrap_or_default();
+        assert_eq!(Doc::from_json(&v).ok(), Some(d));
+        // Old JSON (no new fields) still reads; a plain document writes none of them.
+        let plain = Doc::from_text("y", "Body.").to_json_line(JsonOptions::default());
+        assert!(!plain.contains("modified") && !plain.contains("fetched"));
+    }
 }

@@ -557,3 +557,36 @@ mod tests {
         assert_eq!(doc.id.len(), 16);
     }
 }
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+
+    #[test]
+    fn directories_say_what_they_left_out() {
+        let dir = std::env::temp_dir().join(format!("ct-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).ok();
+        let w = |n: &str, b: &[u8]| std::fs::write(dir.join(n), b).ok();
+        w("a.html", b"<html><body><p>x</p></body></html>");
+        w("b.png", b"\x89PNG\r\n");
+        w(
+            "c",
+            b"<!DOCTYPE html><html><body><p>saved page</p></body></html>",
+        );
+        w("d.dat", b"\x00\x01\x02binary");
+        w(".hidden.html", b"<p>x</p>");
+        let (files, left) = walk_with_skips(&dir).unwrap_or_default();
+        let names: Vec<String> = files
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        assert_eq!(names, ["a.html", "c"]);
+        let why: Vec<(&str, &str)> = left
+            .iter()
+            .map(|s| (s.path.rsplit('/').next().unwrap_or(""), s.why))
+            .collect();
+        assert_eq!(why, [("b.png", "extension"), ("d.dat", "content")]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
