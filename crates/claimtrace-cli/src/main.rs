@@ -63,6 +63,12 @@ enum EvalCommand {
     Attribution(cmd::eval_attribution::Args),
     /// Main-text extraction on the article-extraction benchmark (precision, recall, F1, pages/s).
     Aeb(cmd::eval_aeb::Args),
+    /// Original publication day on real multilingual pages (htmldate's metric; dev and scored
+    /// parts).
+    Dates(cmd::eval_dates::Args),
+    /// Main text on blogs, shops, forums and news (trafilatura's snippet metric; dev and
+    /// scored parts).
+    Boilerplate(cmd::eval_boilerplate::Args),
     /// Tokenizer and sentence splitter against UD raw text (CoNLL 2018 token and sentence F1).
     Tokenizer(cmd::eval_tokenizer::Args),
     /// Tagger and parser on a UD test file with gold tokens (UPOS, UFeats, Lemma, UAS, LAS).
@@ -94,6 +100,8 @@ fn main() -> ExitCode {
         Command::Report(a) => cmd::report::run(a),
         Command::Eval(EvalCommand::Attribution(a)) => cmd::eval_attribution::run(a),
         Command::Eval(EvalCommand::Aeb(a)) => cmd::eval_aeb::run(a),
+        Command::Eval(EvalCommand::Dates(a)) => cmd::eval_dates::run(a),
+        Command::Eval(EvalCommand::Boilerplate(a)) => cmd::eval_boilerplate::run(a),
         Command::Eval(EvalCommand::Tokenizer(a)) => cmd::eval_tokenizer::run(a),
         Command::Eval(EvalCommand::Ud(a)) => cmd::eval_ud::run(a),
         Command::Eval(EvalCommand::Ner(a)) => cmd::eval_ner::run(a),

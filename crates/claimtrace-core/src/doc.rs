@@ -5,7 +5,7 @@ use compact_str::CompactString;
 
 /// One article.
 ///
-/// Metadata first (`id, url, outlet, title, authors, published, lang`), then the body `text`,
+/// Metadata first (`id, url, outlet, title, authors, published, modified, lang`…), then the body `text`,
 /// then one layer per stage. Every layer refers to `text` by [`Span`] (byte offsets) and never
 /// copies it. A stage that has not run leaves its layer empty.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,10 +16,25 @@ pub struct Doc {
     /// Site or outlet name ("Reuters", "The Guardian").
     pub outlet: Option<String>,
     pub title: Option<String>,
+    /// Bylines, cleaned ("Abby Goodnough", "AFP", "Editorial Board").
     pub authors: Vec<String>,
-    /// ISO 8601: `2019-03-06T10:21:00+01:00` where the time and offset are known, else a date
-    /// `2019-03-06`.
+    /// What each of `authors` names, same order: `person`, `organization`, `agency` (news
+    /// agency or wire) or `desk` (collective byline). Empty when untyped (input metadata);
+    /// otherwise as long as `authors`.
+    pub author_types: Vec<CompactString>,
+    /// The ORIGINAL publication, ISO 8601: `2019-03-06T10:21:00+01:00` where the time and
+    /// offset are known, else a date `2019-03-06`. Never the crawl date.
     pub published: Option<String>,
+    /// The last update, when the page gives one apart from `published`.
+    pub modified: Option<String>,
+    /// The signal that decided `published`: `input` (given with the article), `json-ld`,
+    /// `meta`, `itemprop`, `time`, `url`, `script`, `text`, `default` (`--published`).
+    pub date_source: Option<CompactString>,
+    /// Why `published` is missing although the page had date signals ("relative date …:
+    /// needs a reference time").
+    pub date_note: Option<String>,
+    /// When the page was fetched (`WARC-Date`): never a publication date.
+    pub fetched: Option<String>,
     /// ISO 639-1 code (`en`, `fr`, `es`, `ar`…).
     pub lang: Option<String>,
     /// The body text: paragraphs separated by a blank line (`"\n\n"`).

@@ -1,12 +1,14 @@
 //! JSON (JSONL) form of a [`Doc`]: the lingua franca between stages, tools and users.
 //!
-//! Written: `id, url, outlet, title, authors, published, lang, text`, then one array per
+//! Written: `id, url, outlet, title, authors, [author_types], published, [modified,
+//! date_source, date_note, fetched], lang, text` (bracketed fields only when set), then one array per
 //! non-empty layer. Spans are `{text, start, end}` in **character** offsets into `text`.
 //! Read: the same (layers are optional), so JSON written by `claimtrace extract` reads back.
 
 use crate::charmap::CharMap;
 use crate::doc::{Attribution, Doc, Entity, Place, Sentence, Source, TimeExpr, Token};
 use crate::span::Span;
+use compact_str::CompactString;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -315,7 +317,23 @@ impl Serialize for DocJson<'_> {
         m.serialize_entry("outlet", &d.outlet)?;
         m.serialize_entry("title", &d.title)?;
         m.serialize_entry("authors", &d.authors)?;
+        if !d.author_types.is_empty() {
+            let t: Vec<&str> = d.author_types.iter().map(|x| x.as_str()).collect();
+            m.serialize_entry("author_types", &t)?;
+        }
         m.serialize_entry("published", &d.published)?;
+        if d.modified.is_some() {
+            m.serialize_entry("modified", &d.modified)?;
+        }
+        if let Some(src) = &d.date_source {
+            m.serialize_entry("date_source", src.as_str())?;
+        }
+        if d.date_note.is_some() {
+            m.serialize_entry("date_note", &d.date_note)?;
+        }
+        if d.fetched.is_some() {
+            m.serialize_entry("fetched", &d.fetched)?;
+        }
         m.serialize_entry("lang", &d.lang)?;
         m.serialize_entry("text", &d.text)?;
         if !d.sentences.is_empty() {
@@ -454,8 +472,19 @@ impl Doc {
             url: opt_str(v, "url")?,
             outlet: opt_str(v, "outlet")?,
             title: opt_str(v, "title")?,
+            author_types: match v.get("author_types") {
+                Some(Value::Array(a)) if a.len() == authors.len() => a
+                    .iter()
+                    .map(|x| CompactString::from(x.as_str().unwrap_or("")))
+                    .collect(),
+                _ => Vec::new(),
+            },
             authors,
             published: opt_str(v, "published")?,
+            modified: opt_str(v, "modified")?,
+            date_source: opt_str(v, "date_source")?.map(CompactString::from),
+            date_note: opt_str(v, "date_note")?,
+            fetched: opt_str(v, "fetched")?,
             lang: opt_str(v, "lang")?,
             text,
             ..Doc::default()
@@ -744,5 +773,22 @@ mod tests {
             &serde_json::json!({"text": "ab", "entities": [{"start": 1, "end": 9}]}),
         );
         assert!(e.unwrap_err().0.contains("does not fit"));
+    }
+
+    #[test]
+    fn date_and_author_fields_roundtrip() {
+        let mut d = Doc::from_text("x", "Body.");
+        d.authors = vec!["Ann Lee".into(), "AFP".into()];
+        d.author_types = vec!["person".into(), "agency".into()];
+        d.published = Some("2020-01-02".into());
+        d.modified = Some("2020-01-05".into());
+        d.date_source = Some("json-ld".into());
+        d.fetched = Some("2026-05-01T12:00:00Z".into());
+        let line = d.to_json_line(JsonOptions::default());
+        let v: Value = serde_json::from_str(&line).unwrap_or_default();
+        assert_eq!(Doc::from_json(&v).ok(), Some(d));
+        // Old JSON (no new fields) still reads; a plain document writes none of them.
+        let plain = Doc::from_text("y", "Body.").to_json_line(JsonOptions::default());
+        assert!(!plain.contains("modified") && !plain.contains("fetched"));
     }
 }

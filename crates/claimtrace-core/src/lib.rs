@@ -12,6 +12,7 @@ pub mod doc;
 pub mod error;
 pub mod json;
 pub mod span;
+pub mod term;
 
 pub use charmap::CharMap;
 pub use doc::{Attribution, Doc, Entity, Place, Sentence, Source, TimeExpr, Token};

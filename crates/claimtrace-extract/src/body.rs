@@ -136,6 +136,24 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
         }
     }
 
+    // Elements holding an explicit body marker (article-body classes, itemprop=articleBody,
+    // role=main, <article>, <main>) with a fifth of the prose or more: a weak hint on an
+    // ancestor ("has-sidebar" page wrappers, page-builder "widget" columns) does not prune them.
+    let mut body_below = vec![false; n];
+    for i in (1..n).rev() {
+        let Some(node) = nodes.get(i) else { continue };
+        let own = (node.flags & (F_POS | F_BODY) != 0
+            || matches!(node.tag, Tag::Article | Tag::Main))
+            && p_chars.get(i).copied().unwrap_or(0) as f32 >= 0.2 * total_p;
+        let v = own || body_below.get(i).copied().unwrap_or(false);
+        if let Some(x) = body_below.get_mut(i) {
+            *x = v;
+        }
+        if v && let Some(x) = body_below.get_mut(node.parent as usize) {
+            *x = true;
+        }
+    }
+
     // 2+3. Walk, pruning, collecting paragraphs.
     let mut paras: Vec<Para> = Vec::new();
     let mut cur = String::new();
@@ -237,13 +255,18 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
             tag => {
                 let share = p_chars.get(i).copied().unwrap_or(0) as f32 / total_p;
                 let strong = node.flags & F_STRONG_NEG != 0;
+                // Hidden boilerplate (a cookie dialog's policy text) is never the article.
+                let hidden_neg = node.flags & F_HIDDEN != 0 && node.flags & F_NEG != 0;
                 let protected = total_p > 400.0
                     && on_chain.get(i).copied().unwrap_or(false)
-                    && (share > 0.85 || !strong);
-                let dropping = (drop_tag(tag)
+                    && (share > 0.85 || !strong)
+                    && !hidden_neg;
+                // A <header> holding a fifth of the prose is content (page builders' text blocks).
+                let dropping = ((drop_tag(tag) && !(tag == Tag::Header && share >= 0.2))
                     || node.flags & F_HIDDEN != 0
                     || (node.flags & F_NEG != 0
                         && node.flags & (F_POS | F_BODY) == 0
+                        && !body_below.get(i).copied().unwrap_or(false)
                         && !matches!(tag, Tag::Article | Tag::Main | Tag::Body | Tag::Html))
                     || strong)
                     && (!protected
@@ -252,7 +275,11 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
                             Tag::Head | Tag::Title | Tag::Meta | Tag::Link | Tag::Media
                         ));
                 if p.debug && std::env::var("TRACE").is_ok() {
-                    eprintln!("{i} {tag:?} share {share:.2} drop {dropping}");
+                    eprintln!(
+                        "{i} {tag:?} share {share:.2} drop {dropping} flags {} chain {}",
+                        node.flags,
+                        on_chain.get(i).copied().unwrap_or(false)
+                    );
                 }
                 if dropping {
                     if tag.is_block() || matches!(tag, Tag::Button | Tag::Input | Tag::Label) {
@@ -425,6 +452,30 @@ pub fn extract_body(dom: &Dom, title: Option<&str>, p: &Params) -> BodyResult {
         .filter(|para| para.owner >= lo && para.owner < hi)
         .filter(|para| keep_para(para, p, title_norm.as_deref()))
         .collect();
+    // A section-end heading ("Mehr zum Thema", "Related articles") and the short or
+    // link-heavy paragraphs right after it are boilerplate.
+    let mut out = out;
+    let mut k = 0;
+    while k < out.len() {
+        let is_end = out
+            .get(k)
+            .is_some_and(|q| q.chars < 60 && q.link_chars * 2 <= q.chars && section_end(&q.text));
+        if !is_end {
+            k += 1;
+            continue;
+        }
+        let mut e = k + 1;
+        while out
+            .get(e)
+            .is_some_and(|q| q.chars < 100 || q.link_chars * 2 > q.chars)
+            && !out
+                .get(e)
+                .is_some_and(|q| matches!(q.tag, Tag::H | Tag::H1) && !section_end(&q.text))
+        {
+            e += 1;
+        }
+        out.drain(k..e);
+    }
     // No article: only headings or scraps left.
     let total: usize = out.iter().map(|x| x.chars).sum();
     let longest = out.iter().map(|x| x.chars).max().unwrap_or(0);
@@ -482,6 +533,30 @@ fn keep_para(para: &Para, p: &Params, title: Option<&str>) -> bool {
         return false;
     }
     true
+}
+
+static SECTION_ENDS: std::sync::LazyLock<rustc_hash::FxHashSet<String>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("../../../lang/mul/boilerplate/section_ends.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(norm_words)
+            .collect()
+    });
+
+/// Lowercase words, punctuation dropped ("Das könnte Dich auch interessieren …" →
+/// "das könnte dich auch interessieren").
+fn norm_words(s: &str) -> String {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn section_end(s: &str) -> bool {
+    SECTION_ENDS.contains(&norm_words(s))
 }
 
 fn is_boiler_phrase(s: &str) -> bool {

@@ -196,6 +196,10 @@ pub struct RawMeta {
     pub author_nodes: Vec<(u32, u8)>,
     /// `content`/`datetime` of elements with `itemprop` (non-meta), e.g. datePublished.
     pub itemprops: Vec<(String, String)>,
+    /// Elements whose class/id names a date (`date`, `datum`, `posted`, `published`,
+    /// `dateline`, `byline`, post-meta…) and `<time>` elements, in document order (first 32):
+    /// their text is read for written dates.
+    pub date_nodes: Vec<u32>,
 }
 
 pub struct Dom {
@@ -206,17 +210,17 @@ pub struct Dom {
 
 static NEG_STRONG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"comment|disqus|share|sharing|social|cookie|consent|gdpr|newsletter|related|recommend|",
+        r"comment([^a]|a[^r]|$)|disqus|share|sharing|social|cookie|consent|gdpr|newsletter|related|recommend|",
         r"outbrain|taboola|advert|sponsor|promo|sidebar|side-bar|breadcrumb|footer|navbar|navigation|",
         r"(^|[\s_-])nav([\s_-]|$)|(^|[\s_-])menu|popup|modal|subscribe|signup|sign-up|trending|",
         r"most-?popular|most-?read|more-?stories|read-?more|also-?read|read-?next|widget|banner|",
         r"(^|[\s_-])ads?([\s_-]|$)|adslot|ad-slot|ad-container|ad-wrapper|dfp|teaser|jump-?link|",
         r"skip-?link|pagination|pager|toolbar|print-?only|visually-?hidden|sr-only|screen-?reader|",
         r"(^|[\s_-])tags([\s_-]|$)|(^|\s)tag(\s|$)|tag-?(list|cloud|links)|(^|\s)topics|keywords|rating|login|register|masthead|",
-        r"(^|[\s_-])hidden([\s_-]|$)|carousel|slideshow|gallery|follow|donate|newsletter|",
+        r"(^|\s)(is-|u-)?hidden(\s|$)|carousel|slideshow|gallery|follow|donate|newsletter|",
         r"author-?bio|about-?the-?author|bio-?box|signature|more-from|partner|feedback|survey|",
         r"(^|[\s_-])header([\s_-]|$)|site-header|page-header|top-?bar|flyout|dropdown|",
-        r"(^|[\s_-])byline|dateline|timestamp|(^|[\s_-])date([\s_-]|$)|(^|[\s_-])meta([\s_-]|$)|article-?meta|post-?meta|entry-?meta|",
+        r"(^|[\s_-])byline|dateline|timestamp|(^|[\s_-])date(\s|_|$|-(header|info|time|stamp|meta|published|updated|line|wrap|wrapper|box|block|author)\b)|(^|[\s_-])meta([\s_-]|$)|article-?meta|post-?meta|entry-?meta|",
         r"caption|credit|(^|[\s_-])wp-caption|inline-?media|video|player|embed"
     ))
     .expect("static regex")
@@ -233,7 +237,7 @@ static POS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static META_HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(^|[\s_-])byline|dateline|timestamp|(^|[\s_-])date([\s_-]|$)|(^|[\s_-])meta([\s_-]|$)|article-?meta|post-?meta|entry-?meta|caption|credit|(^|[\s_-])header([\s_-]|$)")
+    Regex::new(r"(^|[\s_-])byline|dateline|timestamp|(^|[\s_-])date(\s|_|$|-(header|info|time|stamp|meta|published|updated|line|wrap|wrapper|box|block|author)\b)|(^|[\s_-])meta([\s_-]|$)|article-?meta|post-?meta|entry-?meta|caption|credit|(^|[\s_-])header([\s_-]|$)")
         .expect("static regex")
 });
 
@@ -242,8 +246,15 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+static DATE_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"date|datum|time|posted|publish|byline|fecha|tanggal|(^|[\s_-])(post|entry|article)?-?meta([\s_-]|$)|(^|[\s_-])(post|entry|article)-?(info|meta)")
+        .expect("static regex")
+});
+
 /// Not a node flag: marks a byline-like class in [`classify_hint`]'s result.
 const HINT_BYLINE: u16 = 1 << 15;
+/// Not a node flag: marks a date-like class in [`classify_hint`]'s result.
+const HINT_DATE: u16 = 1 << 14;
 
 /// Flags implied by a lowercased `class id` string.
 fn classify_hint(hint: &str) -> u16 {
@@ -256,17 +267,22 @@ fn classify_hint(hint: &str) -> u16 {
         if META_HINT.is_match(hint) {
             f |= F_META;
         }
+        // "commentary" is an opinion article, not a comment section.
+        let h = hint.replace("commentary", "");
         if [
             "comment", "related", "cookie", "consent", "outbrain", "taboola",
         ]
         .iter()
-        .any(|k| hint.contains(k))
+        .any(|k| h.contains(k))
         {
             f |= F_STRONG_NEG;
         }
     }
     if BYLINE.is_match(hint) {
         f |= HINT_BYLINE;
+    }
+    if DATE_HINT.is_match(hint) {
+        f |= HINT_DATE;
     }
     f
 }
@@ -421,7 +437,10 @@ pub fn flatten(doc: &Document) -> Dom {
                                 b
                             }
                         };
-                        node.flags |= bits & !HINT_BYLINE;
+                        node.flags |= bits & !(HINT_BYLINE | HINT_DATE);
+                        if bits & HINT_DATE != 0 && meta.date_nodes.len() < 32 {
+                            meta.date_nodes.push(idx);
+                        }
                         if bits & HINT_BYLINE != 0 && meta.author_nodes.len() < 16 {
                             meta.author_nodes.push((idx, 1));
                         }
@@ -455,6 +474,9 @@ pub fn flatten(doc: &Document) -> Dom {
                             keep_children = false;
                         }
                         Tag::Time => {
+                            if meta.date_nodes.last() != Some(&idx) && meta.date_nodes.len() < 32 {
+                                meta.date_nodes.push(idx);
+                            }
                             if meta.times.len() < 8
                                 && let Some(d) = datetime
                             {

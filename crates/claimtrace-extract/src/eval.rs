@@ -259,3 +259,213 @@ pub fn finish(
         bytes: pages.iter().map(|p| p.html.len()).sum(),
     }
 }
+
+/// FNV-1a 64 of a page id: the dev/scored split of the held-out sets (`eval/split.py` is the
+/// same function, for the peer scripts).
+pub fn fnv1a64(s: &str) -> u64 {
+    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01B3);
+    }
+    h
+}
+
+/// `true` for pages of the development part (tuned on), `false` for the scored part (only
+/// scored). Fixed before any error was looked at: even FNV-1a 64 of the page's file name.
+pub fn is_dev(id: &str) -> bool {
+    fnv1a64(id).is_multiple_of(2)
+}
+
+/// Counts of a tp/fp/fn metric and its F1 = 2tp / (2tp + fp + fn).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub tp: u64,
+    pub fp: u64,
+    pub fn_: u64,
+    pub pages: u64,
+}
+
+impl Counts {
+    pub fn f1(&self) -> f64 {
+        let d = 2 * self.tp + self.fp + self.fn_;
+        if d == 0 {
+            0.0
+        } else {
+            2.0 * self.tp as f64 / d as f64
+        }
+    }
+    pub fn precision(&self) -> f64 {
+        let d = self.tp + self.fp;
+        if d == 0 {
+            0.0
+        } else {
+            self.tp as f64 / d as f64
+        }
+    }
+    pub fn recall(&self) -> f64 {
+        let d = self.tp + self.fn_;
+        if d == 0 {
+            0.0
+        } else {
+            self.tp as f64 / d as f64
+        }
+    }
+    pub fn add(&mut self, o: Counts) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+        self.pages += o.pages;
+    }
+}
+
+fn read_gz(path: &Path) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    flate2::read::MultiGzDecoder::new(f).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// One page of the publication-date set (`dates/expected.json`).
+pub struct DatePage {
+    /// The file name (`NAME.html`): the page id for the split.
+    pub id: String,
+    pub url: String,
+    /// Raw bytes (not always UTF-8).
+    pub bytes: Vec<u8>,
+    /// The original publication day, `YYYY-MM-DD`; `None`: no determinable date.
+    pub date: Option<String>,
+}
+
+/// Loads the publication-date set, in file order.
+pub fn load_dates(dir: &Path) -> std::io::Result<Vec<DatePage>> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json"))?)
+            .map_err(std::io::Error::other)?;
+    let arr = v
+        .as_array()
+        .ok_or_else(|| std::io::Error::other("expected.json is not an array"))?;
+    let s = |e: &serde_json::Value, k: &str| e.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let mut out = Vec::with_capacity(arr.len());
+    for e in arr {
+        let (Some(id), Some(gz)) = (s(e, "file"), s(e, "gz")) else {
+            continue;
+        };
+        out.push(DatePage {
+            bytes: read_gz(&dir.join("html").join(&gz))?,
+            url: s(e, "url").unwrap_or_default(),
+            date: s(e, "date"),
+            id,
+        });
+    }
+    Ok(out)
+}
+
+/// htmldate's metric for one page: no date → fn; the right day → tp; another date → fp.
+pub fn score_date(gold: Option<&str>, pred: Option<&str>) -> Counts {
+    let mut c = Counts {
+        pages: 1,
+        ..Counts::default()
+    };
+    match pred {
+        None => c.fn_ = 1,
+        Some(p) if gold.is_some_and(|g| p.get(..10) == Some(g)) => c.tp = 1,
+        Some(_) => c.fp = 1,
+    }
+    c
+}
+
+/// One page of the main-text set (`boilerplate/evaldata.json`).
+pub struct SnippetPage {
+    /// The file name: the page id for the split.
+    pub id: String,
+    pub url: String,
+    pub bytes: Vec<u8>,
+    pub with: Vec<String>,
+    pub without: Vec<String>,
+}
+
+/// Loads the main-text set, sorted by URL.
+pub fn load_boilerplate(dir: &Path) -> std::io::Result<Vec<SnippetPage>> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("evaldata.json"))?)
+            .map_err(std::io::Error::other)?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| std::io::Error::other("evaldata.json is not an object"))?;
+    let list = |e: &serde_json::Value, k: &str| -> Vec<String> {
+        e.get(k)
+            .and_then(|x| x.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut out = Vec::with_capacity(obj.len());
+    for (url, e) in obj {
+        let Some(id) = e.get("file").and_then(|x| x.as_str()) else {
+            continue;
+        };
+        out.push(SnippetPage {
+            bytes: read_gz(&dir.join("html").join(format!("{id}.gz")))?,
+            id: id.to_string(),
+            url: url.clone(),
+            with: list(e, "with"),
+            without: list(e, "without"),
+        });
+    }
+    out.sort_by(|a, b| a.url.cmp(&b.url));
+    Ok(out)
+}
+
+fn ws_norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// trafilatura's metric for one page: each `with` snippet found in the whitespace-normalised
+/// text is a tp, each missing one a fn; each `without` snippet found is a fp.
+pub fn score_snippets(page: &SnippetPage, text: &str) -> Counts {
+    let t = ws_norm(text);
+    let mut c = Counts {
+        pages: 1,
+        ..Counts::default()
+    };
+    for w in &page.with {
+        if t.contains(&ws_norm(w)) {
+            c.tp += 1;
+        } else {
+            c.fn_ += 1;
+        }
+    }
+    for w in &page.without {
+        if t.contains(&ws_norm(w)) {
+            c.fp += 1;
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn fnv_matches_the_python_split() {
+        // python3 -c "import sys; sys.path.insert(0,'eval'); from split import fnv1a64; print(fnv1a64('a'))"
+        assert_eq!(fnv1a64(""), 0xCBF2_9CE4_8422_2325);
+        assert_eq!(fnv1a64("a"), 0xAF63_DC4C_8601_EC8C);
+    }
+
+    #[test]
+    fn date_metric() {
+        assert_eq!(
+            score_date(Some("2020-01-02"), Some("2020-01-02T10:00:00+00:00")).tp,
+            1
+        );
+        assert_eq!(score_date(Some("2020-01-02"), Some("2020-01-03")).fp, 1);
+        assert_eq!(score_date(None, Some("2020-01-03")).fp, 1);
+        assert_eq!(score_date(Some("2020-01-02"), None).fn_, 1);
+    }
+}

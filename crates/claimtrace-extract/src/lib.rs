@@ -12,6 +12,7 @@
 //! keeps the best one's paragraphs; [`meta`] reads JSON-LD, meta tags, `<time>` and bylines.
 
 pub mod body;
+pub mod dates;
 pub mod dom;
 pub mod eval;
 pub mod lang;
@@ -25,9 +26,17 @@ pub struct Extracted {
     pub title: Option<String>,
     /// Body text: paragraphs separated by `"\n\n"`.
     pub text: String,
-    pub authors: Vec<String>,
-    /// ISO 8601 date-time with offset where known, else a date (`2019-03-06`).
+    /// Typed bylines (person, organization, agency, desk), in page order.
+    pub authors: Vec<meta::Author>,
+    /// The original publication: ISO 8601 date-time with offset where known, else a date
+    /// (`2019-03-06`).
     pub published: Option<String>,
+    /// The last update, when the page gives one apart from `published`.
+    pub modified: Option<String>,
+    /// The signal that decided `published`: `json-ld`, `meta`, `itemprop`, `time`, `url`, `script`, `text`.
+    pub date_source: Option<&'static str>,
+    /// Why `published` is missing although the page had date signals (relative date…).
+    pub date_note: Option<String>,
     /// Site / outlet name.
     pub site_name: Option<String>,
     pub canonical_url: Option<String>,
@@ -77,8 +86,12 @@ pub fn extract_with(html: &str, url: Option<&str>, params: &body::Params) -> Ext
         })
         .or_else(|| ld.lang.as_deref().and_then(lang::normalize_tag))
         .or_else(|| lang::detect(&text));
+    let dates = dates::page_dates(&dom, &ld, url, lang.as_deref(), html);
     Extracted {
-        published: meta::published(&dom, &ld, url),
+        published: dates.published,
+        modified: dates.modified,
+        date_source: dates.source,
+        date_note: dates.note,
         authors: meta::authors(&dom, &ld),
         site_name: meta::site_name(&dom, &ld),
         canonical_url: meta::canonical(&dom, &ld),

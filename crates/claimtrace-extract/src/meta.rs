@@ -10,7 +10,8 @@ use std::sync::LazyLock;
 pub struct JsonLd {
     pub headline: Option<String>,
     pub date_published: Option<String>,
-    pub authors: Vec<String>,
+    pub date_modified: Option<String>,
+    pub authors: Vec<Author>,
     pub publisher: Option<String>,
     pub body: Option<String>,
     pub lang: Option<String>,
@@ -67,22 +68,39 @@ fn str_of(v: Option<&Value>) -> Option<String> {
     }
 }
 
-fn names_of(v: Option<&Value>, out: &mut Vec<String>) {
+fn names_of(v: Option<&Value>, out: &mut Vec<Author>) {
     match v {
-        Some(Value::String(s)) => push_author(out, s),
+        Some(Value::String(s)) => push_author(out, s, None),
         Some(Value::Array(a)) => {
             for x in a.iter().take(20) {
                 names_of(Some(x), out);
             }
         }
         Some(Value::Object(o)) => {
+            let t = match o.get("@type") {
+                Some(Value::String(t)) => t.to_ascii_lowercase(),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase(),
+                _ => String::new(),
+            };
+            let kind = if t == "person" {
+                Some(PERSON)
+            } else if t.contains("organization") || t == "corporation" || t == "newsmedia" {
+                Some(ORGANIZATION)
+            } else {
+                None
+            };
             if let Some(n) = o.get("name").and_then(|x| x.as_str()) {
-                push_author(out, n);
+                push_author(out, n, kind);
             } else if let (Some(g), Some(f)) = (
                 o.get("givenName").and_then(|x| x.as_str()),
                 o.get("familyName").and_then(|x| x.as_str()),
             ) {
-                push_author(out, &format!("{g} {f}"));
+                push_author(out, &format!("{g} {f}"), kind);
             }
         }
         _ => {}
@@ -152,6 +170,7 @@ pub fn parse_json_ld(blocks: &[String]) -> JsonLd {
         out.headline = str_of(v.get("headline")).or_else(|| str_of(v.get("name")));
         out.date_published =
             str_of(v.get("datePublished")).or_else(|| str_of(v.get("dateCreated")));
+        out.date_modified = str_of(v.get("dateModified"));
         names_of(v.get("author"), &mut out.authors);
         if out.authors.is_empty() {
             names_of(v.get("creator"), &mut out.authors);
@@ -169,32 +188,200 @@ pub fn parse_json_ld(blocks: &[String]) -> JsonLd {
     out
 }
 
-pub fn push_author(out: &mut Vec<String>, raw: &str) {
-    let mut s = raw.trim();
-    if s.is_empty() || s.len() > 120 || s.starts_with("http") {
+/// Author kinds (`Author::kind`).
+pub const PERSON: &str = "person";
+pub const ORGANIZATION: &str = "organization";
+pub const AGENCY: &str = "agency";
+pub const DESK: &str = "desk";
+
+/// One byline entry: a cleaned name and what it names (`person`, `organization`, `agency`
+/// for a news agency or wire, `desk` for a collective byline: "Staff", "Editorial Board").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    pub kind: &'static str,
+}
+
+fn word_list(src: &str) -> Vec<Vec<String>> {
+    src.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split_whitespace().map(str::to_lowercase).collect())
+        .collect()
+}
+
+struct BylineLists {
+    agencies: Vec<Vec<String>>,
+    desks: Vec<Vec<String>>,
+    orgs: Vec<Vec<String>>,
+}
+
+static BYLINE_LISTS: LazyLock<BylineLists> = LazyLock::new(|| BylineLists {
+    agencies: word_list(include_str!("../../../lang/mul/bylines/agencies.txt")),
+    desks: word_list(include_str!("../../../lang/mul/bylines/desks.txt")),
+    orgs: word_list(include_str!("../../../lang/mul/bylines/organizations.txt")),
+});
+
+fn contains_phrase(words: &[String], list: &[Vec<String>]) -> bool {
+    list.iter()
+        .any(|p| !p.is_empty() && words.windows(p.len()).any(|w| w == p.as_slice()))
+}
+
+/// What a cleaned byline names. `hint` is a type given by the page (JSON-LD `@type`).
+pub fn author_kind(name: &str, hint: Option<&'static str>) -> &'static str {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let l = &*BYLINE_LISTS;
+    // An agency name is written as such ("AFP", not "Afp"): all-caps acronyms, or the full name.
+    let agency = l.agencies.iter().any(|p| {
+        !p.is_empty()
+            && words.windows(p.len()).enumerate().any(|(i, w)| {
+                w == p.as_slice()
+                    && (p.len() > 1
+                        || p.first().is_some_and(|x| x.chars().count() > 4)
+                        || name
+                            .split(|c: char| !c.is_alphanumeric())
+                            .filter(|x| !x.is_empty())
+                            .nth(i)
+                            .is_some_and(|orig| {
+                                orig.chars().all(|c| !c.is_lowercase())
+                                    || orig == "dpa"
+                                    || orig == "epd"
+                            }))
+            })
+    });
+    if agency && hint != Some(PERSON) {
+        return AGENCY;
+    }
+    if contains_phrase(&words, &l.desks) && hint != Some(PERSON) {
+        return DESK;
+    }
+    if let Some(h) = hint {
+        return h;
+    }
+    if contains_phrase(&words, &l.orgs) {
+        return ORGANIZATION;
+    }
+    PERSON
+}
+
+static BYLINE_NOISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^(?:(?:\d+|an?|one|few)\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b|",
+        r"^(?:updated|posted|published|written|veröffentlicht|aktualisiert|publié|publicado|pubblicato)\b(?:\s+(?:on|am|le|el|il))?|",
+        r"^(?:by|von|par|por|di|da|de|oleh|بقلم)\b\s*:?|",
+        r"^(?:author|autor|auteur|autore|penulis|text|texte|reporter|reporting)\s*:"
+    ))
+    .expect("static regex")
+});
+
+/// Cleans one raw author name: prefixes ("By", "Von", "Hours Ago"), e-mail addresses,
+/// handles; ALL-CAPS names title-cased ("ABBY GOODNOUGH" → "Abby Goodnough"; acronyms of
+/// three letters or fewer are kept). `None` when nothing like a name is left.
+pub fn clean_author(raw: &str) -> Option<String> {
+    let mut s = raw.trim().to_string();
+    for _ in 0..4 {
+        let t = s
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .to_string();
+        match BYLINE_NOISE.find(&t) {
+            Some(m) if m.start() == 0 && m.end() > 0 => {
+                s = t.get(m.end()..).unwrap_or("").to_string()
+            }
+            _ => {
+                s = t;
+                break;
+            }
+        }
+    }
+    let words: Vec<&str> = s
+        .split_whitespace()
+        .filter(|w| !w.contains('@') && !w.starts_with("http") && !w.contains("://"))
+        .collect();
+    let t = words.join(" ");
+    let t = t
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')')
+        .trim_end_matches(['(', ')'])
+        .trim();
+    if t.chars().count() < 2
+        || t.split_whitespace().count() > 6
+        || t.chars().filter(char::is_ascii_digit).count() > 0
+        || !t.chars().any(char::is_alphabetic)
+    {
+        return None;
+    }
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_caps = letters.len() > 3 && letters.iter().all(|c| !c.is_lowercase());
+    if all_caps {
+        let tc: Vec<String> = t
+            .split(' ')
+            .map(|w| {
+                if w.chars().filter(|c| c.is_alphabetic()).count() <= 3 && t.split(' ').count() == 1
+                {
+                    return w.to_string();
+                }
+                let mut out = String::new();
+                let mut start = true;
+                for c in w.chars() {
+                    if start {
+                        out.extend(c.to_uppercase());
+                    } else {
+                        out.extend(c.to_lowercase());
+                    }
+                    start = !c.is_alphabetic() && c != '\'';
+                }
+                out
+            })
+            .collect();
+        return Some(tc.join(" "));
+    }
+    Some(t.to_string())
+}
+
+/// Splits a raw byline ("By A and B", "A, B | C") into cleaned, typed authors (at most 20,
+/// no duplicates). `hint` is a type given by the page for the whole string.
+pub fn push_author(out: &mut Vec<Author>, raw: &str, hint: Option<&'static str>) {
+    let s = raw.trim();
+    if s.is_empty() || s.len() > 160 || s.starts_with("http") {
         return;
     }
-    for pre in [
-        "By ", "by ", "BY ", "Par ", "par ", "Por ", "por ", "Von ", "von ", "Di ", "di ",
-    ] {
-        if let Some(r) = s.strip_prefix(pre) {
-            s = r.trim();
-        }
+    let s = clean_author(s).unwrap_or_default();
+    if s.is_empty() {
+        return;
     }
-    // split "A and B", "A, B"
-    let parts: Vec<&str> = s
-        .split([',', '|', ';', '&'])
-        .flat_map(|x| x.split(" and "))
-        .collect();
+    // An organisation's name is not split on "and"/"&" ("Johnson & Johnson").
+    let whole_kind = author_kind(&s, hint);
+    let parts: Vec<String> = if whole_kind == ORGANIZATION && hint == Some(ORGANIZATION) {
+        vec![s.clone()]
+    } else {
+        s.split([',', '|', ';', '&', '/', '·', '•'])
+            .flat_map(|x| {
+                x.split(" and ")
+                    .flat_map(|y| y.split(" und "))
+                    .flat_map(|y| y.split(" et "))
+                    .flat_map(|y| y.split(" y "))
+                    .flat_map(|y| y.split(" e "))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
     for part in parts {
-        let t = part
-            .trim()
-            .trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
-        if t.is_empty() || t.chars().count() < 3 || t.split_whitespace().count() > 6 {
+        let Some(t) = clean_author(&part) else {
+            continue;
+        };
+        if t.chars().count() < 2 {
             continue;
         }
-        if !out.iter().any(|a| a.eq_ignore_ascii_case(t)) && out.len() < 20 {
-            out.push(t.to_string());
+        let kind = author_kind(&t, hint);
+        if kind == PERSON && t.chars().count() < 3 {
+            continue;
+        }
+        if !out.iter().any(|a| a.name.eq_ignore_ascii_case(&t)) && out.len() < 20 {
+            out.push(Author { name: t, kind });
         }
     }
 }
@@ -296,59 +483,12 @@ pub fn meta_get<'a>(m: &'a RawMeta, keys: &[&str]) -> Option<&'a str> {
     None
 }
 
+/// The original publication date: [`crate::dates::page_dates`]'s `published`.
 pub fn published(dom: &Dom, ld: &JsonLd, url: Option<&str>) -> Option<String> {
-    let m = &dom.meta;
-    let candidates = [
-        ld.date_published.as_deref(),
-        meta_get(
-            m,
-            &[
-                "article:published_time",
-                "og:article:published_time",
-                "datepublished",
-                "article.published",
-                "published_time",
-                "parsely-pub-date",
-                "sailthru.date",
-                "pubdate",
-                "publishdate",
-                "publish-date",
-                "publish_date",
-                "date",
-                "dc.date.issued",
-                "dcterms.issued",
-                "dc.date",
-                "dcterms.date",
-                "dcterms.created",
-                "citation_publication_date",
-                "citation_date",
-                "cxenseparse:recs:publishtime",
-                "originalpublicationdate",
-                "article_date_original",
-                "og:published_time",
-                "timestamp",
-                "article:modified_time",
-                "last-modified",
-                "dateModified".to_ascii_lowercase().as_str(),
-            ],
-        ),
-        m.itemprops
-            .iter()
-            .find(|(k, _)| k == "datepublished")
-            .map(|(_, v)| v.as_str()),
-        m.times.iter().find(|(_, p)| *p).map(|(v, _)| v.as_str()),
-        m.times.first().map(|(v, _)| v.as_str()),
-    ];
-    for c in candidates.into_iter().flatten() {
-        if let Some(d) = normalize_date(c) {
-            return Some(d);
-        }
-    }
-    let u = url.or(m.canonical.as_deref())?;
-    date_from_url(u)
+    crate::dates::page_dates(dom, ld, url, None, "").published
 }
 
-pub fn authors(dom: &Dom, ld: &JsonLd) -> Vec<String> {
+pub fn authors(dom: &Dom, ld: &JsonLd) -> Vec<Author> {
     if !ld.authors.is_empty() {
         return ld.authors.clone();
     }
@@ -364,7 +504,7 @@ pub fn authors(dom: &Dom, ld: &JsonLd) -> Vec<String> {
     ] {
         for (kk, v) in &dom.meta.metas {
             if kk == k && !v.contains("://") {
-                push_author(&mut out, v);
+                push_author(&mut out, v, None);
             }
         }
         if !out.is_empty() {
@@ -377,7 +517,7 @@ pub fn authors(dom: &Dom, ld: &JsonLd) -> Vec<String> {
     for (idx, _) in nodes.iter().take(8) {
         let t = dom.subtree_text(*idx as usize, 200);
         if !t.is_empty() && t.chars().count() < 80 {
-            push_author(&mut out, &t);
+            push_author(&mut out, &t, None);
         }
         if !out.is_empty() {
             break;
@@ -471,7 +611,45 @@ mod tests {
         let b = r#"{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Site"},{"@type":"NewsArticle","headline":"H","datePublished":"2020-01-02T03:04:05+01:00","author":[{"@type":"Person","name":"Ann Lee"},{"name":"Bo Kim"}],"publisher":{"@type":"Organization","name":"The Daily"}}]}"#;
         let ld = parse_json_ld(&[b.to_string()]);
         assert_eq!(ld.headline.as_deref(), Some("H"));
-        assert_eq!(ld.authors, vec!["Ann Lee", "Bo Kim"]);
+        let names: Vec<&str> = ld.authors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, vec!["Ann Lee", "Bo Kim"]);
         assert_eq!(ld.publisher.as_deref(), Some("The Daily"));
+    }
+
+    #[test]
+    fn bylines_are_typed_and_cleaned() {
+        let mut v = Vec::new();
+        push_author(&mut v, "Hours Ago Josh Constine", None);
+        push_author(&mut v, "By ABBY GOODNOUGH", None);
+        push_author(&mut v, "AFP", None);
+        push_author(&mut v, "Reuters staff", None);
+        push_author(&mut v, "Editorial Board", None);
+        push_author(&mut v, "Australian Broadcasting Corporation", None);
+        let got: Vec<(&str, &str)> = v.iter().map(|a| (a.name.as_str(), a.kind)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Josh Constine", PERSON),
+                ("Abby Goodnough", PERSON),
+                ("AFP", AGENCY),
+                ("Reuters staff", AGENCY),
+                ("Editorial Board", DESK),
+                ("Australian Broadcasting Corporation", ORGANIZATION),
+            ]
+        );
+        let mut w = Vec::new();
+        push_author(&mut w, "By Jane Roe and John Doe", None);
+        assert_eq!(w.len(), 2);
+        let b = r#"{"@type":"NewsArticle","author":[{"@type":"Person","name":"Ann Lee"},{"@type":"Organization","name":"Acme Research"}]}"#;
+        let ld = parse_json_ld(&[b.to_string()]);
+        let got: Vec<(&str, &str)> = ld
+            .authors
+            .iter()
+            .map(|a| (a.name.as_str(), a.kind))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("Ann Lee", PERSON), ("Acme Research", ORGANIZATION)]
+        );
     }
 }

@@ -53,7 +53,7 @@ fn fixtures() {
             } else if let Some(v) = line.strip_prefix("published:") {
                 e.published.as_deref() == Some(v)
             } else if let Some(v) = line.strip_prefix("author:") {
-                e.authors.iter().any(|a| a == v)
+                e.authors.iter().any(|a| a.name == v)
             } else if let Some(v) = line.strip_prefix("site:") {
                 e.site_name.as_deref() == Some(v)
             } else if let Some(v) = line.strip_prefix("canonical:") {

@@ -126,6 +126,8 @@ impl RawDoc {
             title: self.title.clone(),
             authors: self.authors.clone(),
             published: self.published.clone(),
+            date_source: self.published.as_ref().map(|_| "input".into()),
+            fetched: self.fetched.clone(),
             lang: self.lang.clone(),
             ..Doc::default()
         };
@@ -138,9 +140,15 @@ impl RawDoc {
                 doc.outlet = doc.outlet.or(ex.site_name);
                 doc.title = doc.title.or(ex.title);
                 if doc.authors.is_empty() {
-                    doc.authors = ex.authors;
+                    doc.author_types = ex.authors.iter().map(|a| a.kind.into()).collect();
+                    doc.authors = ex.authors.into_iter().map(|a| a.name).collect();
                 }
-                doc.published = doc.published.or(ex.published);
+                if doc.published.is_none() {
+                    doc.published = ex.published;
+                    doc.date_source = ex.date_source.map(Into::into);
+                    doc.date_note = ex.date_note;
+                }
+                doc.modified = ex.modified;
                 doc.lang = doc.lang.or(ex.lang);
             }
             Body::Text(t) => doc.text = t.clone(),
@@ -151,8 +159,9 @@ impl RawDoc {
                 Body::Text(_) => "empty article text",
             }));
         }
-        if doc.published.is_none() {
+        if doc.published.is_none() && opts.default_published.is_some() {
             doc.published = opts.default_published.clone();
+            doc.date_source = Some("default".into());
         }
         if doc.lang.is_none() {
             doc.lang = claimtrace_extract::lang::detect(&doc.text);
@@ -338,6 +347,16 @@ pub fn read_inputs(paths: &[String], opts: &Options) -> Inputs {
     Inputs::new(paths, opts)
 }
 
+/// A file found in a directory and left out without being an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    /// `extension`: a known non-article extension (images, styles, scripts, archives…), not
+    /// opened; `content`: another extension, whose first bytes were sniffed and are not HTML
+    /// or WARC.
+    pub why: &'static str,
+}
+
 /// The stream of articles of a list of inputs.
 pub struct Inputs {
     pending: VecDeque<(String, bool)>,
@@ -345,6 +364,9 @@ pub struct Inputs {
     opts: Options,
     /// Files opened so far.
     pub files: u64,
+    /// Files of directories left out while walking, by extension or by content ([`Skipped`]).
+    /// A file named explicitly is never left out: its problems are errors.
+    pub skipped: Vec<Skipped>,
 }
 
 impl Inputs {
@@ -354,6 +376,7 @@ impl Inputs {
             current: None,
             opts: opts.clone(),
             files: 0,
+            skipped: Vec::new(),
         }
     }
 
@@ -368,11 +391,12 @@ impl Inputs {
             Err(e) => return Some(one(Err(InputError::new(name, format!("cannot open: {e}"))))),
         };
         if meta.is_dir() {
-            match walk(path) {
-                Ok(files) => {
+            match walk_with_skips(path) {
+                Ok((files, left_out)) => {
                     for f in files.into_iter().rev() {
                         self.pending.push_front((f.display().to_string(), false));
                     }
+                    self.skipped.extend(left_out);
                     None
                 }
                 Err(e) => Some(one(Err(InputError::new(
@@ -394,7 +418,51 @@ impl Inputs {
 /// The readable files under a directory, recursively, in sorted order (hidden files and
 /// unknown extensions are left out).
 pub fn walk(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    walk_with_skips(dir).map(|(files, _)| files)
+}
+
+/// [`walk`], and the (non-hidden) files it left out ([`Skipped`]). Files of other
+/// extensions (none, `.php`, `.asp`, …) are sniffed: HTML and WARC are read, the rest left out.
+pub fn walk_with_skips(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<Skipped>)> {
     let mut out = Vec::new();
+    let mut left_out = Vec::new();
+    walk_into(dir, &mut out, &mut left_out)?;
+    Ok((out, left_out))
+}
+
+/// Extensions never read in a directory (not opened).
+const NOT_ARTICLES: &[&str] = &[
+    "jpg", "jpeg", "png", "gif", "webp", "svg", "ico", "bmp", "tif", "tiff", "avif", "mp3", "mp4",
+    "m4a", "webm", "ogg", "wav", "avi", "mov", "pdf", "css", "js", "mjs", "map", "woff", "woff2",
+    "ttf", "otf", "eot", "zip", "tar", "tgz", "bz2", "xz", "zst", "7z", "rar", "exe", "dll", "so",
+    "o", "a", "bin", "db", "sqlite", "sqlite3", "wal", "shm", "lock", "py", "rs", "toml", "yaml",
+    "yml", "csv", "tsv", "xml", "md", "conllu", "iob2", "parquet", "arrow", "npy", "pt", "onnx",
+];
+
+/// Whether an unknown-extension file's first bytes are HTML or WARC (gzip looked into).
+fn sniffs_as_page(p: &Path, name: &str) -> bool {
+    let mut head = Vec::with_capacity(8192);
+    let Ok(f) = std::fs::File::open(p) else {
+        return false;
+    };
+    if f.take(8192).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let mut d = Vec::new();
+        let _ = flate2::read::GzDecoder::new(&head[..])
+            .take(8192)
+            .read_to_end(&mut d);
+        head = d;
+    }
+    matches!(sniff::sniff(&head, name), Format::Html | Format::Warc)
+}
+
+fn walk_into(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    left_out: &mut Vec<Skipped>,
+) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
@@ -406,14 +474,27 @@ pub fn walk(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         let is_dir = std::fs::metadata(&p).map(|m| m.is_dir()).unwrap_or(false);
         if is_dir {
             // Unreadable subdirectories are left out rather than failing the walk.
-            if let Ok(sub) = walk(&p) {
-                out.extend(sub);
-            }
+            let _ = walk_into(&p, out, left_out);
         } else if sniff::wanted_in_dir(&name) {
             out.push(p);
+        } else {
+            let lower = name.to_ascii_lowercase();
+            let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+            let why = if NOT_ARTICLES.contains(&ext) {
+                "extension"
+            } else if sniffs_as_page(&p, &name) {
+                out.push(p);
+                continue;
+            } else {
+                "content"
+            };
+            left_out.push(Skipped {
+                path: p.display().to_string(),
+                why,
+            });
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 impl Iterator for Inputs {
@@ -474,5 +555,38 @@ mod tests {
         assert_eq!(doc.text, "Body one.\n\nBody two.");
         assert_eq!(doc.published.as_deref(), Some("2026-01-02"));
         assert_eq!(doc.id.len(), 16);
+    }
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+
+    #[test]
+    fn directories_say_what_they_left_out() {
+        let dir = std::env::temp_dir().join(format!("ct-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).ok();
+        let w = |n: &str, b: &[u8]| std::fs::write(dir.join(n), b).ok();
+        w("a.html", b"<html><body><p>x</p></body></html>");
+        w("b.png", b"\x89PNG\r\n");
+        w(
+            "c",
+            b"<!DOCTYPE html><html><body><p>saved page</p></body></html>",
+        );
+        w("d.dat", b"\x00\x01\x02binary");
+        w(".hidden.html", b"<p>x</p>");
+        let (files, left) = walk_with_skips(&dir).unwrap_or_default();
+        let names: Vec<String> = files
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        assert_eq!(names, ["a.html", "c"]);
+        let why: Vec<(&str, &str)> = left
+            .iter()
+            .map(|s| (s.path.rsplit('/').next().unwrap_or(""), s.why))
+            .collect();
+        assert_eq!(why, [("b.png", "extension"), ("d.dat", "content")]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

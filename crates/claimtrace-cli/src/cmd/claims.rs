@@ -7,6 +7,7 @@
 use claimtrace::{Options as PipelineOptions, Pipeline};
 use claimtrace_attribution::print;
 use claimtrace_core::json::JsonOptions;
+use claimtrace_core::term::{escape, escape_line};
 use claimtrace_ingest::{Options, read_inputs};
 use std::io::Write;
 use std::process::ExitCode;
@@ -51,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(d) => d,
             Err(e) => {
                 skipped += 1;
-                eprintln!("claimtrace: skipped {e}");
+                eprintln!("claimtrace: skipped {}", escape(&e.to_string()));
                 continue;
             }
         };
@@ -70,8 +71,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .as_deref()
                 .map(|o| format!(" — {o}"))
                 .unwrap_or_default();
-            writeln!(out, "# {}{outlet}  [{}]", title, doc.id)?;
-            write!(out, "{}", print::claims(&doc, args.width))?;
+            // Human-readable: article text may carry terminal controls (ESC, bidi overrides).
+            let head = format!("# {}{outlet}  [{}]", title, doc.id);
+            writeln!(out, "{}", escape_line(&head))?;
+            write!(out, "{}", escape(&print::claims(&doc, args.width)))?;
             writeln!(out)?;
         }
     }

@@ -60,6 +60,9 @@ pub struct Args {
     /// No progress bar and no summary on stderr (errors are still reported).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Name every file of a directory that was left out (by extension or content).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// `64M`, `1G`, `512k`, `1.5GiB`, `1000` (bytes).
@@ -173,10 +176,14 @@ impl Work<'_> {
             Format::Json => serde_json::to_string_pretty(&doc.json(self.json))
                 .map(|s| s.replace('\n', "\n  "))
                 .unwrap_or_else(|_| doc.to_json_line(self.json)),
-            Format::Txt => match &doc.title {
-                Some(t) => format!("# {t}\n\n{}\n", doc.text),
-                None => format!("{}\n", doc.text),
-            },
+            // Human-readable: article text may carry terminal controls (ESC, bidi overrides).
+            Format::Txt => {
+                let s = match &doc.title {
+                    Some(t) => format!("# {t}\n\n{}\n", doc.text),
+                    None => format!("{}\n", doc.text),
+                };
+                claimtrace_core::term::escape(&s).into_owned()
+            }
         }
     }
 }
@@ -287,7 +294,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 chunk.push(item);
                 if chunk.len() >= chunk_docs || bytes >= CHUNK_BYTES {
                     if tx.send(std::mem::take(&mut chunk)).is_err() {
-                        return inputs.files;
+                        return (inputs.files, std::mem::take(&mut inputs.skipped));
                     }
                     bytes = 0;
                 }
@@ -295,7 +302,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if !chunk.is_empty() {
                 let _ = tx.send(chunk);
             }
-            inputs.files
+            (inputs.files, std::mem::take(&mut inputs.skipped))
         })
         .context("cannot start the reader thread")?;
 
@@ -341,7 +348,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Err(e) => {
                     skipped += 1;
                     *reasons.entry(category(&e)).or_default() += 1;
-                    pb.suspend(|| eprintln!("claimtrace: skipped {e}"));
+                    pb.suspend(|| {
+                        eprintln!(
+                            "claimtrace: skipped {}",
+                            claimtrace_core::term::escape(&e.to_string())
+                        )
+                    });
                 }
             }
         }
@@ -353,7 +365,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     drop(rx);
-    let files = reader.join().unwrap_or(0);
+    let (files, left_out) = reader.join().unwrap_or_default();
     pb.finish_and_clear();
     if write_err.is_none() && args.format == Format::Json {
         write_err = out.write_all(if first { b"]\n" } else { b"\n]\n" }).err();
@@ -380,19 +392,63 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let why: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
             msg.push_str(&format!(", {skipped} skipped ({})", why.join("; ")));
         }
+        if !left_out.is_empty() {
+            msg.push_str(&format!(", {}", left_out_summary(&left_out, args.verbose)));
+        }
         msg.push_str(&format!(
             ", {secs:.2} s ({:.1} MB/s, {:.0} articles/s, {jobs} thread{})",
             bytes as f64 / 1e6 / secs.max(1e-9),
             ok as f64 / secs.max(1e-9),
             if jobs == 1 { "" } else { "s" }
         ));
-        eprintln!("{msg}");
+        eprintln!("{}", claimtrace_core::term::escape(&msg));
+    }
+    if args.verbose {
+        for s in &left_out {
+            eprintln!(
+                "claimtrace: left out {} ({})",
+                claimtrace_core::term::escape(&s.path),
+                s.why
+            );
+        }
+    }
+    if ok == 0 {
+        // Even with --quiet: an input tree without a single article is a failure.
+        let mut why = format!(
+            "claimtrace extract: no article found: {files} file{} read",
+            if files == 1 { "" } else { "s" }
+        );
+        if skipped > 0 {
+            why.push_str(&format!(", {skipped} skipped as unreadable"));
+        }
+        if !left_out.is_empty() {
+            why.push_str(&format!(", {}", left_out_summary(&left_out, args.verbose)));
+        }
+        eprintln!("{}", claimtrace_core::term::escape(&why));
+        return Ok(ExitCode::from(1));
     }
     Ok(if skipped > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// "5 files left out (3 by extension, 2 by content; --verbose names them)".
+fn left_out_summary(left_out: &[claimtrace_ingest::Skipped], verbose: bool) -> String {
+    let ext = left_out.iter().filter(|s| s.why == "extension").count();
+    let content = left_out.len() - ext;
+    // `content`: other extensions whose first bytes are not HTML or WARC.
+    let n = left_out.len();
+    format!(
+        "{n} file{} of directories left out ({ext} by extension, {content} by content{})",
+        if n == 1 { "" } else { "s" },
+        if verbose {
+            ""
+        } else {
+            "; --verbose names them"
+        }
+    )
 }
 
 #[cfg(test)]

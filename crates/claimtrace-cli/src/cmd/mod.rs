@@ -5,6 +5,8 @@
 pub mod claims;
 pub mod eval_aeb;
 pub mod eval_attribution;
+pub mod eval_boilerplate;
+pub mod eval_dates;
 pub mod eval_geo;
 pub mod eval_ner;
 pub mod eval_stories;

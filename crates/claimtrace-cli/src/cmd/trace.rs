@@ -79,7 +79,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 )
             })?;
             if args.format == Format::Tree {
-                claimtrace_provenance::render_tree(&p)
+                // Human-readable: titles and claims may carry terminal controls.
+                claimtrace_core::term::escape(&claimtrace_provenance::render_tree(&p)).into_owned()
             } else {
                 claimtrace_provenance::to_dot(&p)
             }
