@@ -8,6 +8,7 @@
 //! ([`CharMap`] converts).
 
 pub mod charmap;
+pub mod date;
 pub mod doc;
 pub mod error;
 pub mod json;

@@ -537,7 +537,7 @@ fn keep_para(para: &Para, p: &Params, title: Option<&str>) -> bool {
 
 static SECTION_ENDS: std::sync::LazyLock<rustc_hash::FxHashSet<String>> =
     std::sync::LazyLock::new(|| {
-        include_str!("../../../lang/mul/boilerplate/section_ends.txt")
+        claimtrace_text::data::file("mul/boilerplate/section_ends.txt")
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))

@@ -30,48 +30,9 @@ pub struct PageDates {
     pub note: Option<String>,
 }
 
-const LANGS: &[(&str, &str, &str)] = &[
-    (
-        "en",
-        include_str!("../../../lang/en/dates/months.tsv"),
-        include_str!("../../../lang/en/dates/relative.txt"),
-    ),
-    (
-        "de",
-        include_str!("../../../lang/de/dates/months.tsv"),
-        include_str!("../../../lang/de/dates/relative.txt"),
-    ),
-    (
-        "fr",
-        include_str!("../../../lang/fr/dates/months.tsv"),
-        include_str!("../../../lang/fr/dates/relative.txt"),
-    ),
-    (
-        "es",
-        include_str!("../../../lang/es/dates/months.tsv"),
-        include_str!("../../../lang/es/dates/relative.txt"),
-    ),
-    (
-        "it",
-        include_str!("../../../lang/it/dates/months.tsv"),
-        include_str!("../../../lang/it/dates/relative.txt"),
-    ),
-    (
-        "pt",
-        include_str!("../../../lang/pt/dates/months.tsv"),
-        include_str!("../../../lang/pt/dates/relative.txt"),
-    ),
-    (
-        "id",
-        include_str!("../../../lang/id/dates/months.tsv"),
-        include_str!("../../../lang/id/dates/relative.txt"),
-    ),
-    (
-        "ar",
-        include_str!("../../../lang/ar/dates/months.tsv"),
-        include_str!("../../../lang/ar/dates/relative.txt"),
-    ),
-];
+/// The languages whose written dates are read: `lang/<code>/dates/months.tsv` and
+/// `relative.txt`, through the one loader of language data ([`claimtrace_text::data`]).
+const LANG_CODES: &[&str] = &["en", "de", "fr", "es", "it", "pt", "id", "ar"];
 
 struct Lexicon {
     /// Month form (lowercase) → month number.
@@ -87,7 +48,9 @@ struct Lexicon {
 static LEX: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut months = rustc_hash::FxHashMap::default();
     let mut relative = Vec::new();
-    for (_, m, r) in LANGS {
+    for c in LANG_CODES {
+        let m = claimtrace_text::data::file(&format!("{c}/dates/months.tsv"));
+        let r = claimtrace_text::data::file(&format!("{c}/dates/relative.txt"));
         for line in m.lines() {
             let line = line.trim_end();
             if line.is_empty() || line.starts_with('#') {
@@ -151,16 +114,6 @@ fn fold(s: &str) -> String {
         .collect()
 }
 
-fn days_in_month(y: u32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
 /// A plausible date written in a page's text: a real day, from 1995 on and not after today.
 fn plausible(y: u32, m: u32, d: u32) -> Option<String> {
     let s = real_day(y, m, d)?;
@@ -169,7 +122,10 @@ fn plausible(y: u32, m: u32, d: u32) -> Option<String> {
 
 /// A real day from 1995 to 2100 (structured metadata: trusted whatever today is).
 fn real_day(y: u32, m: u32, d: u32) -> Option<String> {
-    if !(1995..=2100).contains(&y) || d == 0 || d > days_in_month(y, m) {
+    if !(1995..=2100).contains(&y)
+        || d == 0
+        || d > claimtrace_core::date::days_in_month(i64::from(y), m)
+    {
         return None;
     }
     Some(format!("{y:04}-{m:02}-{d:02}"))
@@ -181,23 +137,9 @@ fn today() -> &'static String {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        civil_from_days((secs / 86_400) as i64)
+        claimtrace_core::date::format_day((secs / 86_400) as i64)
     });
     &T
-}
-
-/// Days since 1970-01-01 to `YYYY-MM-DD` (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// One written date found in a text, with its byte position in the folded text.
@@ -584,7 +526,7 @@ mod tests {
 
     #[test]
     fn civil() {
-        assert_eq!(civil_from_days(0), "1970-01-01");
-        assert_eq!(civil_from_days(19_723), "2024-01-01");
+        assert_eq!(claimtrace_core::date::format_day(0), "1970-01-01");
+        assert_eq!(claimtrace_core::date::format_day(19_723), "2024-01-01");
     }
 }

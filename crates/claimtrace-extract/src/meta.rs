@@ -217,9 +217,9 @@ struct BylineLists {
 }
 
 static BYLINE_LISTS: LazyLock<BylineLists> = LazyLock::new(|| BylineLists {
-    agencies: word_list(include_str!("../../../lang/mul/bylines/agencies.txt")),
-    desks: word_list(include_str!("../../../lang/mul/bylines/desks.txt")),
-    orgs: word_list(include_str!("../../../lang/mul/bylines/organizations.txt")),
+    agencies: word_list(claimtrace_text::data::file("mul/bylines/agencies.txt")),
+    desks: word_list(claimtrace_text::data::file("mul/bylines/desks.txt")),
+    orgs: word_list(claimtrace_text::data::file("mul/bylines/organizations.txt")),
 });
 
 fn contains_phrase(words: &[String], list: &[Vec<String>]) -> bool {

@@ -57,22 +57,11 @@ pub struct Unit {
     pub names: Vec<String>,
 }
 
-/// Parses the date prefix `YYYY-MM-DD` of an ISO 8601 date.
+/// The day number of the date prefix `YYYY-MM-DD` of an ISO 8601 date (days since
+/// 1970-01-01; month 1–12, day 1–31, as [`claimtrace_core::date::iso_day`] reads it).
 pub fn day_number(s: &str) -> Option<i64> {
-    let y: i64 = s.get(0..4)?.parse().ok()?;
-    let m: i64 = s.get(5..7)?.parse().ok()?;
-    let d: i64 = s.get(8..10)?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || s.get(4..5)? != "-" {
-        return None;
-    }
-    // Days from civil (H. Hinnant).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146097 + doe)
+    let (y, m, d) = claimtrace_core::date::iso_day(s)?;
+    Some(claimtrace_core::date::days_from_civil(y, m, d))
 }
 
 static STOP: WordList = WordList::new("mul/provenance/stopwords.txt");

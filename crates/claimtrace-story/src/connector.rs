@@ -585,16 +585,8 @@ impl Connector {
 
 /// (year, month, day) of a day number.
 fn civil(z: i32) -> Option<(i32, u32, u32)> {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    Some((if m <= 2 { y + 1 } else { y }, m, d))
+    let (y, m, d) = claimtrace_core::date::civil_from_days(i64::from(z));
+    Some((i32::try_from(y).ok()?, m, d))
 }
 
 #[cfg(test)]

@@ -207,13 +207,7 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> Option<i32> {
     if !(1900..2200).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i32 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    i32::try_from(claimtrace_core::date::days_from_civil(i64::from(y), m, d)).ok()
 }
 
 /// ISO weekday (1 = Monday) of a day number.

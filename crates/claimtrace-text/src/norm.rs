@@ -212,6 +212,57 @@ pub fn arabic_stems(w: &str) -> impl Iterator<Item = &str> {
     out.into_iter()
 }
 
+/// The lookup key of a place name in the gazetteer (claimtrace-timegeo): NFD without marks, lower case, Arabic letter variants unified,
+/// hyphens and dots as spaces, single spaces.
+pub fn name_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        let c = match c {
+            '-' | '‐' | '‑' | '–' | '_' | '.' | '/' => ' ',
+            '’' | 'ʼ' | '`' | '´' | 'ʻ' => '\'',
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            'ى' => 'ي',
+            'ة' => 'ه',
+            'ـ' => continue,
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// The key of time-lexicon look-ups (claimtrace-timegeo): lower case, runs of white space as one
+/// space, ’ as '. No accent folding (the rules' regexes match the accented forms).
+pub fn lower_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        let c = if c == '’' { '\'' } else { c };
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

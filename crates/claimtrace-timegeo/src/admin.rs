@@ -6,14 +6,11 @@ use crate::gazetteer::{Gazetteer, Kind, key};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
-const ABBREV: &str = include_str!("../../../lang/en/places/admin1_abbrev.tsv");
-const METONYMY: &str = include_str!("../../../lang/en/places/metonymy_verbs.txt");
-
 /// Abbreviation (as written) → (country code, admin1 name).
 fn abbrevs() -> &'static FxHashMap<&'static str, (&'static str, &'static str)> {
     static T: OnceLock<FxHashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
     T.get_or_init(|| {
-        ABBREV
+        claimtrace_text::data::file("en/places/admin1_abbrev.tsv")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .filter_map(|l| {
@@ -77,7 +74,7 @@ pub fn abbrev_after(after: &str, gaz: &Gazetteer) -> Option<(usize, usize, u32)>
 fn metonymy_verbs() -> &'static [&'static str] {
     static V: OnceLock<Vec<&'static str>> = OnceLock::new();
     V.get_or_init(|| {
-        METONYMY
+        claimtrace_text::data::file("en/places/metonymy_verbs.txt")
             .lines()
             .map(str::trim)
             .filter(|l| !l.starts_with('#') && !l.is_empty())
@@ -114,15 +111,12 @@ pub fn metonymic_after(after: &str) -> bool {
     false
 }
 
-const TITLE_HEADS: &str = include_str!("../../../lang/en/places/title_heads.txt");
-const REGIONS: &str = include_str!("../../../lang/mul/places/regions.tsv");
-
 /// Whether a capitalised word after a place name is a title or an institution of the place
 /// ("New York Gov.", "Toronto police"), which leaves the place a place.
 pub fn is_title_head(word: &str) -> bool {
     static H: OnceLock<Vec<&'static str>> = OnceLock::new();
     H.get_or_init(|| {
-        TITLE_HEADS
+        claimtrace_text::data::file("en/places/title_heads.txt")
             .lines()
             .map(str::trim)
             .filter(|l| !l.starts_with('#') && !l.is_empty())
@@ -143,7 +137,7 @@ fn regions() -> Option<&'static (regex::Regex, FxHashMap<&'static str, Region>)>
     static R: OnceLock<Option<(regex::Regex, FxHashMap<&'static str, Region>)>> = OnceLock::new();
     R.get_or_init(|| {
         let mut map = FxHashMap::default();
-        for l in REGIONS.lines() {
+        for l in claimtrace_text::data::file("mul/places/regions.tsv").lines() {
             if l.starts_with('#') || l.trim().is_empty() {
                 continue;
             }

@@ -11,8 +11,6 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 /// The committed index (built by `cargo run --release -p claimtrace-timegeo --example
 /// build_gazetteer`).
@@ -178,36 +176,8 @@ pub struct Gazetteer {
     pub(crate) country_names: FxHashMap<String, (CompactString, bool, bool)>,
 }
 
-/// The lookup key of a name: NFD without marks, lower case, Arabic letter variants unified,
-/// hyphens and dots as spaces, single spaces.
-pub fn key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        let c = match c {
-            '-' | '‐' | '‑' | '–' | '_' | '.' | '/' => ' ',
-            '’' | 'ʼ' | '`' | '´' | 'ʻ' => '\'',
-            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-            'ى' => 'ي',
-            'ة' => 'ه',
-            'ـ' => continue,
-            c => c,
-        };
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        out.extend(c.to_lowercase());
-    }
-    out
-}
+/// The lookup key of a name (one home: [`claimtrace_text::norm::name_key`]).
+pub use claimtrace_text::norm::name_key as key;
 
 fn keep_alternate(a: &str) -> bool {
     let n = a.chars().count();

@@ -77,67 +77,22 @@ impl Handler {
     }
 }
 
-const LANGS: &[(&str, &str, &str)] = &[
-    (
-        "en",
-        include_str!("../../../lang/en/time/lexicon.tsv"),
-        include_str!("../../../lang/en/time/rules.tsv"),
-    ),
-    (
-        "fr",
-        include_str!("../../../lang/fr/time/lexicon.tsv"),
-        include_str!("../../../lang/fr/time/rules.tsv"),
-    ),
-    (
-        "es",
-        include_str!("../../../lang/es/time/lexicon.tsv"),
-        include_str!("../../../lang/es/time/rules.tsv"),
-    ),
-    (
-        "ar",
-        include_str!("../../../lang/ar/time/lexicon.tsv"),
-        include_str!("../../../lang/ar/time/rules.tsv"),
-    ),
-    (
-        "de",
-        include_str!("../../../lang/de/time/lexicon.tsv"),
-        include_str!("../../../lang/de/time/rules.tsv"),
-    ),
-    (
-        "it",
-        include_str!("../../../lang/it/time/lexicon.tsv"),
-        include_str!("../../../lang/it/time/rules.tsv"),
-    ),
-    (
-        "pt",
-        include_str!("../../../lang/pt/time/lexicon.tsv"),
-        include_str!("../../../lang/pt/time/rules.tsv"),
-    ),
-    (
-        "id",
-        include_str!("../../../lang/id/time/lexicon.tsv"),
-        include_str!("../../../lang/id/time/rules.tsv"),
-    ),
-];
+/// The languages with time data: `lang/<code>/time/lexicon.tsv` and `rules.tsv`, read through
+/// the one loader of language data ([`claimtrace_text::data`]).
+const LANG_CODES: &[&str] = &["en", "fr", "es", "ar", "de", "it", "pt", "id"];
+
+fn lang_files() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    LANG_CODES.iter().map(|c| {
+        (
+            *c,
+            claimtrace_text::data::file(&format!("{c}/time/lexicon.tsv")),
+            claimtrace_text::data::file(&format!("{c}/time/rules.tsv")),
+        )
+    })
+}
 
 /// Lower-cases and collapses whitespace: the key of lexicon lookups.
-fn norm(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        let c = if c == '’' { '\'' } else { c };
-        out.extend(c.to_lowercase());
-    }
-    out
-}
+use claimtrace_text::norm::lower_key as norm;
 
 fn alternation(forms: &[&str]) -> String {
     let mut v: Vec<&str> = forms.to_vec();
@@ -310,9 +265,8 @@ fn build_lang(code: &str, lexicon: &str, rules: &str) -> Lang {
 fn langs() -> &'static FxHashMap<&'static str, Lang> {
     static L: OnceLock<FxHashMap<&'static str, Lang>> = OnceLock::new();
     L.get_or_init(|| {
-        LANGS
-            .iter()
-            .map(|(c, lx, r)| (*c, build_lang(c, lx, r)))
+        lang_files()
+            .map(|(c, lx, r)| (c, build_lang(c, lx, r)))
             .collect()
     })
 }
@@ -326,11 +280,10 @@ pub fn rule_counts() -> Vec<(&'static str, usize)> {
 
 /// Rule lines per language in the data files (to check every rule compiled).
 pub fn rule_lines() -> Vec<(&'static str, usize)> {
-    let mut v: Vec<_> = LANGS
-        .iter()
+    let mut v: Vec<_> = lang_files()
         .map(|(c, _, r)| {
             (
-                *c,
+                c,
                 r.lines()
                     .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
                     .count(),

@@ -92,20 +92,8 @@ pub fn parse_size(s: &str) -> anyhow::Result<u64> {
 
 /// A date `YYYY-MM-DD`, optionally followed by `T` and a time.
 pub fn valid_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if !(digits(0..4)
-        && b.get(4) == Some(&b'-')
-        && digits(5..7)
-        && b.get(7) == Some(&b'-')
-        && digits(8..10))
-    {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok()).unwrap_or(0);
-    let (m, d) = (num(5..7), num(8..10));
-    (1..=12).contains(&m) && (1..=31).contains(&d) && (b.len() == 10 || b.get(10) == Some(&b'T'))
+    claimtrace_core::date::iso_day(s).is_some()
+        && (s.len() == 10 || s.as_bytes().get(10) == Some(&b'T'))
 }
 
 /// Groups reasons that differ only by numbers ("record of 80 MiB…", "record of 90 MiB…").
