@@ -68,9 +68,7 @@ impl Model {
                         options: Some(o.clone()),
                         p: QTable::from_perceptron(&p).map_err(|e| e.to_string())?,
                         p2: None,
-                        r: None,
                         r1: None,
-                        f: None,
                         f1: None,
                     });
                 };
@@ -85,7 +83,7 @@ impl Model {
         });
         let r = QTable::from_perceptron(&rp).map_err(|e| e.to_string())?;
         let r1 = Column::of(&r, 1);
-        let (f, f1) = if filter::FILTER_ROLES != 0 {
+        let f1 = if filter::FILTER_ROLES != 0 {
             let fp = filter::train_filter(
                 att,
                 units,
@@ -96,18 +94,15 @@ impl Model {
                 &mut |e, a| log("filter", e, a),
             );
             let f = QTable::from_perceptron(&fp).map_err(|e| e.to_string())?;
-            let f1 = Column::of(&f, 1);
-            (Some(f), Some(f1))
+            Some(Column::of(&f, 1))
         } else {
-            (None, None)
+            None
         };
         Ok(Model {
             options: Some(o.clone()),
             p,
             p2: Some(p2),
             r1: Some(r1),
-            r: Some(r),
-            f,
             f1,
         })
     }
