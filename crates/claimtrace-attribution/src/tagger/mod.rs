@@ -8,12 +8,12 @@ use crate::lexicon::Frame;
 use crate::syntax::Syn;
 use crate::tokens::Tok;
 use crate::{Analysis, Attributor};
-use claimtrace_ml::hash::{feat, mix};
 use claimtrace_ml::blob::{Meta, Reader, Writer};
+use claimtrace_ml::hash::{feat, mix};
 use claimtrace_ml::modelfile;
-use claimtrace_ml::table::Table;
 #[cfg(feature = "train")]
 use claimtrace_ml::perceptron::Perceptron;
+use claimtrace_ml::table::Table;
 use std::io::Read;
 use std::path::Path;
 
