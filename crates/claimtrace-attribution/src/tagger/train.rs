@@ -14,43 +14,6 @@ pub(crate) fn shuffle<T>(items: &mut [T], seed: &mut u64) {
     *seed = g.0;
 }
 
-#[cfg(test)]
-mod shuffle_tests {
-    /// The private shuffle the committed model was trained with (before the kernel port).
-    fn old_shuffle<T>(items: &mut [T], seed: &mut u64) {
-        for i in (1..items.len()).rev() {
-            *seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let j = (*seed >> 33) as usize % (i + 1);
-            items.swap(i, j);
-        }
-    }
-
-    /// The kernel shuffle gives the old orders and carries the same seed across epochs.
-    #[test]
-    fn kernel_shuffle_is_the_old_one() {
-        for n in [0usize, 1, 2, 3, 17, 1000] {
-            for start in [
-                0u64,
-                1,
-                0x2545_f491_4f6c_dd1d,
-                0x9e37_79b9_7f4a_7c15,
-                u64::MAX,
-            ] {
-                let (mut a, mut b): (Vec<usize>, Vec<usize>) = ((0..n).collect(), (0..n).collect());
-                let (mut sa, mut sb) = (start, start);
-                for _epoch in 0..5 {
-                    old_shuffle(&mut a, &mut sa);
-                    super::shuffle(&mut b, &mut sb);
-                    assert_eq!(a, b, "n {n}, seed {start}");
-                    assert_eq!(sa, sb);
-                }
-            }
-        }
-    }
-}
-
 /// Train the refiner on jackknifed second-pass tags (else on first-pass tags).
 pub(super) const REFINER_ON_PASS2: bool = true;
 
@@ -459,4 +422,41 @@ pub(super) fn train_refiner_seed(
     }
     p.average();
     p
+}
+
+#[cfg(test)]
+mod shuffle_tests {
+    /// The private shuffle the committed model was trained with (before the kernel port).
+    fn old_shuffle<T>(items: &mut [T], seed: &mut u64) {
+        for i in (1..items.len()).rev() {
+            *seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let j = (*seed >> 33) as usize % (i + 1);
+            items.swap(i, j);
+        }
+    }
+
+    /// The kernel shuffle gives the old orders and carries the same seed across epochs.
+    #[test]
+    fn kernel_shuffle_is_the_old_one() {
+        for n in [0usize, 1, 2, 3, 17, 1000] {
+            for start in [
+                0u64,
+                1,
+                0x2545_f491_4f6c_dd1d,
+                0x9e37_79b9_7f4a_7c15,
+                u64::MAX,
+            ] {
+                let (mut a, mut b): (Vec<usize>, Vec<usize>) = ((0..n).collect(), (0..n).collect());
+                let (mut sa, mut sb) = (start, start);
+                for _epoch in 0..5 {
+                    old_shuffle(&mut a, &mut sa);
+                    super::shuffle(&mut b, &mut sb);
+                    assert_eq!(a, b, "n {n}, seed {start}");
+                    assert_eq!(sa, sb);
+                }
+            }
+        }
+    }
 }
