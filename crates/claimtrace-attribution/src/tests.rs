@@ -389,8 +389,18 @@ fn tagger_trains_roundtrips_and_survives_odd_inputs() {
         crate::tagger::TrainOptions::from_text(&opts.to_text()).ok(),
         Some(opts.clone())
     );
+    // the unpacked file read in place (as the pipeline embeds it) is the same model
+    let file = std::fs::read(&path).expect("read");
+    let plain: &'static [u8] = Box::leak(
+        claimtrace_ml::blob::gunzip(&file)
+            .expect("gunzip")
+            .into_owned()
+            .into_boxed_slice(),
+    );
+    let m3 = Model::from_static(plain).expect("from_static");
     let _ = std::fs::remove_dir_all(&dir);
     assert!(Model::from_bytes(b"garbage").is_err());
+    assert!(Model::from_static(b"garbage").is_err());
     // the committed model loads
     let committed =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/attribution-en.bin");
@@ -409,6 +419,10 @@ fn tagger_trains_roundtrips_and_survives_odd_inputs() {
         // the reloaded model (span filter included) tags as the trained one
         assert_eq!(
             m2.predict_tags(&att, &an, text),
+            m.predict_tags(&att, &an, text)
+        );
+        assert_eq!(
+            m3.predict_tags(&att, &an, text),
             m.predict_tags(&att, &an, text)
         );
         let mut d = Doc::from_text("t", text);

@@ -43,7 +43,7 @@ fn main() {
     }
     if let Some(b) = bundled::ATTRIBUTION_EN {
         time("attribution-en", || {
-            claimtrace_attribution::tagger::Model::from_bytes(b)
+            claimtrace_attribution::tagger::Model::from_static(b)
         });
     }
     time("timegeo gazetteer", claimtrace_timegeo::Gazetteer::load);

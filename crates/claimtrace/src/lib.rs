@@ -245,7 +245,7 @@ impl Pipeline {
                             self.loaded(
                                 "attribution",
                                 "en",
-                                claimtrace_attribution::tagger::Model::from_bytes(b),
+                                claimtrace_attribution::tagger::Model::from_static(b),
                             )
                         })
                     })

@@ -8,10 +8,12 @@ use crate::lexicon::Frame;
 use crate::syntax::Syn;
 use crate::tokens::Tok;
 use crate::{Analysis, Attributor};
+use claimtrace_ml::blob::{Meta, Reader, Writer};
 use claimtrace_ml::hash::{feat, mix};
 use claimtrace_ml::modelfile;
 #[cfg(feature = "train")]
 use claimtrace_ml::perceptron::Perceptron;
+use claimtrace_ml::table::Table;
 use std::io::Read;
 use std::path::Path;
 
@@ -48,9 +50,11 @@ pub const TAGS: [&str; 7] = [
 pub type Unit = (String, Vec<(usize, usize, usize)>);
 
 const MAGIC: &[u8; 8] = b"CTATTR\0\0";
-/// 4: the training options ([`TrainOptions::to_text`]) head the file. 3 (no options) still
-/// loads.
-const VERSION: u32 = 4;
+/// 5: a claimtrace-ml kernel file (`blob`): a meta block (the training options,
+/// [`TrainOptions::to_text`], and which tables follow), then dense `Table<i8>`s read in place:
+/// pass 1, pass 2, the refiner's and the span filter's class-1 columns. 4 (the gzip'd sparse
+/// stream headed by the options) and 3 (no options) still load, converted.
+const VERSION: u32 = 5;
 /// Features relating a token to the current run's parse subtree (tried: 69.0 / 67.2 / 52.4
 /// against 69.4 / 68.0 / 53.3 without; off).
 const RUN_FEATS: bool = false;
@@ -220,19 +224,59 @@ pub struct Model {
     pub options: Option<TrainOptions>,
     p: QTable,
     p2: Option<QTable>,
-    /// Span refiner: re-chooses source and content boundaries (see [`Prep::span_cands`]).
-    r: Option<QTable>,
-    /// The refiner's class-1 column (what it scores with), built from `r` on load.
+    /// Span refiner: re-chooses source and content boundaries (see [`Prep::span_cands`]);
+    /// its class-1 column, what it scores with (the file stores only that column).
     r1: Option<Column>,
-    /// Span filter ([`filter`]): drops predicted runs that are no role span at all.
-    f: Option<QTable>,
-    /// The filter's class-1 column, built from `f` on load.
+    /// Span filter ([`filter`]): drops predicted runs that are no role span at all; its
+    /// class-1 column.
     f1: Option<Column>,
 }
 
 impl Model {
+    /// The model compiled into a binary (`claimtrace_ml::aligned_bytes!`): its tables are
+    /// read in place (no copy, no decompression). The bytes must be the unpacked file.
+    pub fn from_static(bytes: &'static [u8]) -> claimtrace_ml::Result<Model> {
+        Model::read_blob(Reader::open_static(bytes, MAGIC, VERSION)?)
+    }
+
+    /// A model from a file's bytes: the current format (gzip'd or not, copied once) or the
+    /// gzip'd sparse stream of versions 3 and 4 (converted to dense tables).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
-        match modelfile::open_bytes(bytes, MAGIC, VERSION) {
+        match Reader::open_bytes(bytes, MAGIC, VERSION) {
+            Ok(r) => Model::read_blob(r).map_err(|e| e.to_string()),
+            Err(e) => Model::from_legacy_bytes(bytes).map_err(|e2| format!("{e} ({e2})")),
+        }
+    }
+
+    fn read_blob(mut r: Reader) -> claimtrace_ml::Result<Model> {
+        let mut meta = r.meta()?;
+        let o = TrainOptions::from_text(meta.str()?).map_err(claimtrace_ml::Error::corrupt)?;
+        let (has_p2, has_r, has_f) = (meta.u8()? == 1, meta.u8()? == 1, meta.u8()? == 1);
+        let p = QTable {
+            t: Table::<i8>::read(&mut r)?,
+        };
+        let mut opt = |has: bool| -> claimtrace_ml::Result<Option<Table<i8>>> {
+            if has {
+                Ok(Some(Table::<i8>::read(&mut r)?))
+            } else {
+                Ok(None)
+            }
+        };
+        let p2 = opt(has_p2)?.map(|t| QTable { t });
+        let r1 = opt(has_r)?.map(|t| Column { t });
+        let f1 = opt(has_f)?.map(|t| Column { t });
+        Ok(Model {
+            options: Some(o),
+            p,
+            p2,
+            r1,
+            f1,
+        })
+    }
+
+    /// Versions 3 and 4: the gzip'd sparse stream ([`QTable::read_from`]).
+    fn from_legacy_bytes(bytes: &[u8]) -> Result<Model, String> {
+        match modelfile::open_bytes(bytes, MAGIC, 4) {
             Ok(mut r) => {
                 let o = modelfile::read_str(&mut r).map_err(|e| e.to_string())?;
                 let o = TrainOptions::from_text(&o)?;
@@ -248,34 +292,24 @@ impl Model {
     }
 
     fn read_tables(r: &mut impl Read) -> Result<Model, String> {
-        let mut r = r;
-        let p = QTable::read_from(&mut r).map_err(|e| e.to_string())?;
-        let mut flag = [0u8; 1];
-        let p2 = if r.read_exact(&mut flag).is_ok() && flag[0] == 1 {
-            Some(QTable::read_from(&mut r).map_err(|e| e.to_string())?)
-        } else {
-            None
-        };
-        let rf = if r.read_exact(&mut flag).is_ok() && flag[0] == 1 {
-            Some(QTable::read_from(&mut r).map_err(|e| e.to_string())?)
-        } else {
-            None
-        };
-        let r1 = rf.as_ref().map(|t| Column::of(t, 1));
+        fn next(r: &mut impl Read) -> Result<Option<QTable>, String> {
+            let mut flag = [0u8; 1];
+            if r.read_exact(&mut flag).is_ok() && flag[0] == 1 {
+                Ok(Some(QTable::read_from(r).map_err(|e| e.to_string())?))
+            } else {
+                Ok(None)
+            }
+        }
+        let p = QTable::read_from(r).map_err(|e| e.to_string())?;
+        let p2 = next(r)?;
+        let r1 = next(r)?.map(|t| Column::of(&t, 1));
         // the span filter (absent from older files)
-        let f = if r.read_exact(&mut flag).is_ok() && flag[0] == 1 {
-            Some(QTable::read_from(&mut r).map_err(|e| e.to_string())?)
-        } else {
-            None
-        };
-        let f1 = f.as_ref().map(|t| Column::of(t, 1));
+        let f1 = next(r)?.map(|t| Column::of(&t, 1));
         Ok(Model {
             options: None,
             p,
             p2,
-            r: rf,
             r1,
-            f,
             f1,
         })
     }
@@ -285,27 +319,24 @@ impl Model {
         Model::from_bytes(&b)
     }
 
+    /// Writes the model (gzip'd, as kept in `models/`; the build unpacks it to embed it).
     pub fn save(&self, path: &Path) -> Result<(), String> {
-        modelfile::save(path, MAGIC, VERSION, |w| {
-            let o = self.options.clone().unwrap_or_default();
-            modelfile::write_str(w, &o.to_text())?;
-            self.p.write_to(w)?;
-            for t in [&self.p2, &self.r] {
-                match t {
-                    Some(t) => {
-                        w.write_all(&[1u8])?;
-                        t.write_to(w)?;
-                    }
-                    None => w.write_all(&[0u8])?,
-                }
-            }
-            if let Some(t) = &self.f {
-                w.write_all(&[1u8])?;
-                t.write_to(w)?;
-            }
-            Ok(())
-        })
-        .map_err(|e| e.to_string())
+        let mut w = Writer::new(MAGIC, VERSION);
+        let mut meta = Meta::default();
+        let o = self.options.clone().unwrap_or_default();
+        meta.str(&o.to_text())
+            .u8(u8::from(self.p2.is_some()))
+            .u8(u8::from(self.r1.is_some()))
+            .u8(u8::from(self.f1.is_some()));
+        w.block(meta);
+        self.p.t.write(&mut w);
+        if let Some(t) = &self.p2 {
+            t.t.write(&mut w);
+        }
+        for c in [&self.r1, &self.f1].into_iter().flatten() {
+            c.t.write(&mut w);
+        }
+        w.save(path).map_err(|e| e.to_string())
     }
 
     fn decode(&self, prep: &mut Prep<'_>) -> Vec<usize> {

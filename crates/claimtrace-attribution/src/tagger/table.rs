@@ -1,42 +1,34 @@
 //! The quantised weight tables the tagger, the refiner and the filter score with.
 use super::*;
 
-/// A weight table quantised to i8 (one scale per table), dense in memory, sparse on disk.
+use claimtrace_ml::table::{Layout, Table};
+
+/// A weight table quantised to i8 (one scale per table): a dense kernel
+/// [`claimtrace_ml::table::Table<i8>`] (one row per bucket, padded to 8 classes: one aligned
+/// load per feature), read in place from the model file's bytes.
 #[derive(Debug, Clone)]
 pub struct QTable {
-    pub(super) n: usize,
-    pub(super) mask: u64,
-    pub(super) scale: f32,
-    /// One row per bucket, padded to 8 classes (one aligned load per feature).
-    pub(super) w: Vec<[i8; 8]>,
+    pub(super) t: Table<i8>,
 }
 
-/// One class of a [`QTable`] as a dense i8 column (the refiner ranks with class 1 only:
-/// 1/8 of the table's bytes, so it stays in cache).
+/// One class of a [`QTable`] as a dense one-column i8 table (the refiner ranks with class 1
+/// only: 1/8 of the table's bytes, so it stays in cache). Stored as such in the model file.
 #[derive(Debug, Clone)]
 pub(super) struct Column {
-    pub(super) mask: u64,
-    pub(super) w: Vec<i8>,
+    pub(super) t: Table<i8>,
 }
 
 impl Column {
     pub(super) fn of(t: &QTable, c: usize) -> Column {
-        Column {
-            mask: t.mask,
-            w: t.w.iter().map(|r| r.get(c).copied().unwrap_or(0)).collect(),
-        }
+        Column { t: t.t.column(c) }
     }
 
     /// The sum of the column's weights over the features.
+    #[inline]
     pub(super) fn score(&self, feats: &[u64]) -> i32 {
-        feats
-            .iter()
-            .map(|&f| {
-                self.w
-                    .get((f & self.mask) as usize)
-                    .map_or(0, |&x| i32::from(x))
-            })
-            .sum()
+        let mut acc = [0i32; 1];
+        self.t.add_each(feats, &mut acc);
+        acc[0]
     }
 }
 
@@ -54,40 +46,22 @@ impl Scorer for Perceptron {
 
 impl Scorer for QTable {
     fn best(&self, feats: &[u64], _scratch: &mut Vec<f32>) -> usize {
-        let mut s = [0i32; 8];
-        let n = self.n.min(8);
-        // i16 lanes (one 128-bit add per feature) for up to 256 features: |sum| <= 256 * 127
-        // < 32767, so the sums are exact and equal the i32 ones. Two phases per chunk, as
-        // `claimtrace_ml::rows::sum_into`: first a bare load of every row (their cache misses
-        // start together instead of a few at a time behind the sums), then the sums.
-        for chunk in feats.chunks(128) {
-            let mut rows = [0u32; 128];
-            let mut k = 0;
-            for &f in chunk {
-                let r = (f & self.mask) as usize;
-                if r < self.w.len() {
-                    rows[k] = r as u32;
-                    k += 1;
-                }
-            }
-            let rows = &rows[..k];
-            for &r in rows {
-                if let Some(row) = self.w.get(r as usize) {
-                    std::hint::black_box(row[0]);
-                }
-            }
-            let mut s16 = [0i16; 8];
-            for &r in rows {
-                if let Some(row) = self.w.get(r as usize) {
-                    for c in 0..8 {
-                        s16[c] += i16::from(row[c]);
-                    }
-                }
-            }
-            for c in 0..8 {
-                s[c] += i32::from(s16[c]);
-            }
-        }
+        self.best2(feats, &[])
+    }
+}
+
+impl QTable {
+    /// The classes of the table.
+    pub fn n(&self) -> usize {
+        self.t.cols()
+    }
+
+    /// [`Scorer::best`] over the features `a` then `b`: the kernel's
+    /// [`Table::sum8`] (rows loaded bare first, exact `i16` lanes), then the first best class.
+    #[inline]
+    pub(super) fn best2(&self, a: &[u64], b: &[u64]) -> usize {
+        let s = self.t.sum8(a, b);
+        let n = self.n().min(8);
         let mut best = 0;
         for c in 1..n {
             if s[c] > s[best] {
@@ -96,54 +70,32 @@ impl Scorer for QTable {
         }
         best
     }
-}
 
-impl QTable {
-    /// A bare load of the row of every feature of `feats` (kept by
-    /// [`std::hint::black_box`]): their cache misses start together.
-    #[inline(always)]
-    pub(super) fn touch(&self, feats: &[u64]) {
-        for &f in feats {
-            if let Some(row) = self.w.get((f & self.mask) as usize) {
-                std::hint::black_box(row[0]);
-            }
-        }
-    }
-
-    /// Adds the row of every feature of `feats` into `s`.
-    #[inline(always)]
-    pub(super) fn add(&self, feats: &[u64], s: &mut [i16; 8]) {
-        for &f in feats {
-            if let Some(row) = self.w.get((f & self.mask) as usize) {
-                for c in 0..8 {
-                    s[c] += i16::from(row[c]);
+    /// A dense table of `n` classes over `2^bits` buckets from rows `w[bucket]`.
+    fn from_rows(n: usize, bits: u32, scale: f32, w: &[[i8; 8]]) -> QTable {
+        QTable {
+            t: Table::build(n, bits, Layout::Dense, scale, |b, out| match w.get(b) {
+                Some(r) => {
+                    for (o, &x) in out.iter_mut().zip(r.iter()) {
+                        *o = x;
+                    }
+                    true
                 }
-            }
+                None => false,
+            }),
         }
     }
 
-    /// [`Scorer::best`] over the features `a` then `b` (the same sum in another order:
-    /// integers, so the same tag), rows loaded bare first.
-    #[inline]
-    pub(super) fn best2(&self, a: &[u64], b: &[u64]) -> usize {
-        if a.len() + b.len() > 256 {
-            let all: Vec<u64> = a.iter().chain(b).copied().collect();
-            return self.best(&all, &mut Vec::new());
-        }
-        // at most 256 features: |sum| <= 256 * 127 < 32767, exact in i16
-        self.touch(a);
-        self.touch(b);
-        let mut s16 = [0i16; 8];
-        self.add(a, &mut s16);
-        self.add(b, &mut s16);
-        let n = self.n.min(8);
-        let mut best = 0;
-        for c in 1..n {
-            if s16[c] > s16[best] {
-                best = c;
+    /// The rows as 8-wide arrays (one per bucket).
+    fn dense_rows(&self) -> Vec<[i8; 8]> {
+        let n = 1usize << self.t.bits();
+        let mut w = vec![[0i8; 8]; n];
+        for (b, row) in w.iter_mut().enumerate() {
+            for (c, x) in row.iter_mut().enumerate().take(self.n().min(8)) {
+                *x = self.t.get(b as u64, c);
             }
         }
-        best
+        w
     }
 }
 
@@ -196,18 +148,22 @@ impl QTable {
                 }
             }
         }
-        Ok(QTable { n, mask, scale, w })
+        Ok(QTable::from_rows(n, (mask + 1).trailing_zeros(), scale, &w))
     }
 
+    /// The table in the old (version 3/4) sparse stream format: what the trainer's tagger
+    /// cache holds.
     pub(super) fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let n = self.n;
-        let rows = self.w.len();
+        let n = self.n();
+        let rows_w = self.dense_rows();
+        let rows = rows_w.len();
+        let mask = (rows as u64).saturating_sub(1);
         let nonzero: Vec<usize> = (0..rows)
-            .filter(|&r| self.w.get(r).is_some_and(|x| x.iter().any(|&v| v != 0)))
+            .filter(|&r| rows_w.get(r).is_some_and(|x| x.iter().any(|&v| v != 0)))
             .collect();
         w.write_all(&(n as u32).to_le_bytes())?;
-        w.write_all(&self.mask.to_le_bytes())?;
-        w.write_all(&self.scale.to_le_bytes())?;
+        w.write_all(&mask.to_le_bytes())?;
+        w.write_all(&self.t.scale().to_le_bytes())?;
         w.write_all(&(nonzero.len() as u32).to_le_bytes())?;
         // row indices as LEB128 gaps (compress far better than raw u32)
         let mut prev = 0usize;
@@ -230,13 +186,14 @@ impl QTable {
         for c in 0..n {
             let col: Vec<u8> = nonzero
                 .iter()
-                .map(|&r| self.w.get(r).and_then(|x| x.get(c)).copied().unwrap_or(0) as u8)
+                .map(|&r| rows_w.get(r).and_then(|x| x.get(c)).copied().unwrap_or(0) as u8)
                 .collect();
             w.write_all(&col)?;
         }
         Ok(())
     }
 
+    /// Reads [`QTable::write_to`]'s format (the version 3/4 model files and the tagger cache).
     pub(super) fn read_from(r: &mut impl Read) -> std::io::Result<QTable> {
         let n = rd_u32(r)? as usize;
         let mut m = [0u8; 8];
@@ -287,6 +244,6 @@ impl QTable {
                 }
             }
         }
-        Ok(QTable { n, mask, scale, w })
+        Ok(QTable::from_rows(n, (mask + 1).trailing_zeros(), scale, &w))
     }
 }

@@ -5,16 +5,13 @@ use super::*;
 use claimtrace_core::Token;
 use std::io::Read;
 
-/// Fisher–Yates shuffle driven by a 64-bit LCG (Knuth's MMIX constants), the training order
-/// of the passes, the refiner and the filter; `seed` carries on from one epoch to the next.
+/// The training order of the passes, the refiner and the filter: the kernel's Fisher–Yates
+/// shuffle ([`claimtrace_ml::rng::shuffle`]) over Knuth's MMIX LCG ([`claimtrace_ml::rng::Lcg64`]);
+/// `seed` carries on from one epoch to the next.
 pub(crate) fn shuffle<T>(items: &mut [T], seed: &mut u64) {
-    for i in (1..items.len()).rev() {
-        *seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let j = (*seed >> 33) as usize % (i + 1);
-        items.swap(i, j);
-    }
+    let mut g = claimtrace_ml::rng::Lcg64(*seed);
+    claimtrace_ml::rng::shuffle(&mut g, items);
+    *seed = g.0;
 }
 
 /// Train the refiner on jackknifed second-pass tags (else on first-pass tags).
@@ -68,9 +65,7 @@ impl Model {
                         options: Some(o.clone()),
                         p: QTable::from_perceptron(&p).map_err(|e| e.to_string())?,
                         p2: None,
-                        r: None,
                         r1: None,
-                        f: None,
                         f1: None,
                     });
                 };
@@ -85,7 +80,7 @@ impl Model {
         });
         let r = QTable::from_perceptron(&rp).map_err(|e| e.to_string())?;
         let r1 = Column::of(&r, 1);
-        let (f, f1) = if filter::FILTER_ROLES != 0 {
+        let f1 = if filter::FILTER_ROLES != 0 {
             let fp = filter::train_filter(
                 att,
                 units,
@@ -96,18 +91,15 @@ impl Model {
                 &mut |e, a| log("filter", e, a),
             );
             let f = QTable::from_perceptron(&fp).map_err(|e| e.to_string())?;
-            let f1 = Column::of(&f, 1);
-            (Some(f), Some(f1))
+            Some(Column::of(&f, 1))
         } else {
-            (None, None)
+            None
         };
         Ok(Model {
             options: Some(o.clone()),
             p,
             p2: Some(p2),
             r1: Some(r1),
-            r: Some(r),
-            f,
             f1,
         })
     }
@@ -430,4 +422,41 @@ pub(super) fn train_refiner_seed(
     }
     p.average();
     p
+}
+
+#[cfg(test)]
+mod shuffle_tests {
+    /// The private shuffle the committed model was trained with (before the kernel port).
+    fn old_shuffle<T>(items: &mut [T], seed: &mut u64) {
+        for i in (1..items.len()).rev() {
+            *seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let j = (*seed >> 33) as usize % (i + 1);
+            items.swap(i, j);
+        }
+    }
+
+    /// The kernel shuffle gives the old orders and carries the same seed across epochs.
+    #[test]
+    fn kernel_shuffle_is_the_old_one() {
+        for n in [0usize, 1, 2, 3, 17, 1000] {
+            for start in [
+                0u64,
+                1,
+                0x2545_f491_4f6c_dd1d,
+                0x9e37_79b9_7f4a_7c15,
+                u64::MAX,
+            ] {
+                let (mut a, mut b): (Vec<usize>, Vec<usize>) = ((0..n).collect(), (0..n).collect());
+                let (mut sa, mut sb) = (start, start);
+                for _epoch in 0..5 {
+                    old_shuffle(&mut a, &mut sa);
+                    super::shuffle(&mut b, &mut sb);
+                    assert_eq!(a, b, "n {n}, seed {start}");
+                    assert_eq!(sa, sb);
+                }
+            }
+        }
+    }
 }
