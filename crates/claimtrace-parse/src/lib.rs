@@ -35,6 +35,9 @@ const MAGIC: &[u8; 8] = b"CTPARSE\0";
 const VERSION: u32 = 2;
 /// One row per bucket (no index lookup), as the parser's tables always were: sparse tables
 /// behind the rank index were 3× slower here (moves have 3 columns; most rows are read).
+/// Rows are also **packed** (`Table::packed`: 6-byte move rows, 2 × labels-byte label rows,
+/// as before the kernel): padded onto cache lines (8 / 128 bytes) the parser was slower
+/// (docs/benchmarks/parse.md). Every table the parser builds or reads is packed.
 const LAYOUT: Layout = Layout::Dense;
 const ROOT_LABEL: u16 = 0;
 
@@ -156,8 +159,9 @@ impl Parser {
         for _ in 0..n {
             labels.push(CompactString::from(m.str()?));
         }
-        let moves = Table::read(&mut r)?;
-        let label_model = Table::read(&mut r)?;
+        // Files written padded (before packing) are packed here, once (a copy).
+        let moves = Table::<i16>::read(&mut r)?.packed();
+        let label_model = Table::<i16>::read(&mut r)?.packed();
         if moves.cols() != N_MOVES || label_model.cols() != n {
             return Err(Error::corrupt("model tables do not match the labels"));
         }
@@ -190,8 +194,8 @@ impl Parser {
                     &mut r,
                 )?));
             }
-            let moves = legacy::read_table(&mut r, LAYOUT)?;
-            let label_model = legacy::read_table(&mut r, LAYOUT)?;
+            let moves = legacy::read_table(&mut r, LAYOUT)?.packed();
+            let label_model = legacy::read_table(&mut r, LAYOUT)?.packed();
             if moves.cols() != N_MOVES || label_model.cols() != n {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
@@ -447,8 +451,8 @@ impl Parser {
         let p = Parser {
             lang: first.lang.clone(),
             labels: first.labels.clone(),
-            moves: Table::soup(&mv, LAYOUT, 0),
-            label_model: Table::soup(&lm, LAYOUT, 0),
+            moves: Table::soup(&mv, LAYOUT, 0).packed(),
+            label_model: Table::soup(&lm, LAYOUT, 0).packed(),
         };
         on_epoch(&EpochReport {
             epoch: 0,
@@ -609,8 +613,8 @@ impl Parser {
                 let p = Parser {
                     lang: cfg.lang.clone(),
                     labels: labels.clone(),
-                    moves: moves.averaged().quantise_i16(LAYOUT, prune),
-                    label_model: lmodel.averaged().quantise_i16(LAYOUT, prune),
+                    moves: moves.averaged().quantise_i16(LAYOUT, prune).packed(),
+                    label_model: lmodel.averaged().quantise_i16(LAYOUT, prune).packed(),
                 };
                 let key = match dev {
                     Some(d) => {
