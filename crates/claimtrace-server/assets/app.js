@@ -873,48 +873,6 @@
     }
     var qEnd = band ? band.q1 : mainEnd;
 
-    // --- positions along the ranks (p): channel widths from the labels they will hold
-    var want = [];
-    for (r = 0; r < R; r++) want.push(0);
-    function prefChannel(ed) {
-      if (ed.loop) return ed.from.rank;
-      var lo = ed.chain[0].rank, hi = ed.chain[ed.chain.length - 1].rank;
-      return lo + Math.floor((hi - lo - 1) / 2);
-    }
-    var BADGE = 20;
-    edges.forEach(function (ed) {
-      ed.tw = ed.text ? textWidth(ed.text, 11) : 0;
-      var ch = prefChannel(ed);
-      if (V) want[ch] += 1; else want[ch] = Math.max(want[ch], BADGE + 6 + ed.tw + 14);
-    });
-    var MINGAP = V ? 50 : 60;
-    var gap = want.map(function (w, r) {
-      var hasLoop = loops.some(function (ed) { return ed.from.rank === r; });
-      if (r === R - 1 && !hasLoop) return 10;
-      if (V) return Math.min(150, MINGAP + 22 * Math.max(0, w - 1) + (r === bandRank - 1 ? 28 : 0));
-      return Math.max(MINGAP, Math.min(280, w));
-    });
-    if (!V && R > 1) {
-      var P0 = 8, total = P0 + R * BP + gap.reduce(function (s, g) { return s + g; }, 0);
-      var inner = gap.slice(0, R - 1);
-      if (total < avail) {
-        var extra = (avail - total) / (R - 1);
-        for (r = 0; r + 1 < R; r++) gap[r] = Math.min(340, Math.max(gap[r], gap[r] + extra));
-      } else if (total > avail) {
-        var spare = inner.reduce(function (s, g) { return s + g - MINGAP; }, 0);
-        var cut = Math.min(spare, total - avail);
-        if (spare > 0) for (r = 0; r + 1 < R; r++) gap[r] -= (gap[r] - MINGAP) * cut / spare;
-      }
-    }
-    var P = [], p = V ? TOP + 18 : 8;
-    if (V && bandRank === 0 && undated.length) p += 28;
-    for (r = 0; r < R; r++) { P.push(p); p += BP + gap[r]; }
-    var pEnd = R ? P[R - 1] + BP + gap[R - 1] : p;
-
-    function xy(pp, qq) { return V ? [qq, pp] : [pp, qq]; }
-    var width = Math.ceil(V ? Math.max(avail, qEnd + 4) : pEnd), height = Math.ceil(V ? pEnd + 6 : qEnd + 10);
-    if (V) width = Math.max(width, 240);
-
     // --- ports: edges leave a box on its far side and enter on its near side, spread out
     function portOrder(v, list) {
       list.sort(function (a, b) { return a.other - b.other; });
@@ -935,125 +893,189 @@
     });
     nodes.forEach(function (v) { portOrder(v, v.outP); portOrder(v, v.inP); });
 
-    // --- edge paths; every curve stays inside the channel between two ranks
-    function curve(p1, q1, p2, q2) {
-      var m = (p1 + p2) / 2;
-      return { p1: p1, q1: q1, c1: [m, q1], c2: [m, q2], p2: p2, q2: q2 };
+    // --- positions along the ranks (p): channel widths from the labels they will hold
+    var want = [];
+    for (r = 0; r < R; r++) want.push(0);
+    function prefChannel(ed) {
+      if (ed.loop) return ed.from.rank;
+      var lo = ed.chain[0].rank, hi = ed.chain[ed.chain.length - 1].rank;
+      return lo + Math.floor((hi - lo - 1) / 2);
     }
-    function bez(cv, t) {
-      var a = [cv.p1, cv.q1], b = cv.c1, c = cv.c2, d = [cv.p2, cv.q2], u = 1 - t;
-      return [0, 1].map(function (i) { return u * u * u * a[i] + 3 * u * u * t * b[i] + 3 * u * t * t * c[i] + t * t * t * d[i]; });
-    }
-    function pt(pp, qq) { var z = xy(pp, qq); return Math.round(z[0] * 10) / 10 + ',' + Math.round(z[1] * 10) / 10; }
-    chains.forEach(function (ed) {
-      var ch = ed.chain, pts = [[P[ch[0].rank] + BP, ed.outPort.at]];
-      for (var i = 1; i + 1 < ch.length; i++) { pts.push([P[ch[i].rank], ch[i].c]); pts.push([P[ch[i].rank] + BP, ch[i].c]); }
-      pts.push([P[ch[ch.length - 1].rank], ed.inPort.at]);
-      ed.curves = [];
-      for (i = 0; i + 1 < pts.length; i += 2) {
-        var cv = curve(pts[i][0], pts[i][1], pts[i + 1][0], pts[i + 1][1]);
-        cv.channel = ch[i / 2].rank;
-        ed.curves.push(cv);
-      }
-      if (ed.reversed) pts.reverse();
-      var d = 'M' + pt(pts[0][0], pts[0][1]);
-      for (i = 0; i + 1 < pts.length; i++) {
-        var a = pts[i], b = pts[i + 1];
-        if (i % 2 === 0) { var m = (a[0] + b[0]) / 2; d += ' C' + pt(m, a[1]) + ' ' + pt(m, b[1]) + ' ' + pt(b[0], b[1]); }
-        else d += ' L' + pt(b[0], b[1]);
-      }
-      ed.d = d;
+    var BADGE = 20;
+    edges.forEach(function (ed) {
+      ed.tw = ed.text ? textWidth(ed.text, 11) : 0;
+      var ch = prefChannel(ed);
+      if (V) want[ch] += 1; else want[ch] = Math.max(want[ch], BADGE + 6 + ed.tw + 14);
     });
-    loops.forEach(function (ed) {
-      var r = ed.from.rank, p1 = P[r] + BP, depth = Math.min(gap[r] * 0.6, 40) * 4 / 3;
-      var cv = { p1: p1, q1: ed.outPort.at, c1: [p1 + depth, ed.outPort.at], c2: [p1 + depth, ed.inPort.at], p2: p1, q2: ed.inPort.at, channel: r };
-      ed.curves = [cv];
-      ed.d = 'M' + pt(p1, cv.q1) + ' C' + pt(cv.c1[0], cv.c1[1]) + ' ' + pt(cv.c2[0], cv.c2[1]) + ' ' + pt(p1, cv.q2);
-    });
-
-    // --- boxes, headers, the undated lane
-    var boxes = nodes.map(function (v) {
-      var z = xy(P[v.rank], v.c - BQ / 2);
-      return { v: v, x: z[0], y: z[1], w: V ? BQ : BP, h: V ? BP : BQ };
-    });
-    var obstacles = boxes.map(function (b) { return [b.x, b.y, b.w, b.h]; });
-    obstacles.push(V ? [0, 0, G, height] : [0, 0, width, TOP - 4]); // the times
-    var headers = [];
-    var years = dated.map(function (v) { return new Date(v.t).getUTCFullYear(); }).filter(uniq);
-    var prevT = null, prevR = -1;
-    for (r = 0; r < R; r++) {
-      var ts = layers[r].filter(function (v) { return !v.dummy && !v.undated && !v.ext; }).map(function (v) { return v.t; });
-      var lines = ts.length ? rankTime(ts, years.length > 1) : layers[r].some(function (v) { return v.ext; }) ? ['cited', 'only'] : null;
-      if (!lines) continue;
-      if (V) headers.push({ x: 4, y: P[r] + 16, lines: lines, cls: 'rank-label' });
-      else headers.push({ x: P[r] + BP / 2, y: 16, lines: [lines.length === 3 ? lines[0] + ' ' + lines[1] + lines[2] : lines.join(' ')], cls: 'rank-label', anchor: 'middle' });
-      if (ts.length && prevT !== null && prevR === r - 1) {
-        var gt = gapTime(Math.min.apply(null, ts) - prevT);
-        if (V) headers.push({ x: 4, y: P[r] - gap[r - 1] / 2 + 4, lines: [gt], cls: 'gap-label' });
-        else if (textWidth(gt, 10) < gap[r - 1] - 8) headers.push({ x: P[r] - gap[r - 1] / 2, y: 30, lines: [gt], cls: 'gap-label', anchor: 'middle' });
-      }
-      if (ts.length) { prevT = Math.max.apply(null, ts); prevR = r; }
-    }
-    var lane = null;
-    if (undated.length) {
-      var LT = 'Undated: no publication date, so not placed in time';
-      if (V) {
-        var y0 = P[bandRank] - 30;
-        lane = { x: 0, y: y0, w: width, h: height - y0, label: { x: 6, y: y0 + 16, text: 'Undated (no publication date)' } };
-      } else {
-        lane = { x: 0, y: band.q0, w: width, h: band.q1 - band.q0, label: { x: 8, y: band.q0 + 17, text: LT } };
-      }
-      var lw = textWidth(lane.label.text, 11, 'bold');
-      obstacles.push([lane.label.x - 2, lane.label.y - 12, lw + 4, 16]);
+    // Lay out along the ranks; where a badge found no free place, widen that channel and redo.
+    var extra = want.map(function () { return 0; }), done = null;
+    for (var attempt = 0; attempt < 4; attempt++) {
+      done = finish(extra);
+      if (!done.crowded.length) break;
+      done.crowded.forEach(function (ch) { extra[ch] += V ? 24 : 30; });
     }
 
-    // --- labels: a numbered badge and the evidence, in a channel, clear of boxes and each other
-    var placedLabels = [];
-    function free(rc) {
-      var all = obstacles.concat(placedLabels);
-      for (var i = 0; i < all.length; i++) {
-        var o = all[i];
-        if (rc[0] < o[0] + o[2] + 2 && o[0] < rc[0] + rc[2] + 2 && rc[1] < o[1] + o[3] + 2 && o[1] < rc[1] + rc[3] + 2) return false;
-      }
-      return true;
-    }
-    function inside(rc, cv) {
-      var lo = P[cv.channel] + BP + 2, hi = cv.channel + 1 < R ? P[cv.channel + 1] - 2 : pEnd - 2;
-      var a = V ? rc[1] : rc[0], len = V ? rc[3] : rc[2];
-      var b = V ? rc[0] : rc[1], blen = V ? rc[2] : rc[3];
-      return a >= lo && a + len <= hi && b >= 0 && b + blen <= (V ? width : height);
-    }
-    var TS = [];
-    for (var ti = 1; ti < 20; ti++) TS.push(ti / 20);
-    TS.sort(function (a, b) { return Math.abs(a - 0.5) - Math.abs(b - 0.5) || a - b; });
-    function tryPlace(ed, withText, loose) {
-      var order = ed.curves.slice().sort(function (a, b) {
-        var pc = prefChannel(ed);
-        return Math.abs(a.channel - pc) - Math.abs(b.channel - pc);
+    function finish(extra) {
+      var MINGAP = V ? 50 : 60;
+      var r, gap = want.map(function (w, r) {
+        var hasLoop = loops.some(function (ed) { return ed.from.rank === r; });
+        if (r === R - 1 && !hasLoop) return 10;
+        if (V) return Math.min(150, MINGAP + 22 * Math.max(0, w - 1)) + (r === bandRank - 1 ? 28 : 0) + extra[r];
+        return Math.max(MINGAP, Math.min(280, w)) + extra[r];
       });
-      var tws = withText ? ed.tw : 0;
-      for (var i = 0; i < order.length; i++) {
-        var ts = TS;
-        for (var j = 0; j < ts.length; j++) {
-          var z = xy.apply(null, bez(order[i], ts[j]));
-          var variants = tws ? [[z[0] - 10, 'right'], [z[0] - 10 - tws - 6, 'left']] : [[z[0] - 10, 'none']];
-          for (var k = 0; k < variants.length; k++) {
-            var rc = [variants[k][0], z[1] - 10, 20 + (tws ? tws + 6 : 0), 20];
-            if (inside(rc, order[i]) && (loose || free(rc))) {
-              placedLabels.push(rc);
-              return { cx: z[0], cy: z[1], side: variants[k][1], text: withText ? ed.text : '', rect: rc };
-            }
+      if (!V && R > 1) {
+        var P0 = 8, total = P0 + R * BP + gap.reduce(function (s, g) { return s + g; }, 0);
+        var inner = gap.slice(0, R - 1);
+        if (total < avail) {
+          var spread = (avail - total) / (R - 1);
+          for (r = 0; r + 1 < R; r++) gap[r] = Math.min(340, gap[r] + spread);
+        } else if (total > avail) {
+          // squeeze the channels if that makes it fit; if it cannot fit, keep room for labels
+          var spare = inner.reduce(function (s, g) { return s + g - MINGAP; }, 0);
+          if (total - spare <= avail) {
+            for (r = 0; r + 1 < R; r++) gap[r] -= (gap[r] - MINGAP) * (total - avail) / spare;
+          } else {
+            for (r = 0; r + 1 < R; r++) gap[r] = Math.min(gap[r], 170 + extra[r]);
           }
         }
       }
-      return null;
+      var P = [], p = V ? TOP + 18 : 8;
+      if (V && bandRank === 0 && undated.length) p += 28;
+      for (r = 0; r < R; r++) { P.push(p); p += BP + gap[r]; }
+      var pEnd = R ? P[R - 1] + BP + gap[R - 1] : p;
+
+      function xy(pp, qq) { return V ? [qq, pp] : [pp, qq]; }
+      var width = Math.ceil(V ? Math.max(avail, qEnd + 4) : pEnd), height = Math.ceil(V ? pEnd + 6 : qEnd + 10);
+      if (V) width = Math.max(width, 240);
+
+      // --- edge paths; every curve stays inside the channel between two ranks
+      function curve(p1, q1, p2, q2) {
+        var m = (p1 + p2) / 2;
+        return { p1: p1, q1: q1, c1: [m, q1], c2: [m, q2], p2: p2, q2: q2 };
+      }
+      function bez(cv, t) {
+        var a = [cv.p1, cv.q1], b = cv.c1, c = cv.c2, d = [cv.p2, cv.q2], u = 1 - t;
+        return [0, 1].map(function (i) { return u * u * u * a[i] + 3 * u * u * t * b[i] + 3 * u * t * t * c[i] + t * t * t * d[i]; });
+      }
+      function pt(pp, qq) { var z = xy(pp, qq); return Math.round(z[0] * 10) / 10 + ',' + Math.round(z[1] * 10) / 10; }
+      chains.forEach(function (ed) {
+        var ch = ed.chain, pts = [[P[ch[0].rank] + BP, ed.outPort.at]];
+        for (var i = 1; i + 1 < ch.length; i++) { pts.push([P[ch[i].rank], ch[i].c]); pts.push([P[ch[i].rank] + BP, ch[i].c]); }
+        pts.push([P[ch[ch.length - 1].rank], ed.inPort.at]);
+        ed.curves = [];
+        for (i = 0; i + 1 < pts.length; i += 2) {
+          var cv = curve(pts[i][0], pts[i][1], pts[i + 1][0], pts[i + 1][1]);
+          cv.channel = ch[i / 2].rank;
+          ed.curves.push(cv);
+        }
+        if (ed.reversed) pts.reverse();
+        var d = 'M' + pt(pts[0][0], pts[0][1]);
+        for (i = 0; i + 1 < pts.length; i++) {
+          var a = pts[i], b = pts[i + 1];
+          if (i % 2 === 0) { var m = (a[0] + b[0]) / 2; d += ' C' + pt(m, a[1]) + ' ' + pt(m, b[1]) + ' ' + pt(b[0], b[1]); }
+          else d += ' L' + pt(b[0], b[1]);
+        }
+        ed.d = d;
+      });
+      loops.forEach(function (ed) {
+        var r = ed.from.rank, p1 = P[r] + BP, depth = Math.min(gap[r] * 0.6, 40) * 4 / 3;
+        var cv = { p1: p1, q1: ed.outPort.at, c1: [p1 + depth, ed.outPort.at], c2: [p1 + depth, ed.inPort.at], p2: p1, q2: ed.inPort.at, channel: r };
+        ed.curves = [cv];
+        ed.d = 'M' + pt(p1, cv.q1) + ' C' + pt(cv.c1[0], cv.c1[1]) + ' ' + pt(cv.c2[0], cv.c2[1]) + ' ' + pt(p1, cv.q2);
+      });
+
+      // --- boxes, headers, the undated lane
+      var boxes = nodes.map(function (v) {
+        var z = xy(P[v.rank], v.c - BQ / 2);
+        return { v: v, x: z[0], y: z[1], w: V ? BQ : BP, h: V ? BP : BQ };
+      });
+      var obstacles = boxes.map(function (b) { return [b.x, b.y, b.w, b.h]; });
+      obstacles.push(V ? [0, 0, G, height] : [0, 0, width, TOP - 4]); // the times
+      var headers = [];
+      var years = dated.map(function (v) { return new Date(v.t).getUTCFullYear(); }).filter(uniq);
+      var prevT = null, prevR = -1;
+      for (r = 0; r < R; r++) {
+        var ts = layers[r].filter(function (v) { return !v.dummy && !v.undated && !v.ext; }).map(function (v) { return v.t; });
+        var lines = ts.length ? rankTime(ts, years.length > 1) : layers[r].some(function (v) { return v.ext; }) ? ['cited', 'only'] : null;
+        if (!lines) continue;
+        if (V) headers.push({ x: 4, y: P[r] + 16, lines: lines, cls: 'rank-label' });
+        else headers.push({ x: P[r] + BP / 2, y: 16, lines: [lines.length === 3 ? lines[0] + ' ' + lines[1] + lines[2] : lines.join(' ')], cls: 'rank-label', anchor: 'middle' });
+        if (ts.length && prevT !== null && prevR === r - 1) {
+          var gt = gapTime(Math.min.apply(null, ts) - prevT);
+          if (V) headers.push({ x: 4, y: P[r] - gap[r - 1] / 2 + 4, lines: [gt], cls: 'gap-label' });
+          else if (textWidth(gt, 10) < gap[r - 1] - 8) headers.push({ x: P[r] - gap[r - 1] / 2, y: 30, lines: [gt], cls: 'gap-label', anchor: 'middle' });
+        }
+        if (ts.length) { prevT = Math.max.apply(null, ts); prevR = r; }
+      }
+      var lane = null;
+      if (undated.length) {
+        var LT = 'Undated: no publication date, so not placed in time';
+        if (V) {
+          var y0 = P[bandRank] - 30;
+          lane = { x: 0, y: y0, w: width, h: height - y0, label: { x: 6, y: y0 + 16, text: 'Undated (no publication date)' } };
+        } else {
+          lane = { x: 0, y: band.q0, w: width, h: band.q1 - band.q0, label: { x: 8, y: band.q0 + 17, text: LT } };
+        }
+        var lw = textWidth(lane.label.text, 11, 'bold');
+        obstacles.push([lane.label.x - 2, lane.label.y - 12, lw + 4, 16]);
+      }
+
+      // --- labels: a numbered badge and the evidence, in a channel, clear of boxes and each other
+      var placedLabels = [];
+      function free(rc) {
+        var all = obstacles.concat(placedLabels);
+        for (var i = 0; i < all.length; i++) {
+          var o = all[i];
+          if (rc[0] < o[0] + o[2] + 2 && o[0] < rc[0] + rc[2] + 2 && rc[1] < o[1] + o[3] + 2 && o[1] < rc[1] + rc[3] + 2) return false;
+        }
+        return true;
+      }
+      function inside(rc, cv) {
+        var lo = P[cv.channel] + BP + 2, hi = cv.channel + 1 < R ? P[cv.channel + 1] - 2 : pEnd - 2;
+        var a = V ? rc[1] : rc[0], len = V ? rc[3] : rc[2];
+        var b = V ? rc[0] : rc[1], blen = V ? rc[2] : rc[3];
+        return a >= lo && a + len <= hi && b >= 0 && b + blen <= (V ? width : height);
+      }
+      var TS = [];
+      for (var ti = 1; ti < 20; ti++) TS.push(ti / 20);
+      TS.sort(function (a, b) { return Math.abs(a - 0.5) - Math.abs(b - 0.5) || a - b; });
+      function tryPlace(ed, withText, loose) {
+        var order = ed.curves.slice().sort(function (a, b) {
+          var pc = prefChannel(ed);
+          return Math.abs(a.channel - pc) - Math.abs(b.channel - pc);
+        });
+        var tws = withText ? ed.tw : 0;
+        for (var i = 0; i < order.length; i++) {
+          var ts = TS;
+          for (var j = 0; j < ts.length; j++) {
+            var z = xy.apply(null, bez(order[i], ts[j]));
+            var variants = tws ? [[z[0] - 10, 'right'], [z[0] - 10 - tws - 6, 'left']] : [[z[0] - 10, 'none']];
+            for (var k = 0; k < variants.length; k++) {
+              var rc = [variants[k][0], z[1] - 10, 20 + (tws ? tws + 6 : 0), 20];
+              if (inside(rc, order[i]) && (loose || free(rc))) {
+                placedLabels.push(rc);
+                return { cx: z[0], cy: z[1], side: variants[k][1], text: withText ? ed.text : '', rect: rc };
+              }
+            }
+          }
+        }
+        return null;
+      }
+      var crowded = [];
+      edges.forEach(function (ed) { ed.label = ed.curves && ed.text ? tryPlace(ed, true, false) : null; });
+      edges.forEach(function (ed) {
+        if (!ed.curves || ed.label) return;
+        ed.label = tryPlace(ed, false, false);
+        if (!ed.label) { ed.label = tryPlace(ed, false, true); crowded.push(prefChannel(ed)); }
+      });
+      return {
+        crowded: crowded, width: width, height: height, boxes: boxes, headers: headers, lane: lane
+      };
     }
-    edges.forEach(function (ed) { if (ed.curves && ed.text) ed.label = tryPlace(ed, true, false); });
-    edges.forEach(function (ed) { if (ed.curves && !ed.label) ed.label = tryPlace(ed, false, false) || tryPlace(ed, false, true); });
 
     return {
-      vertical: V, width: width, height: height, boxW: V ? BQ : BP, boxH: V ? BP : BQ,
-      boxes: boxes, edges: edges, headers: headers, lane: lane, crossings: bestC
+      vertical: V, width: done.width, height: done.height, boxW: V ? BQ : BP, boxH: V ? BP : BQ,
+      boxes: done.boxes, edges: edges, headers: done.headers, lane: done.lane, crossings: bestC
     };
   }
 
