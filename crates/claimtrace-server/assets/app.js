@@ -814,7 +814,7 @@
     layers.forEach(function (L) { L.forEach(function (v, i) { v.pos = i; }); });
 
     // --- sizes
-    var BP, BQ; // box size along the rank axis (p) and across it (q)
+    var BP, BQ, rowQ = []; // box size along the rank axis (p) and across it (q, narrow: per row)
     var G = V ? 54 : 0; // narrow: a gutter on the left for the times
     var TOP = V ? 8 : 40; // wide: a header strip on top for the times
     if (V) {
@@ -825,8 +825,13 @@
         if (n) bw = Math.min(bw, Math.floor((avail - G - 10 - d * 20 - (n - 1) * 14) / n));
       });
       BQ = Math.max(104, bw); BP = 46;
+      // a row with fewer boxes gives them more room for the outlet's name
+      layers.forEach(function (L) {
+        var n = L.filter(function (v) { return !v.dummy; }).length, d = L.length - n;
+        rowQ.push(n ? Math.max(BQ, Math.min(210, Math.floor((avail - G - 10 - d * 20 - (n - 1) * 14) / n))) : BQ);
+      });
     } else { BP = 168; BQ = 46; }
-    function size(v) { return v.dummy ? 8 : BQ; }
+    function size(v) { return v.dummy ? 8 : V ? rowQ[v.rank] : BQ; }
     function sep(a, b) { return a.dummy && b.dummy ? 8 : a.dummy || b.dummy ? 12 : (V ? 14 : 20); }
 
     // --- positions across the ranks (q): pull each box towards its neighbours, keep the order
@@ -876,7 +881,8 @@
     // --- ports: edges leave a box on its far side and enter on its near side, spread out
     function portOrder(v, list) {
       list.sort(function (a, b) { return a.other - b.other; });
-      list.forEach(function (x, i) { x.at = v.c - BQ / 2 + BQ * (i + 1) / (list.length + 1); });
+      var q = size(v);
+      list.forEach(function (x, i) { x.at = v.c - q / 2 + q * (i + 1) / (list.length + 1); });
     }
     chains.forEach(function (ed) {
       var ch = ed.chain;
@@ -986,8 +992,8 @@
 
       // --- boxes, headers, the undated lane
       var boxes = nodes.map(function (v) {
-        var z = xy(P[v.rank], v.c - BQ / 2);
-        return { v: v, x: z[0], y: z[1], w: V ? BQ : BP, h: V ? BP : BQ };
+        var z = xy(P[v.rank], v.c - size(v) / 2);
+        return { v: v, x: z[0], y: z[1], w: V ? size(v) : BP, h: V ? BP : BQ };
       });
       var obstacles = boxes.map(function (b) { return [b.x, b.y, b.w, b.h]; });
       obstacles.push(V ? [0, 0, G, height] : [0, 0, width, TOP - 4]); // the times
@@ -1043,7 +1049,7 @@
         var order = ed.curves.slice().sort(function (a, b) {
           var pc = prefChannel(ed);
           return Math.abs(a.channel - pc) - Math.abs(b.channel - pc);
-        });
+        }).slice(0, 8);
         var tws = withText ? ed.tw : 0;
         for (var i = 0; i < order.length; i++) {
           var ts = TS;
@@ -1074,7 +1080,7 @@
     }
 
     return {
-      vertical: V, width: done.width, height: done.height, boxW: V ? BQ : BP, boxH: V ? BP : BQ,
+      vertical: V, width: done.width, height: done.height,
       boxes: done.boxes, edges: edges, headers: done.headers, lane: done.lane, crossings: bestC
     };
   }
@@ -1187,11 +1193,13 @@
   // The figure around the graph: a sideways-scroll hint when the drawing is wider than the
   // screen, a caption that says how to read it, and a new layout when the width changes.
   function graphFigure(nodes, edges, origin, onEdge) {
-    var scroll = h('div', { 'class': 'graph-scroll', tabindex: 0, role: 'region', 'aria-label': 'Provenance graph' });
+    var scroll = h('div', { 'class': 'graph-scroll', role: 'region', 'aria-label': 'Provenance graph' });
     var hint = h('p', { 'class': 'graph-hint', 'aria-hidden': 'true' }, h('span', { text: '⇆' }), ' The graph is wider than the screen: scroll it sideways to see all of it.');
     var caption = h('figcaption', { 'class': 'small' });
     var fig = h('figure', { 'class': 'graph-fig' }, hint, scroll, caption);
     var drawnAt = -1;
+    var hasExt = nodes.some(function (n) { return n && n.kind === 'external'; });
+    var hasUndated = nodes.some(function (n) { return n && n.kind !== 'external' && isNaN(Date.parse(n.published)); });
     function draw(avail) {
       var on = scroll.querySelector('.edge.on');
       var onK = on ? on.getAttribute('data-k') : null;
@@ -1205,10 +1213,16 @@
       fig.classList.toggle('graph-overflow', wide);
       fig.classList.toggle('graph-narrow', g.vertical);
       hint.hidden = !wide;
+      scroll.setAttribute('tabindex', wide ? '0' : '-1'); // a keyboard can scroll it when it must
       clear(caption);
-      caption.appendChild(document.createTextNode(g.vertical
-        ? 'Provenance, oldest at the top: each arrow goes from the earlier (or cited) report to the one that re-reports it; an arrow pointing up goes back in time. Rows follow publication order but are not to scale: each row\'s time (UTC) is on the left, with the time between rows. Outlets only named by others are in the first row; undated articles are in their own lane at the bottom. Arrows with changes are red; numbers are the rows of the table below.'
-        : 'Provenance, oldest on the left: each arrow goes from the earlier (or cited) report to the one that re-reports it; an arrow pointing left goes back in time. Columns follow publication order but are not to scale: each column\'s time (UTC) is above it, with the time between columns. Outlets only named by others are in the first column; undated articles are in their own lane at the bottom. Arrows with changes are red; numbers are the rows of the table below.'));
+      var col = g.vertical ? 'row' : 'column';
+      caption.appendChild(document.createTextNode((g.vertical
+        ? 'Provenance, oldest at the top: each arrow goes from the earlier (or cited) report to the one that re-reports it; an arrow pointing up goes back in time. '
+        : 'Provenance, oldest on the left: each arrow goes from the earlier (or cited) report to the one that re-reports it; an arrow pointing left goes back in time. ') +
+        (g.vertical ? 'Rows' : 'Columns') + ' follow publication order but are not to scale: each ' + col + '\'s time (UTC) is ' + (g.vertical ? 'on the left' : 'above it') + ', with the time between ' + col + 's. ' +
+        (hasExt ? 'Outlets only named by others are in the first ' + col + '. ' : '') +
+        (hasUndated ? 'Articles without a publication date are in their own lane at the bottom, not placed in time. ' : '') +
+        'Arrows with changes are red; the numbers are the rows of the table below.'));
       drawnAt = avail;
     }
     draw(graphAvail());

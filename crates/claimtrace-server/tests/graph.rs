@@ -451,5 +451,8 @@ fn provenance_graph_geometry() {
         b.story(&url, width, 900);
         let g = b.eval(GEOMETRY_JS);
         check(&g, "fixture story", width, nodes, edges);
+        if let (Some(d), 420) = (&shots, width) {
+            b.screenshot(&d.join("story-420.png"));
+        }
     }
 }
