@@ -570,7 +570,7 @@
     var g = s('g', { 'class': 'axis', 'aria-hidden': 'true' });
     g.appendChild(s('line', { x1: x0, x2: x1, y1: y, y2: y }));
     var span = sc.hi - sc.lo;
-    var ticks = 5;
+    var ticks = Math.max(1, Math.min(5, Math.floor((x1 - x0) / 95))); // labels never overlap
     for (var i = 0; i <= ticks; i++) {
       var t = sc.lo + span * i / ticks;
       var x = x0 + (x1 - x0) * i / ticks;
@@ -1255,7 +1255,7 @@
     var L = 60, rowH = 48, top = 14;
     var width = Math.max(360, Math.min(graphAvail(), 1400));
     var axisY = top + Math.max(langs.length, 1) * rowH + 6;
-    var perRow = Math.max(1, Math.floor((width - L - 10) / 150)), step = (width - L - 10) / perRow;
+    var perRow = Math.max(1, Math.floor((width - L - 16) / 150)), step = (width - L - 16) / perRow;
     var uRows = Math.ceil(undated.length / perRow);
     var height = axisY + 28 + (uRows ? 16 + uRows * 30 : 0);
     var sc = timeScale(dated, L + 10, width - 110);
@@ -1280,7 +1280,7 @@
       var y0 = axisY + 40;
       svg.appendChild(s('text', { 'class': 'lane-label', x: 8, y: y0 + 4, text: 'undated' }));
       undated.forEach(function (n, i) {
-        var x = L + 10 + (i % perRow) * step, y = y0 + Math.floor(i / perRow) * 30;
+        var x = L + 16 + (i % perRow) * step, y = y0 + Math.floor(i / perRow) * 30;
         var g = s('g', { 'class': 'dot undated' });
         g.appendChild(s('title', { text: nodeLabel(n) + ' — undated' + (n.lang ? ' (' + str(n.lang) + ')' : '') }));
         g.appendChild(s('circle', { cx: x, cy: y, r: 6 }));
