@@ -193,7 +193,20 @@ impl Cdp {
 }
 
 impl Drop for Cdp {
+    /// Ask the browser to close (so its helper processes go with it), then make sure.
     fn drop(&mut self) {
+        let bye = json!({"id": self.next + 1, "method": "Browser.close", "params": {}});
+        let mut bytes = bye.to_string().into_bytes();
+        bytes.push(0);
+        self.tx.write_all(&bytes).ok();
+        self.tx.flush().ok();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         self.child.kill().ok();
         self.child.wait().ok();
     }
