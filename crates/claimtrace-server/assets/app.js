@@ -531,9 +531,7 @@
     return h('div', { 'class': 'story' },
       h('h1', { dir: 'auto', text: title }),
       meta,
-      h('figure', { 'class': 'graph-fig' },
-        h('div', { 'class': 'graph-scroll' }, graphSvg(nodes, edges, prov.origin, showEdge)),
-        h('figcaption', { 'class': 'small' }, 'Provenance: each arrow goes from the earlier (or cited) report to the one that re-reports it; x is publication time, outlets only named by others are on the left. Arrows with changes are drawn in red.')),
+      graphFigure(nodes, edges, prov.origin, showEdge),
       detail,
       h('section', null, h('h2', { text: 'Timeline by language' }), timelineSvg(articles)),
       h('section', null, h('h2', { text: 'Articles' }), articleTable(articles)),
@@ -572,7 +570,7 @@
     var g = s('g', { 'class': 'axis', 'aria-hidden': 'true' });
     g.appendChild(s('line', { x1: x0, x2: x1, y1: y, y2: y }));
     var span = sc.hi - sc.lo;
-    var ticks = 5;
+    var ticks = Math.max(1, Math.min(5, Math.floor((x1 - x0) / 95))); // labels never overlap
     for (var i = 0; i <= ticks; i++) {
       var t = sc.lo + span * i / ticks;
       var x = x0 + (x1 - x0) * i / ticks;
@@ -585,94 +583,571 @@
     svg.appendChild(g);
   }
 
-  function graphSvg(nodes, edges, origin, onEdge) {
-    var W = 150, H = 46, GAP = 24, LEFT = 44;
-    var ext = nodes.filter(function (n) { return n.kind === 'external'; });
-    var arts = nodes.filter(function (n) { return n.kind !== 'external'; })
-      .sort(function (a, b) { return str(a.published) < str(b.published) ? -1 : str(a.published) > str(b.published) ? 1 : 0; });
-    var x0 = LEFT + (ext.length ? W + 60 : 0);
-    var avail = (main && main.clientWidth ? main.clientWidth : 1100) - 60;
-    var width = Math.max(760, avail, x0 + Math.min(arts.length, 60) * 70 + W + 40);
-    var sc = timeScale(arts, x0, width - W - 20);
-    var pos = {};
-    var lanes = []; // last right edge per lane
-    arts.forEach(function (n) {
-      var x = sc.x(n.published);
-      var lane = 0;
-      while (lane < lanes.length && lanes[lane] > x - GAP) lane++;
-      lanes[lane] = x + W;
-      pos[str(n.id)] = { x: x, lane: lane };
-    });
-    ext.forEach(function (n, i) { pos[str(n.id)] = { x: LEFT, lane: i }; });
-    var nl = Math.max(lanes.length, ext.length, 1);
-    var top = 34, rowH = H + 46;
-    var height = top + nl * rowH + 40;
-    Object.keys(pos).forEach(function (k) { pos[k].y = top + pos[k].lane * rowH; });
+  // ---------- provenance graph: a layered drawing ----------
+  // Ranks follow publication order: a report goes one rank after every earlier report it is
+  // linked to, and reports with no link between them share a rank, so the ranks are in time
+  // order but not to scale (each rank's time is written beside it, and the time between ranks).
+  // Outlets only named by others take the first rank; undated articles get their own lane.
+  // Edges longer than one rank pass through gaps kept free for them between the boxes of the
+  // ranks they cross (dummy nodes); the order inside each rank comes from barycenter sweeps
+  // that keep the ordering with the fewest crossings; edge labels go only in the channels
+  // between ranks, never over a box or another label. Wide screens run time left to right,
+  // narrow ones top to bottom.
+  var GRAPH_NARROW = 640, GRAPH_MAX_RANK = 8, GRAPH_FONT = null, measureCtx = null;
 
-    var svg = s('svg', { 'class': 'graph', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'group', 'aria-label': 'Provenance graph: ' + nodes.length + ' reports, ' + edges.length + ' re-reports' });
+  function textWidth(t, px, weight) {
+    try {
+      if (!measureCtx) measureCtx = document.createElement('canvas').getContext('2d');
+      if (measureCtx) {
+        if (GRAPH_FONT === null) GRAPH_FONT = window.getComputedStyle(document.body).fontFamily || 'sans-serif';
+        measureCtx.font = (weight || 'normal') + ' ' + px + 'px ' + GRAPH_FONT;
+        return measureCtx.measureText(t).width * 1.04 + 1;
+      }
+    } catch (e) { /* estimate below */ }
+    return Array.from(t).length * px * 0.62;
+  }
+  function fitText(t, maxW, px, weight) {
+    var cps = Array.from(str(t));
+    if (textWidth(cps.join(''), px, weight) <= maxW) return cps.join('');
+    var n = cps.length;
+    while (n > 1 && textWidth(cps.slice(0, n - 1).join('') + '…', px, weight) > maxW) n--;
+    return cps.slice(0, Math.max(n - 1, 1)).join('') + '…';
+  }
+
+  // Pool-adjacent-violators: centres as close as possible (least squares) to `want`, in the
+  // given order, each at least `gap[i]` after the previous one, the first at least `lo`, the
+  // last at most `hi` when they fit.
+  function packLine(want, gap, lo, hi) {
+    var n = want.length, off = [], blocks = [], i;
+    for (i = 0; i < n; i++) off.push(i ? off[i - 1] + gap[i] : 0);
+    for (i = 0; i < n; i++) {
+      blocks.push({ sum: want[i] - off[i], cnt: 1, from: i });
+      while (blocks.length > 1) {
+        var b = blocks[blocks.length - 1], a = blocks[blocks.length - 2];
+        if (a.sum / a.cnt <= b.sum / b.cnt) break;
+        a.sum += b.sum; a.cnt += b.cnt;
+        blocks.pop();
+      }
+    }
+    var out = new Array(n), top = Math.max(lo, hi - off[n - 1]);
+    blocks.forEach(function (b, j) {
+      var end = j + 1 < blocks.length ? blocks[j + 1].from : n;
+      var v = Math.min(Math.max(b.sum / b.cnt, lo), top);
+      for (var k = b.from; k < end; k++) out[k] = v + off[k];
+    });
+    return out;
+  }
+
+  // Crossings between two adjacent ranks: inversions among the (upper, lower) position pairs.
+  function crossings(pairs) {
+    pairs.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var m = 0;
+    pairs.forEach(function (p) { if (p[1] + 1 > m) m = p[1] + 1; });
+    var tree = new Array(m + 1).fill(0), c = 0, seen = 0;
+    pairs.forEach(function (p) {
+      var s = 0, i;
+      for (i = p[1] + 1; i > 0; i -= i & -i) s += tree[i];
+      c += seen - s;
+      seen++;
+      for (i = p[1] + 1; i <= m; i += i & -i) tree[i]++;
+    });
+    return c;
+  }
+
+  function edgeText(e) {
+    var kinds = arr(e.evidence).map(function (x) { return EVIDENCE[x.kind] || str(x.kind); }).filter(uniq);
+    var nd = arr(e.drift).length;
+    return kinds.join(' · ') + (nd ? (kinds.length ? ' · ' : '') + nd + ' change' + (nd === 1 ? '' : 's') : '');
+  }
+
+  function pad2(n) { return (n < 10 ? '0' : '') + n; }
+  function rankTime(ts, withYear) {
+    var lo = new Date(Math.min.apply(null, ts)).toISOString(), hi = new Date(Math.max.apply(null, ts)).toISOString();
+    var day = function (d) { return withYear ? d.slice(0, 10) : d.slice(5, 10); };
+    if (lo === hi) return [day(lo), lo.slice(11, 16)];
+    if (lo.slice(0, 10) === hi.slice(0, 10)) return [day(lo), lo.slice(11, 16) + '–', hi.slice(11, 16)];
+    return [day(lo) + ' –', day(hi)];
+  }
+  function gapTime(ms) {
+    var m = Math.round(ms / 60000);
+    if (m < 60) return '+' + m + ' min';
+    var hrs = Math.floor(m / 60);
+    if (hrs < 48) return '+' + hrs + ' h' + (m % 60 ? ' ' + pad2(m % 60) : '');
+    var d = Math.round(hrs / 24);
+    return d < 60 ? '+' + d + ' days' : '+' + Math.round(d / 30) + ' months';
+  }
+
+  // The layout alone (no DOM but text measuring): boxes, edge paths, label places, rank
+  // headers and the undated lane, in SVG user units (= CSS px).
+  function graphLayout(nodesIn, edgesIn, opt) {
+    var V = !!opt.vertical, avail = opt.avail || 1100;
+    var byId = {}, nodes = [], edges = [];
+    nodesIn.forEach(function (n) {
+      var id = str(n.id);
+      if (byId[id]) return;
+      var t = n.kind === 'external' ? NaN : Date.parse(n.published);
+      var v = { id: id, n: n, ext: n.kind === 'external', t: isNaN(t) ? null : t, rank: 0, dummy: false, up: [], down: [], outP: [], inP: [] };
+      v.undated = !v.ext && v.t === null;
+      byId[id] = v;
+      nodes.push(v);
+    });
+    edgesIn.forEach(function (e, k) {
+      var a = byId[str(e.from)], b = byId[str(e.to)];
+      if (a && b) edges.push({ k: k, e: e, from: a, to: b, text: edgeText(e), drift: arr(e.drift).length > 0 });
+    });
+    var nbr = {};
+    nodes.forEach(function (v) { nbr[v.id] = { ins: [], outs: [] }; });
+    edges.forEach(function (ed) {
+      if (ed.from === ed.to) return;
+      nbr[ed.to.id].ins.push(ed.from);
+      nbr[ed.from.id].outs.push(ed.to);
+    });
+    function linked(v) { return nbr[v.id].ins.concat(nbr[v.id].outs); }
+
+    // --- ranks
+    var ext = nodes.filter(function (v) { return v.ext; });
+    var dated = nodes.filter(function (v) { return !v.ext && !v.undated; })
+      .sort(function (a, b) { return a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0); });
+    var undated = nodes.filter(function (v) { return v.undated; });
+    var base = ext.length ? 1 : 0, cur = base, fill = {}, placed = {};
+    // a narrow screen takes as many boxes a row as fit side by side
+    var maxRank = V ? Math.max(1, Math.floor((avail - 54 - 10 + 14) / (118 + 14))) : GRAPH_MAX_RANK;
+    ext.forEach(function (v) { v.rank = 0; placed[v.id] = true; });
+    dated.forEach(function (v) {
+      var r = cur;
+      linked(v).forEach(function (u) { if (placed[u.id] && u.rank + 1 > r) r = u.rank + 1; });
+      while ((fill[r] || 0) >= maxRank) r++;
+      v.rank = r; cur = r; placed[v.id] = true;
+      fill[r] = (fill[r] || 0) + 1;
+    });
+    var lastDated = dated.length ? cur : base - 1;
+    var bandRank = -1; // narrow layout: the first rank of the undated lane
+    if (V) {
+      bandRank = Math.max(lastDated + 1, 0);
+      undated.forEach(function (v) { v.rank = bandRank; });
+      for (var it = 0; it < undated.length; it++) {
+        var moved = false;
+        edges.forEach(function (ed) {
+          if (ed.from.undated && ed.to.undated && ed.from !== ed.to && ed.to.rank < ed.from.rank + 1 && ed.from.rank + 1 < bandRank + undated.length) {
+            ed.to.rank = ed.from.rank + 1; moved = true;
+          }
+        });
+        if (!moved) break;
+      }
+    } else {
+      // In the lane under the ranks, beside what they are linked to: after what they re-report,
+      // else before what re-reports them.
+      var todo = undated.slice();
+      for (var guard = 0; todo.length && guard <= undated.length; guard++) {
+        var rest = [];
+        todo.forEach(function (v) {
+          var ins = nbr[v.id].ins.filter(function (u) { return placed[u.id]; }).map(function (u) { return u.rank; });
+          var outs = nbr[v.id].outs.filter(function (u) { return placed[u.id]; }).map(function (u) { return u.rank; });
+          if (!ins.length && !outs.length && guard < undated.length) { rest.push(v); return; }
+          var r = ins.length ? Math.max.apply(null, ins) + 1 : outs.length ? Math.min.apply(null, outs) - 1 : base;
+          if (r < 0) r = Math.max.apply(null, outs) + 1;
+          var taken = ins.concat(outs);
+          while (taken.indexOf(r) >= 0) r++;
+          v.rank = r; placed[v.id] = true;
+        });
+        todo = rest;
+      }
+    }
+    var R = 0;
+    nodes.forEach(function (v) { if (v.rank + 1 > R) R = v.rank + 1; });
+
+    // --- long edges through dummies; same-rank edges become loops
+    var layers = [];
+    for (var r = 0; r < R; r++) layers.push([]);
+    nodes.forEach(function (v) { v.band = !V && v.undated; layers[v.rank].push(v); });
+    var chains = [], loops = [];
+    edges.forEach(function (ed) {
+      if (ed.from.rank === ed.to.rank) { ed.loop = true; loops.push(ed); return; }
+      ed.reversed = ed.from.rank > ed.to.rank;
+      var lo = ed.reversed ? ed.to : ed.from, hi = ed.reversed ? ed.from : ed.to;
+      var chain = [lo];
+      for (var q = lo.rank + 1; q < hi.rank; q++) {
+        var d = { id: 'd' + ed.k + '.' + q, dummy: true, rank: q, up: [], down: [], band: lo.band && hi.band, ed: ed };
+        layers[q].push(d);
+        chain.push(d);
+      }
+      chain.push(hi);
+      for (var i = 0; i + 1 < chain.length; i++) { chain[i].down.push(chain[i + 1]); chain[i + 1].up.push(chain[i]); }
+      ed.chain = chain;
+      chains.push(ed);
+    });
+
+    // --- order inside ranks: barycenter sweeps, keep the best
+    layers.forEach(function (L) {
+      L.sort(function (a, b) {
+        return (a.band - b.band) || (a.dummy - b.dummy) || ((a.t || 0) - (b.t || 0)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      });
+      L.forEach(function (v, i) { v.pos = i; });
+    });
+    function totalCrossings() {
+      var c = 0;
+      for (var r = 0; r + 1 < R; r++) {
+        var pairs = [];
+        layers[r].forEach(function (v) { v.down.forEach(function (w) { pairs.push([v.pos, w.pos]); }); });
+        c += crossings(pairs);
+      }
+      return c;
+    }
+    function snapshot() { return layers.map(function (L) { return L.slice(); }); }
+    var best = snapshot(), bestC = totalCrossings();
+    var sweeps = nodes.length > 150 ? 4 : 12;
+    for (var sw = 0; sw < sweeps && bestC > 0; sw++) {
+      var downward = sw % 2 === 0;
+      for (var j = 1; j < R; j++) {
+        var L = layers[downward ? j : R - 1 - j];
+        L.forEach(function (v) {
+          var nb = downward ? v.up : v.down;
+          v.bc = nb.length ? nb.reduce(function (s, w) { return s + w.pos; }, 0) / nb.length : v.pos;
+        });
+        L.sort(function (a, b) { return (a.band - b.band) || (a.bc - b.bc) || (a.pos - b.pos); });
+        L.forEach(function (v, i) { v.pos = i; });
+      }
+      var c = totalCrossings();
+      if (c < bestC) { bestC = c; best = snapshot(); }
+    }
+    layers = best;
+    layers.forEach(function (L) { L.forEach(function (v, i) { v.pos = i; }); });
+
+    // --- sizes
+    var BP, BQ, rowQ = []; // box size along the rank axis (p) and across it (q, narrow: per row)
+    var G = V ? 54 : 0; // narrow: a gutter on the left for the times
+    var TOP = V ? 8 : 40; // wide: a header strip on top for the times
+    if (V) {
+      // as wide as the fullest row allows (its boxes, and the gaps kept for edges passing)
+      var bw = 170;
+      layers.forEach(function (L) {
+        var n = L.filter(function (v) { return !v.dummy; }).length, d = L.length - n;
+        if (n) bw = Math.min(bw, Math.floor((avail - G - 10 - d * 20 - (n - 1) * 14) / n));
+      });
+      BQ = Math.max(104, bw); BP = 46;
+      // a row with fewer boxes gives them more room for the outlet's name
+      layers.forEach(function (L) {
+        var n = L.filter(function (v) { return !v.dummy; }).length, d = L.length - n;
+        rowQ.push(n ? Math.max(BQ, Math.min(210, Math.floor((avail - G - 10 - d * 20 - (n - 1) * 14) / n))) : BQ);
+      });
+    } else { BP = 168; BQ = 46; }
+    function size(v) { return v.dummy ? 8 : V ? rowQ[v.rank] : BQ; }
+    function sep(a, b) { return a.dummy && b.dummy ? 8 : a.dummy || b.dummy ? 12 : (V ? 14 : 20); }
+
+    // --- positions across the ranks (q): pull each box towards its neighbours, keep the order
+    var Q0 = V ? G + 6 : TOP;
+    var QMAX = V ? avail - 4 : Infinity;
+    function place(group, lo) {
+      var any = false;
+      layers.forEach(function (L) {
+        var items = L.filter(function (v) { return v.band === group; });
+        var q = lo;
+        items.forEach(function (v, i) { if (i) q += (size(items[i - 1]) + size(v)) / 2 + sep(items[i - 1], v); else q = lo + size(v) / 2; v.c = q; any = true; });
+      });
+      if (!any) return lo;
+      function pass(r, which) {
+        var items = layers[r].filter(function (v) { return v.band === group; });
+        if (!items.length) return;
+        var want = items.map(function (v) {
+          var nb = which === 'up' ? v.up : which === 'down' ? v.down : v.up.concat(v.down);
+          nb = nb.filter(function (w) { return w.band === group || group; });
+          return nb.length ? nb.reduce(function (s, w) { return s + w.c; }, 0) / nb.length : v.c;
+        });
+        var gaps = items.map(function (v, i) { return i ? (size(items[i - 1]) + size(v)) / 2 + sep(items[i - 1], v) : 0; });
+        var got = packLine(want, gaps, lo + size(items[0]) / 2, QMAX - size(items[items.length - 1]) / 2);
+        items.forEach(function (v, i) { v.c = got[i]; });
+      }
+      for (var round = 0; round < 6; round++) {
+        for (var r = 1; r < R; r++) pass(r, 'up');
+        for (r = R - 2; r >= 0; r--) pass(r, 'down');
+      }
+      for (r = 0; r < R; r++) pass(r, 'both');
+      var min = Infinity, max = -Infinity;
+      layers.forEach(function (L) {
+        L.forEach(function (v) { if (v.band === group) { min = Math.min(min, v.c - size(v) / 2); max = Math.max(max, v.c + size(v) / 2); } });
+      });
+      if (QMAX === Infinity) layers.forEach(function (L) { L.forEach(function (v) { if (v.band === group) v.c -= min - lo; }); });
+      return max - min + lo;
+    }
+    var mainEnd = place(false, Q0);
+    var band = null;
+    if (!V && undated.length) {
+      var bandTop = (mainEnd > Q0 ? mainEnd : Q0 - 10) + 16;
+      var bandEnd = place(true, bandTop + 26);
+      band = { q0: bandTop, q1: bandEnd + 12 };
+    }
+    var qEnd = band ? band.q1 : mainEnd;
+
+    // --- ports: edges leave a box on its far side and enter on its near side, spread out
+    function portOrder(v, list) {
+      list.sort(function (a, b) { return a.other - b.other; });
+      var q = size(v);
+      list.forEach(function (x, i) { x.at = v.c - q / 2 + q * (i + 1) / (list.length + 1); });
+    }
+    chains.forEach(function (ed) {
+      var ch = ed.chain;
+      ed.outPort = { other: ch[1].c };
+      ed.inPort = { other: ch[ch.length - 2].c };
+      ch[0].outP.push(ed.outPort);
+      ch[ch.length - 1].inP.push(ed.inPort);
+    });
+    loops.forEach(function (ed) {
+      ed.outPort = { other: ed.to.c + 0.1 };
+      ed.inPort = { other: ed.from.c - 0.1 };
+      ed.from.outP.push(ed.outPort);
+      ed.to.outP.push(ed.inPort);
+    });
+    nodes.forEach(function (v) { portOrder(v, v.outP); portOrder(v, v.inP); });
+
+    // --- positions along the ranks (p): channel widths from the labels they will hold
+    var want = [];
+    for (r = 0; r < R; r++) want.push(0);
+    function prefChannel(ed) {
+      if (ed.loop) return ed.from.rank;
+      var lo = ed.chain[0].rank, hi = ed.chain[ed.chain.length - 1].rank;
+      return lo + Math.floor((hi - lo - 1) / 2);
+    }
+    var BADGE = 20;
+    edges.forEach(function (ed) {
+      ed.tw = ed.text ? textWidth(ed.text, 11) : 0;
+      var ch = prefChannel(ed);
+      if (V) want[ch] += 1; else want[ch] = Math.max(want[ch], BADGE + 6 + ed.tw + 14);
+    });
+    // Lay out along the ranks; where a badge found no free place, widen that channel and redo.
+    var extra = want.map(function () { return 0; }), done = null;
+    for (var attempt = 0; attempt < 4; attempt++) {
+      done = finish(extra);
+      if (!done.crowded.length) break;
+      done.crowded.forEach(function (ch) { extra[ch] += V ? 24 : 30; });
+    }
+
+    function finish(extra) {
+      var MINGAP = V ? 50 : 60;
+      var r, gap = want.map(function (w, r) {
+        var hasLoop = loops.some(function (ed) { return ed.from.rank === r; });
+        if (r === R - 1 && !hasLoop) return 10;
+        if (V) return Math.min(150, MINGAP + 22 * Math.max(0, w - 1)) + (r === bandRank - 1 ? 28 : 0) + extra[r];
+        return Math.max(MINGAP, Math.min(280, w)) + extra[r];
+      });
+      if (!V && R > 1) {
+        var P0 = 8, total = P0 + R * BP + gap.reduce(function (s, g) { return s + g; }, 0);
+        var inner = gap.slice(0, R - 1);
+        if (total < avail) {
+          var spread = (avail - total) / (R - 1);
+          for (r = 0; r + 1 < R; r++) gap[r] = Math.min(340, gap[r] + spread);
+        } else if (total > avail) {
+          // squeeze the channels if that makes it fit; if it cannot fit, keep room for labels
+          var spare = inner.reduce(function (s, g) { return s + g - MINGAP; }, 0);
+          if (total - spare <= avail) {
+            for (r = 0; r + 1 < R; r++) gap[r] -= (gap[r] - MINGAP) * (total - avail) / spare;
+          } else {
+            for (r = 0; r + 1 < R; r++) gap[r] = Math.min(gap[r], 170 + extra[r]);
+          }
+        }
+      }
+      var P = [], p = V ? TOP + 18 : 8;
+      if (V && bandRank === 0 && undated.length) p += 28;
+      for (r = 0; r < R; r++) { P.push(p); p += BP + gap[r]; }
+      var pEnd = R ? P[R - 1] + BP + gap[R - 1] : p;
+
+      function xy(pp, qq) { return V ? [qq, pp] : [pp, qq]; }
+      var width = Math.ceil(V ? Math.max(avail, qEnd + 4) : pEnd), height = Math.ceil(V ? pEnd + 6 : qEnd + 10);
+      if (V) width = Math.max(width, 240);
+
+      // --- edge paths; every curve stays inside the channel between two ranks
+      function curve(p1, q1, p2, q2) {
+        var m = (p1 + p2) / 2;
+        return { p1: p1, q1: q1, c1: [m, q1], c2: [m, q2], p2: p2, q2: q2 };
+      }
+      function bez(cv, t) {
+        var a = [cv.p1, cv.q1], b = cv.c1, c = cv.c2, d = [cv.p2, cv.q2], u = 1 - t;
+        return [0, 1].map(function (i) { return u * u * u * a[i] + 3 * u * u * t * b[i] + 3 * u * t * t * c[i] + t * t * t * d[i]; });
+      }
+      function pt(pp, qq) { var z = xy(pp, qq); return Math.round(z[0] * 10) / 10 + ',' + Math.round(z[1] * 10) / 10; }
+      chains.forEach(function (ed) {
+        var ch = ed.chain, pts = [[P[ch[0].rank] + BP, ed.outPort.at]];
+        for (var i = 1; i + 1 < ch.length; i++) { pts.push([P[ch[i].rank], ch[i].c]); pts.push([P[ch[i].rank] + BP, ch[i].c]); }
+        pts.push([P[ch[ch.length - 1].rank], ed.inPort.at]);
+        ed.curves = [];
+        for (i = 0; i + 1 < pts.length; i += 2) {
+          var cv = curve(pts[i][0], pts[i][1], pts[i + 1][0], pts[i + 1][1]);
+          cv.channel = ch[i / 2].rank;
+          ed.curves.push(cv);
+        }
+        if (ed.reversed) pts.reverse();
+        var d = 'M' + pt(pts[0][0], pts[0][1]);
+        for (i = 0; i + 1 < pts.length; i++) {
+          var a = pts[i], b = pts[i + 1];
+          if (i % 2 === 0) { var m = (a[0] + b[0]) / 2; d += ' C' + pt(m, a[1]) + ' ' + pt(m, b[1]) + ' ' + pt(b[0], b[1]); }
+          else d += ' L' + pt(b[0], b[1]);
+        }
+        ed.d = d;
+      });
+      loops.forEach(function (ed) {
+        var r = ed.from.rank, p1 = P[r] + BP, depth = Math.min(gap[r] * 0.6, 40) * 4 / 3;
+        var cv = { p1: p1, q1: ed.outPort.at, c1: [p1 + depth, ed.outPort.at], c2: [p1 + depth, ed.inPort.at], p2: p1, q2: ed.inPort.at, channel: r };
+        ed.curves = [cv];
+        ed.d = 'M' + pt(p1, cv.q1) + ' C' + pt(cv.c1[0], cv.c1[1]) + ' ' + pt(cv.c2[0], cv.c2[1]) + ' ' + pt(p1, cv.q2);
+      });
+
+      // --- boxes, headers, the undated lane
+      var boxes = nodes.map(function (v) {
+        var z = xy(P[v.rank], v.c - size(v) / 2);
+        return { v: v, x: z[0], y: z[1], w: V ? size(v) : BP, h: V ? BP : BQ };
+      });
+      var obstacles = boxes.map(function (b) { return [b.x, b.y, b.w, b.h]; });
+      obstacles.push(V ? [0, 0, G, height] : [0, 0, width, TOP - 4]); // the times
+      var headers = [];
+      var years = dated.map(function (v) { return new Date(v.t).getUTCFullYear(); }).filter(uniq);
+      var prevT = null, prevR = -1;
+      for (r = 0; r < R; r++) {
+        var ts = layers[r].filter(function (v) { return !v.dummy && !v.undated && !v.ext; }).map(function (v) { return v.t; });
+        var lines = ts.length ? rankTime(ts, years.length > 1) : layers[r].some(function (v) { return v.ext; }) ? ['cited', 'only'] : null;
+        if (!lines) continue;
+        if (V) headers.push({ x: 4, y: P[r] + 16, lines: lines, cls: 'rank-label' });
+        else headers.push({ x: P[r] + BP / 2, y: 16, lines: [lines.length === 3 ? lines[0] + ' ' + lines[1] + lines[2] : lines.join(' ')], cls: 'rank-label', anchor: 'middle' });
+        if (ts.length && prevT !== null && prevR === r - 1) {
+          var gt = gapTime(Math.min.apply(null, ts) - prevT);
+          if (V) headers.push({ x: 4, y: P[r] - gap[r - 1] / 2 + 4, lines: [gt], cls: 'gap-label' });
+          else if (textWidth(gt, 10) < gap[r - 1] - 8) headers.push({ x: P[r] - gap[r - 1] / 2, y: 30, lines: [gt], cls: 'gap-label', anchor: 'middle' });
+        }
+        if (ts.length) { prevT = Math.max.apply(null, ts); prevR = r; }
+      }
+      var lane = null;
+      if (undated.length) {
+        var LT = 'Undated: no publication date, so not placed in time';
+        if (V) {
+          var y0 = P[bandRank] - 30;
+          lane = { x: 0, y: y0, w: width, h: height - y0, label: { x: 6, y: y0 + 16, text: 'Undated (no publication date)' } };
+        } else {
+          lane = { x: 0, y: band.q0, w: width, h: band.q1 - band.q0, label: { x: 8, y: band.q0 + 17, text: LT } };
+        }
+        var lw = textWidth(lane.label.text, 11, 'bold');
+        obstacles.push([lane.label.x - 2, lane.label.y - 12, lw + 4, 16]);
+      }
+
+      // --- labels: a numbered badge and the evidence, in a channel, clear of boxes and each other
+      var placedLabels = [];
+      function free(rc) {
+        var all = obstacles.concat(placedLabels);
+        for (var i = 0; i < all.length; i++) {
+          var o = all[i];
+          if (rc[0] < o[0] + o[2] + 2 && o[0] < rc[0] + rc[2] + 2 && rc[1] < o[1] + o[3] + 2 && o[1] < rc[1] + rc[3] + 2) return false;
+        }
+        return true;
+      }
+      function inside(rc, cv) {
+        var lo = P[cv.channel] + BP + 2, hi = cv.channel + 1 < R ? P[cv.channel + 1] - 2 : pEnd - 2;
+        var a = V ? rc[1] : rc[0], len = V ? rc[3] : rc[2];
+        var b = V ? rc[0] : rc[1], blen = V ? rc[2] : rc[3];
+        return a >= lo && a + len <= hi && b >= 0 && b + blen <= (V ? width : height);
+      }
+      var TS = [];
+      for (var ti = 1; ti < 20; ti++) TS.push(ti / 20);
+      TS.sort(function (a, b) { return Math.abs(a - 0.5) - Math.abs(b - 0.5) || a - b; });
+      function tryPlace(ed, withText, loose) {
+        var order = ed.curves.slice().sort(function (a, b) {
+          var pc = prefChannel(ed);
+          return Math.abs(a.channel - pc) - Math.abs(b.channel - pc);
+        }).slice(0, 8);
+        var tws = withText ? ed.tw : 0;
+        for (var i = 0; i < order.length; i++) {
+          var ts = TS;
+          for (var j = 0; j < ts.length; j++) {
+            var z = xy.apply(null, bez(order[i], ts[j]));
+            var variants = tws ? [[z[0] - 10, 'right'], [z[0] - 10 - tws - 6, 'left']] : [[z[0] - 10, 'none']];
+            for (var k = 0; k < variants.length; k++) {
+              var rc = [variants[k][0], z[1] - 10, 20 + (tws ? tws + 6 : 0), 20];
+              if (inside(rc, order[i]) && (loose || free(rc))) {
+                placedLabels.push(rc);
+                return { cx: z[0], cy: z[1], side: variants[k][1], text: withText ? ed.text : '', rect: rc };
+              }
+            }
+          }
+        }
+        return null;
+      }
+      var crowded = [];
+      edges.forEach(function (ed) { ed.label = ed.curves && ed.text ? tryPlace(ed, true, false) : null; });
+      edges.forEach(function (ed) {
+        if (!ed.curves || ed.label) return;
+        ed.label = tryPlace(ed, false, false);
+        if (!ed.label) { ed.label = tryPlace(ed, false, true); crowded.push(prefChannel(ed)); }
+      });
+      return {
+        crowded: crowded, width: width, height: height, boxes: boxes, headers: headers, lane: lane
+      };
+    }
+
+    return {
+      vertical: V, width: done.width, height: done.height,
+      boxes: done.boxes, edges: edges, headers: done.headers, lane: done.lane, crossings: bestC
+    };
+  }
+
+  function graphSvg(nodes, edges, origin, onEdge, avail) {
+    var L = graphLayout(nodes, edges, { vertical: avail < GRAPH_NARROW, avail: avail });
+    var nEdges = L.edges.length;
+    var svg = s('svg', {
+      'class': 'graph' + (L.vertical ? ' vertical' : ''), width: L.width, height: L.height, viewBox: '0 0 ' + L.width + ' ' + L.height,
+      role: 'group', 'aria-label': 'Provenance graph: ' + L.boxes.length + ' reports, ' + nEdges + ' re-reports'
+    });
     var defs = s('defs');
     [['arrow', 'arrow'], ['arrow-drift', 'arrow drift']].forEach(function (m) {
-      var mk = s('marker', { id: m[0], viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+      var mk = s('marker', { id: m[0], viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 11, markerHeight: 11, orient: 'auto-start-reverse' });
       mk.appendChild(s('path', { d: 'M0,0 L10,5 L0,10 z', 'class': m[1] }));
       defs.appendChild(mk);
     });
     svg.appendChild(defs);
-    axis(svg, sc, x0, width - W - 20, height - 30, 0);
-    if (ext.length) {
-      svg.appendChild(s('text', { 'class': 'col-label', x: LEFT, y: height - 12, text: 'named, not in store' }));
+    if (L.lane) {
+      var lg = s('g', { 'class': 'undated-lane' });
+      lg.appendChild(s('rect', { x: L.lane.x, y: L.lane.y, width: L.lane.w, height: L.lane.h, rx: 6, ry: 6 }));
+      lg.appendChild(s('text', { 'class': 'lane-title', x: L.lane.label.x, y: L.lane.label.y, text: L.lane.label.text }));
+      svg.appendChild(lg);
     }
+    var hg = s('g', { 'class': 'rank-labels', 'aria-hidden': 'true' });
+    L.headers.forEach(function (hd) {
+      var t = s('text', { 'class': hd.cls, x: hd.x, y: hd.y, 'text-anchor': hd.anchor || null });
+      hd.lines.forEach(function (ln, i) { t.appendChild(s('tspan', { x: hd.x, dy: i ? 13 : 0, text: ln })); });
+      hg.appendChild(t);
+    });
+    svg.appendChild(hg);
 
+    var label = function (n) { return nodeLabel(n); };
     var eg = s('g', { 'class': 'edges' });
-    edges.forEach(function (e, k) {
-      var a = pos[str(e.from)], b = pos[str(e.to)];
-      if (!a || !b) return;
-      var ax = a.x + W, ay = a.y + H / 2, bx = b.x, by = b.y + H / 2;
-      if (bx < ax) { ax = a.x + W / 2; ay = a.y + H; bx = b.x + W / 2; by = b.y; }
-      var mx = (ax + bx) / 2;
-      var d = 'M' + ax + ',' + ay + ' C' + mx + ',' + ay + ' ' + mx + ',' + by + ' ' + bx + ',' + by;
-      var drift = arr(e.drift).length > 0;
-      var kinds = arr(e.evidence).map(function (x) { return EVIDENCE[x.kind] || str(x.kind); }).filter(uniq);
-      var label = kinds.join(' · ') + (drift ? ' · ' + arr(e.drift).length + ' change' + (arr(e.drift).length === 1 ? '' : 's') : '');
+    L.edges.forEach(function (ed) {
+      if (!ed.d) return;
+      var k = ed.k;
       var g = s('g', {
-        'class': 'edge' + (drift ? ' drift' : ''), tabindex: 0, role: 'button', 'data-k': k,
-        'data-from': str(e.from), 'data-to': str(e.to),
-        'aria-label': nodeLabel(pos[str(e.to)] ? findNode(nodes, e.to) : {}) + ' re-reports ' + nodeLabel(findNode(nodes, e.from)) + ': ' + label
+        'class': 'edge' + (ed.drift ? ' drift' : '') + (ed.reversed ? ' backward' : ''), tabindex: 0, role: 'button', 'data-k': k,
+        'data-from': ed.from.id, 'data-to': ed.to.id,
+        'aria-label': label(ed.to.n) + ' re-reports ' + label(ed.from.n) + ': ' + ed.text
       });
-      g.appendChild(s('path', { 'class': 'hit', d: d }));
-      g.appendChild(s('path', { 'class': 'line', d: d, 'marker-end': drift ? 'url(#arrow-drift)' : 'url(#arrow)' }));
-      // A numbered badge at the middle of the curve (same number as the table below), and the
-      // evidence written beside it when the two ends are far enough apart.
-      var lx = (ax + bx) / 2, ly = (ay + by) / 2;
-      var num = s('g', { 'class': 'edge-num', transform: 'translate(' + lx + ',' + ly + ')' });
-      num.appendChild(s('circle', { r: 9 }));
-      num.appendChild(s('text', { y: 4, 'text-anchor': 'middle', text: String(k + 1) }));
-      g.appendChild(num);
-      if (Math.abs(bx - ax) > label.length * 6 + 40) {
-        g.appendChild(s('text', { 'class': 'edge-label', x: lx, y: ly - 14, 'text-anchor': 'middle', text: trunc(label, 48) }));
-      }
+      g.appendChild(s('path', { 'class': 'hit', d: ed.d }));
+      g.appendChild(s('path', { 'class': 'line', d: ed.d, 'marker-end': ed.drift ? 'url(#arrow-drift)' : 'url(#arrow)' }));
       g.addEventListener('click', function () { onEdge(k); });
       g.addEventListener('keydown', function (ev) { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); onEdge(k); } });
+      ed.g = g;
       eg.appendChild(g);
     });
     svg.appendChild(eg);
 
     var ng = s('g', { 'class': 'nodes' });
-    nodes.forEach(function (n) {
-      var p = pos[str(n.id)];
-      if (!p) return;
-      var isExt = n.kind === 'external';
-      var isOrigin = origin !== undefined && origin !== null && str(origin) === str(n.id);
+    L.boxes.forEach(function (b) {
+      var n = b.v.n;
+      var isExt = b.v.ext;
+      var isOrigin = origin !== undefined && origin !== null && str(origin) === b.v.id;
       var g = s('g', {
-        'class': 'node' + (isExt ? ' external' : '') + (isOrigin ? ' origin' : ''), 'data-id': str(n.id),
-        transform: 'translate(' + p.x + ',' + p.y + ')'
+        'class': 'node' + (isExt ? ' external' : '') + (isOrigin ? ' origin' : '') + (b.v.undated ? ' undated' : ''), 'data-id': b.v.id,
+        transform: 'translate(' + b.x + ',' + b.y + ')'
       });
-      var title = s('title', { text: (str(n.title) || nodeLabel(n)) + (n.published ? ' — ' + fmtDate(n.published) : '') });
-      g.appendChild(title);
-      g.appendChild(s('rect', { width: W, height: H, rx: 7, ry: 7 }));
-      g.appendChild(s('text', { x: 10, y: 19, 'class': 'n-outlet', text: trunc(nodeLabel(n), 19) }));
-      g.appendChild(s('text', { x: 10, y: 36, 'class': 'n-meta', text: isExt ? (isOrigin ? 'origin · cited only' : 'cited only') : (str(n.lang) + ' · ' + fmtDay(n.published) + (isOrigin ? ' · origin' : '')) }));
+      g.appendChild(s('title', { text: (str(n.title) || nodeLabel(n)) + ' — ' + (isExt ? 'cited only' : fmtDate(n.published)) }));
+      g.appendChild(s('rect', { width: b.w, height: b.h, rx: 7, ry: 7 }));
+      g.appendChild(s('text', { x: 9, y: 19, 'class': 'n-outlet', text: fitText(nodeLabel(n), b.w - 16, 13, 'bold') }));
+      var meta = isExt ? (isOrigin ? 'origin · cited only' : 'cited only') : (str(n.lang) + ' · ' + (b.v.undated ? 'undated' : fmtDay(n.published)) + (isOrigin ? ' · origin' : ''));
+      g.appendChild(s('text', { x: 9, y: 36, 'class': 'n-meta', text: fitText(meta, b.w - 14, 11) }));
       if (!isExt) {
-        var link = s('a', { href: '#/article/' + encodeURIComponent(str(n.id)), 'aria-label': 'Open ' + nodeLabel(n) + ' article' });
+        var link = s('a', { href: '#/article/' + encodeURIComponent(b.v.id), 'aria-label': 'Open ' + nodeLabel(n) + ' article' });
         link.appendChild(g);
         ng.appendChild(link);
       } else {
@@ -680,28 +1155,118 @@
       }
     });
     svg.appendChild(ng);
-    return svg;
+
+    // Labels last, over the lines: the badge's number is the row of the table below.
+    var tg = s('g', { 'class': 'edge-tags' });
+    L.edges.forEach(function (ed) {
+      if (!ed.label || !ed.g) return;
+      var lb = ed.label;
+      var tag = s('g', { 'class': 'edge-tag', 'data-k': ed.k, transform: 'translate(' + Math.round(lb.cx) + ',' + Math.round(lb.cy) + ')' });
+      var num = s('g', { 'class': 'edge-num' });
+      num.appendChild(s('circle', { r: 9 }));
+      num.appendChild(s('text', { y: 4, 'text-anchor': 'middle', text: String(ed.k + 1) }));
+      tag.appendChild(num);
+      if (lb.text) {
+        var left = lb.side === 'left';
+        tag.appendChild(s('rect', { 'class': 'edge-label-bg', x: left ? -12 - ed.tw - 3 : 10, y: -8, width: ed.tw + 5, height: 16, rx: 3, ry: 3 }));
+        tag.appendChild(s('text', {
+          'class': 'edge-label', y: 4, x: lb.side === 'left' ? -13 : 13, 'text-anchor': lb.side === 'left' ? 'end' : 'start', text: lb.text
+        }));
+      }
+      tag.addEventListener('click', function () { ed.g.dispatchEvent(new Event('click')); });
+      if (ed.drift) tag.classList.add('drift');
+      tg.appendChild(tag);
+    });
+    svg.appendChild(tg);
+    // A badge lights up with its arrow (the story view marks the selected arrow `.on`).
+    if (window.MutationObserver) {
+      new MutationObserver(function () {
+        Array.prototype.forEach.call(tg.childNodes, function (t) {
+          var e = eg.querySelector('.edge[data-k="' + t.getAttribute('data-k') + '"]');
+          t.classList.toggle('on', !!e && e.classList.contains('on'));
+        });
+      }).observe(eg, { attributes: true, subtree: true, attributeFilter: ['class'] });
+    }
+    return { svg: svg, vertical: L.vertical, width: L.width };
   }
 
-  function findNode(nodes, id) {
-    for (var i = 0; i < nodes.length; i++) if (str(nodes[i].id) === str(id)) return nodes[i];
-    return { id: id };
+  // The figure around the graph: a sideways-scroll hint when the drawing is wider than the
+  // screen, a caption that says how to read it, and a new layout when the width changes.
+  function graphFigure(nodes, edges, origin, onEdge) {
+    var scroll = h('div', { 'class': 'graph-scroll', role: 'region', 'aria-label': 'Provenance graph' });
+    var hint = h('p', { 'class': 'graph-hint', 'aria-hidden': 'true' }, h('span', { text: '⇆' }), ' The graph is wider than the screen: scroll it sideways to see all of it.');
+    var caption = h('figcaption', { 'class': 'small' });
+    var fig = h('figure', { 'class': 'graph-fig' }, hint, scroll, caption);
+    var drawnAt = -1;
+    var hasExt = nodes.some(function (n) { return n && n.kind === 'external'; });
+    var hasUndated = nodes.some(function (n) { return n && n.kind !== 'external' && isNaN(Date.parse(n.published)); });
+    function draw(avail) {
+      var on = scroll.querySelector('.edge.on');
+      var onK = on ? on.getAttribute('data-k') : null;
+      clear(scroll);
+      var g = graphSvg(nodes, edges, origin, onEdge, avail);
+      scroll.appendChild(g.svg);
+      if (onK !== null) {
+        Array.prototype.forEach.call(scroll.querySelectorAll('.edge'), function (e) { e.classList.toggle('on', e.getAttribute('data-k') === onK); });
+      }
+      var wide = g.width > avail + 1;
+      fig.classList.toggle('graph-overflow', wide);
+      fig.classList.toggle('graph-narrow', g.vertical);
+      hint.hidden = !wide;
+      scroll.setAttribute('tabindex', wide ? '0' : '-1'); // a keyboard can scroll it when it must
+      clear(caption);
+      var col = g.vertical ? 'row' : 'column';
+      caption.appendChild(document.createTextNode((g.vertical
+        ? 'Provenance, oldest at the top: each arrow goes from the earlier (or cited) report to the one that re-reports it; an arrow pointing up goes back in time. '
+        : 'Provenance, oldest on the left: each arrow goes from the earlier (or cited) report to the one that re-reports it; an arrow pointing left goes back in time. ') +
+        (g.vertical ? 'Rows' : 'Columns') + ' follow publication order but are not to scale: each ' + col + '\'s time (UTC) is ' + (g.vertical ? 'on the left' : 'above it') + ', with the time between ' + col + 's. ' +
+        (hasExt ? 'Outlets only named by others are in the first ' + col + '. ' : '') +
+        (hasUndated ? 'Articles without a publication date are in their own lane at the bottom, not placed in time. ' : '') +
+        'Arrows with changes are red; the numbers are the rows of the table below.'));
+      drawnAt = avail;
+    }
+    draw(graphAvail());
+    var timer = null;
+    function onResize() {
+      if (!document.body.contains(fig)) { window.removeEventListener('resize', onResize); return; }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var a = scroll.clientWidth;
+        if (a > 0 && Math.abs(a - drawnAt) > 8) draw(a);
+      }, 150);
+    }
+    window.addEventListener('resize', onResize);
+    return fig;
   }
 
+  // The width a figure in the page's main column has for its drawing.
+  function graphAvail() {
+    if (!main || !main.clientWidth) return 1100;
+    var st = window.getComputedStyle(main);
+    return Math.max(200, Math.floor(main.clientWidth - (parseFloat(st.paddingLeft) || 0) - (parseFloat(st.paddingRight) || 0) - 28));
+  }
+
+  // Dots on a time axis, one row per language; undated articles in a row of their own under the
+  // axis (evenly spaced: their place says nothing about time).
   function timelineSvg(articles) {
-    var langs = articles.map(function (n) { return str(n.lang) || '?'; }).filter(uniq).sort();
+    var dated = articles.filter(function (n) { return !isNaN(Date.parse(n.published)); });
+    var undated = articles.filter(function (n) { return isNaN(Date.parse(n.published)); });
+    var langs = dated.map(function (n) { return str(n.lang) || '?'; }).filter(uniq).sort();
     var L = 60, rowH = 48, top = 14;
-    var width = Math.max(760, (main && main.clientWidth ? main.clientWidth : 1100) - 60);
-    var height = top + Math.max(langs.length, 1) * rowH + 34;
-    var sc = timeScale(articles, L + 10, width - 110);
-    var svg = s('svg', { 'class': 'timeline', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': 'Timeline of ' + articles.length + ' articles in ' + langs.length + ' languages' });
-    axis(svg, sc, L + 10, width - 110, height - 28, 0);
+    var width = Math.max(360, Math.min(graphAvail(), 1400));
+    var axisY = top + Math.max(langs.length, 1) * rowH + 6;
+    var perRow = Math.max(1, Math.floor((width - L - 16) / 150)), step = (width - L - 16) / perRow;
+    var uRows = Math.ceil(undated.length / perRow);
+    var height = axisY + 28 + (uRows ? 16 + uRows * 30 : 0);
+    var sc = timeScale(dated, L + 10, width - 110);
+    var svg = s('svg', { 'class': 'timeline', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': 'Timeline of ' + articles.length + ' articles in ' + langs.length + ' languages' + (undated.length ? ', ' + undated.length + ' undated' : '') });
+    if (dated.length) axis(svg, sc, L + 10, width - 110, axisY, 0);
     langs.forEach(function (l, i) {
       var y = top + i * rowH + rowH / 2;
       svg.appendChild(s('text', { 'class': 'lane-label', x: 8, y: y + 4, text: l }));
       svg.appendChild(s('line', { 'class': 'lane', x1: L, x2: width - 100, y1: y, y2: y }));
-      var row = articles.filter(function (n) { return (str(n.lang) || '?') === l; })
-        .sort(function (a, b) { return str(a.published) < str(b.published) ? -1 : 1; });
+      var row = dated.filter(function (n) { return (str(n.lang) || '?') === l; })
+        .sort(function (a, b) { return Date.parse(a.published) - Date.parse(b.published); });
       row.forEach(function (n, j) {
         var x = sc.x(n.published);
         var g = s('g', { 'class': 'dot' });
@@ -711,6 +1276,18 @@
         svg.appendChild(g);
       });
     });
+    if (undated.length) {
+      var y0 = axisY + 40;
+      svg.appendChild(s('text', { 'class': 'lane-label', x: 8, y: y0 + 4, text: 'undated' }));
+      undated.forEach(function (n, i) {
+        var x = L + 16 + (i % perRow) * step, y = y0 + Math.floor(i / perRow) * 30;
+        var g = s('g', { 'class': 'dot undated' });
+        g.appendChild(s('title', { text: nodeLabel(n) + ' — undated' + (n.lang ? ' (' + str(n.lang) + ')' : '') }));
+        g.appendChild(s('circle', { cx: x, cy: y, r: 6 }));
+        g.appendChild(s('text', { x: x + 9, y: y + 4, text: fitText(nodeLabel(n) + (n.lang ? ' · ' + str(n.lang) : ''), step - 22, 11) }));
+        svg.appendChild(g);
+      });
+    }
     return h('div', { 'class': 'graph-scroll' }, svg);
   }
 
