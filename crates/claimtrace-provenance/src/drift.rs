@@ -5,6 +5,12 @@
 //! added, certainty words added, the source dropped (b states it without attribution) or
 //! swapped (another kind of source), numbers changed, names changed (same language only),
 //! quotations altered.
+//!
+//! Across languages only aligned claims are compared: certainty on one scale (hedged or not:
+//! "believed" and "habría" are both hedged, no change), numbers by value and only when the pair
+//! shares at least one number (the alignment's own evidence), sources only by kind and never
+//! by span words. One item per kind per pair of sentences, and never the same item twice on
+//! an edge.
 
 use crate::analyse::{Art, Unit, similarity};
 use crate::model::{Drift, DriftKind};
@@ -38,6 +44,21 @@ fn certainty<'d>(art: &'d Art<'_>, u: &Unit) -> Option<&'d str> {
     Some(at.certainty.as_str())
 }
 
+/// A claim's certainty on one scale: 0 denied, 1 hedged (hedged, rumour, unknown, or a hedge
+/// word), 2 asserted; `None` when the sentence carries no attribution and no hedge.
+fn level(c: Option<&str>, hedge: bool) -> Option<u8> {
+    let l = match c {
+        Some("denied") => Some(0),
+        Some("asserted") => Some(2),
+        Some(_) => Some(1),
+        None => None,
+    };
+    match (l, hedge) {
+        (Some(2) | None, true) => Some(1),
+        (l, _) => l,
+    }
+}
+
 /// Drift between `a` (earlier) and `b` (re-reporter); `claims` maps (article index,
 /// attribution) to a claim id, `ai`/`bi` are the articles' indices.
 pub fn between(
@@ -56,6 +77,8 @@ pub fn between(
     };
     let mut out: Vec<Drift> = Vec::new();
     let mut seen: FxHashSet<(DriftKind, usize)> = FxHashSet::default();
+    let mut seen_b: FxHashSet<(DriftKind, usize)> = FxHashSet::default();
+    let mut seen_text: FxHashSet<(DriftKind, String, String)> = FxHashSet::default();
     for (ui, ua) in a.units.iter().enumerate() {
         let interesting =
             ua.attribution.is_some() || !ua.hedges.is_empty() || !ua.numbers.is_empty();
@@ -66,10 +89,13 @@ pub fn between(
         let best = b
             .units
             .iter()
-            .map(|ub| (similarity(&ua.feats, &ub.feats, cross), ub))
-            .filter(|(s, _)| *s >= th)
+            .enumerate()
+            .map(|(i, ub)| (similarity(&ua.feats, &ub.feats, cross), i, ub))
+            .filter(|(s, _, _)| *s >= th)
             .max_by(|x, y| x.0.total_cmp(&y.0));
-        let Some((_, ub)) = best else { continue };
+        let Some((_, bi_unit, ub)) = best else {
+            continue;
+        };
         let claim = {
             let c = claim_id(bi, ub.attribution);
             if c.is_empty() {
@@ -79,12 +105,19 @@ pub fn between(
             }
         };
         let mut push = |kind: DriftKind, before: &str, after: &str| {
-            if seen.insert((kind, ui)) && out.len() < MAX_PER_EDGE {
+            let (ca, cb) = (clip(before), clip(after));
+            if out.len() < MAX_PER_EDGE
+                && !seen.contains(&(kind, ui))
+                && !seen_b.contains(&(kind, bi_unit))
+                && seen_text.insert((kind, ca.clone(), cb.clone()))
+            {
+                seen.insert((kind, ui));
+                seen_b.insert((kind, bi_unit));
                 out.push(Drift {
                     kind,
                     claim: claim.clone(),
-                    before: clip(before),
-                    after: clip(after),
+                    before: ca,
+                    after: cb,
                 });
             }
         };
@@ -94,10 +127,20 @@ pub fn between(
         } else if ua.hedges.is_empty() && !ub.hedges.is_empty() {
             push(DriftKind::HedgeAdded, &ua.text, &ub.text);
         }
-        // Certainty.
+        // Certainty, on one scale across languages (denied < hedged/rumour/unknown <
+        // asserted; a hedge word makes a sentence at most hedged): two hedged sentences
+        // ("believed" / "habría") are no change. A hedge dropped or added is reported above.
         let (ca, cb) = (certainty(a, ua), certainty(b, ub));
+        let (la, lb) = (
+            level(ca, !ua.hedges.is_empty()),
+            level(cb, !ub.hedges.is_empty()),
+        );
         let firm_added = ub.firm.iter().any(|w| !ua.firm.contains(w)) && ua.firm.is_empty();
-        if (ca.is_some() && cb.is_some() && ca != cb) || (firm_added && !ua.hedges.is_empty()) {
+        let hedge_item = ua.hedges.is_empty() != ub.hedges.is_empty();
+        let differ = matches!((la, lb), (Some(x), Some(y)) if x != y);
+        let changed = (differ && !hedge_item)
+            || (same_lang && firm_added && !ua.hedges.is_empty() && !hedge_item);
+        if changed {
             push(DriftKind::CertaintyChanged, &ua.text, &ub.text);
         }
         // Source.
@@ -108,10 +151,15 @@ pub fn between(
             (Some((ka, ta)), Some((kb, tb))) if ka != "self" && kb != "self" => {
                 let wa: FxHashSet<String> = fold_words(&ta).into_iter().collect();
                 let wb: FxHashSet<String> = fold_words(&tb).into_iter().collect();
-                let disjoint = !cross && !wa.is_empty() && wa.is_disjoint(&wb);
+                // Span words are compared only within one language; across languages a
+                // source is compared by kind, and a shared word (a name cut short in one
+                // span) says it is the same source.
+                let disjoint = same_lang && !cross && !wa.is_empty() && wa.is_disjoint(&wb);
                 let pronoun =
                     ta.split_whitespace().count() <= 1 || tb.split_whitespace().count() <= 1;
-                if (ka != kb && kb != "unnamed" && ka != "unnamed") || (disjoint && !pronoun) {
+                let kinds_differ = ka != kb && kb != "unnamed" && ka != "unnamed";
+                let same_name = !wa.is_disjoint(&wb);
+                if (kinds_differ && !same_name && !pronoun) || (disjoint && !pronoun) {
                     push(DriftKind::SourceSwapped, &ua.text, &ub.text);
                 }
             }
@@ -123,7 +171,10 @@ pub fn between(
             let vb: Vec<f64> = ub.numbers.iter().map(|n| n.0).collect();
             let new_b = vb.iter().any(|x| !va.contains(x));
             let gone_a = va.iter().any(|x| !vb.contains(x));
-            if new_b && gone_a {
+            // Across languages the pairing is looser: a number change counts only in a pair
+            // that shares another number (the same claim, one figure changed).
+            let shares = va.iter().any(|x| vb.contains(x));
+            if new_b && gone_a && (same_lang || shares) {
                 push(DriftKind::NumberChanged, &ua.text, &ub.text);
             }
         }
