@@ -27,6 +27,10 @@ pub struct Args {
     /// dev half) and print its B³ beside claimtrace's on every part.
     #[arg(long)]
     baseline: bool,
+    /// Drift gold (stand-off claim pairs, `eval/gold/drift/{dev,scored}.jsonl`): print drift
+    /// precision and recall on the pairs of this labels' corpus, dev and scored parts apart.
+    #[arg(long)]
+    drift_gold: Option<PathBuf>,
     /// Accepted for old command lines; the halves are always printed now.
     #[arg(long, hide = true)]
     halves: bool,
@@ -231,7 +235,134 @@ pub fn run(a: Args) -> Result<ExitCode> {
             );
         }
     }
+    if let Some(dir) = &a.drift_gold {
+        let path = a.articles.clone().unwrap_or_else(|| {
+            a.labels
+                .parent()
+                .unwrap_or(std::path::Path::new("."))
+                .join("articles.jsonl")
+        });
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let mut texts: HashMap<String, String> = HashMap::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .with_context(|| format!("a line of {}", path.display()))?;
+            if let (Some(id), Some(t)) = (
+                v.get("id").and_then(|x| x.as_str()),
+                v.get("text").and_then(|x| x.as_str()),
+            ) {
+                texts.insert(id.to_string(), t.to_string());
+            }
+        }
+        let edges: Vec<&claimtrace_provenance::Edge> =
+            provs.values().flat_map(|p| p.edges.iter()).collect();
+        for part in ["dev", "scored"] {
+            let f = dir.join(format!("{part}.jsonl"));
+            let gold =
+                std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
+            let s = drift_scores(&gold, &labels, &texts, &edges)?;
+            println!(
+                "drift on gold claim pairs ({part}, {}): {} pairs, precision {:.3} ({}/{}) recall {:.3} ({}/{})",
+                f.display(),
+                s.pairs,
+                ratio(s.tp, s.pred),
+                s.tp,
+                s.pred,
+                ratio(s.tp, s.gold),
+                s.tp,
+                s.gold
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+#[derive(Default)]
+struct DriftScores {
+    pairs: usize,
+    tp: usize,
+    pred: usize,
+    gold: usize,
+}
+
+/// Char offset of `needle` (a drift item's sentence, clipped with "…") in `text`.
+fn find_chars(text: &str, needle: &str) -> Option<(usize, usize)> {
+    let n = needle.trim_end_matches('…').trim();
+    if n.is_empty() {
+        return None;
+    }
+    let b = text.find(n)?;
+    let s = text.get(..b)?.chars().count();
+    Some((s, s + n.chars().count()))
+}
+
+/// Drift precision/recall over gold claim pairs: the predicted kinds of a pair are those of the
+/// drift items, on an edge between its two articles (either direction), whose sentences overlap
+/// the pair's two spans; one kind counts once per pair.
+fn drift_scores(
+    gold: &str,
+    labels: &BTreeMap<String, Label>,
+    texts: &HashMap<String, String>,
+    edges: &[&claimtrace_provenance::Edge],
+) -> Result<DriftScores> {
+    let mut s = DriftScores::default();
+    let overlaps = |x: (usize, usize), a: usize, b: usize| x.0 < b && a < x.1;
+    for line in gold.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).context("a drift gold line")?;
+        let g = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+        let n = |k: &str| v.get(k).and_then(|x| x.as_u64()).unwrap_or(0) as usize;
+        let (ga, gb) = (g("a"), g("b"));
+        if !labels.contains_key(&ga) || !labels.contains_key(&gb) {
+            continue;
+        }
+        s.pairs += 1;
+        let want: std::collections::BTreeSet<String> = v
+            .get("drift")
+            .and_then(|x| x.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let spans = [
+            (ga.clone(), n("a_start"), n("a_end")),
+            (gb.clone(), n("b_start"), n("b_end")),
+        ];
+        let mut got: std::collections::BTreeSet<String> = Default::default();
+        for e in edges {
+            let (fi, ti) = if e.from == ga && e.to == gb {
+                (0, 1)
+            } else if e.from == gb && e.to == ga {
+                (1, 0)
+            } else {
+                continue;
+            };
+            for d in &e.drift {
+                let (Some(tf), Some(tt)) = (texts.get(&spans[fi].0), texts.get(&spans[ti].0))
+                else {
+                    continue;
+                };
+                let (Some(bf), Some(at)) = (find_chars(tf, &d.before), find_chars(tt, &d.after))
+                else {
+                    continue;
+                };
+                if overlaps(bf, spans[fi].1, spans[fi].2) && overlaps(at, spans[ti].1, spans[ti].2)
+                {
+                    got.insert(d.kind.as_str().to_string());
+                }
+            }
+        }
+        s.gold += want.len();
+        s.pred += got.len();
+        s.tp += got.intersection(&want).count();
+    }
+    Ok(s)
 }
 
 /// The gold story of a labelled article (each distractor is its own story).
