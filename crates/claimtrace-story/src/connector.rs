@@ -38,8 +38,9 @@ pub struct Config {
     pub weak_mass: f32,
     /// Share of a weak key's weight (uncapitalised Arabic word, German capitalised word,
     /// weekday) counted when a story has it: 0 = weak keys never make a match on their own
-    /// (short skeletons collide across unrelated stories).
-    #[serde(default)]
+    /// (short skeletons collide across unrelated stories). Stores written before this field
+    /// existed keep their behaviour (1: full weight).
+    #[serde(default = "old_weak_match")]
     pub weak_match: f32,
     /// Minimum number of distinct shared keys to join a story.
     pub min_shared_keys: u32,
@@ -61,6 +62,10 @@ pub struct Config {
     /// it was built with (stores written before this field existed used the default).
     #[serde(default = "default_shingle")]
     pub shingle: usize,
+}
+
+fn old_weak_match() -> f32 {
+    1.0
 }
 
 fn default_shingle() -> usize {

@@ -110,7 +110,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         } else {
             l.story.as_str()
         };
-        fnv1a64(key) % 2 == 0
+        fnv1a64(key).is_multiple_of(2)
     };
     let mut runs: Vec<(String, Keep)> = Vec::new();
     if a.only.is_empty() {
