@@ -66,6 +66,27 @@ pub fn day_number(s: &str) -> Option<i64> {
 
 static STOP: WordList = WordList::new("mul/provenance/stopwords.txt");
 
+/// Folded month names of every language (`mul/calendar.tsv`): a day number next to one is a
+/// date, not a figure of the claim.
+fn is_month(w: &str) -> bool {
+    static MONTHS: std::sync::OnceLock<FxHashSet<String>> = std::sync::OnceLock::new();
+    MONTHS
+        .get_or_init(|| {
+            claimtrace_text::data::file("mul/calendar.tsv")
+                .lines()
+                .filter(|l| l.starts_with("month\t"))
+                .filter_map(|l| l.split('\t').nth(2))
+                .flat_map(|ws| ws.split_whitespace().map(claimtrace_text::norm::fold))
+                .collect()
+        })
+        .contains(w)
+}
+
+/// Whether a folded word is a stopword of the provenance list.
+pub fn is_stopword(w: &str) -> bool {
+    STOP.contains(w)
+}
+
 static HEDGES: WordList = WordList::new("mul/provenance/hedges.txt");
 
 static FIRM: WordList = WordList::new("mul/provenance/firm.txt");
@@ -258,11 +279,47 @@ fn unit(doc: &Doc, span: Option<(usize, usize)>, text: &str) -> Unit {
     let mut hedges = Vec::new();
     let mut firm = Vec::new();
     let mut names = Vec::new();
+    // "30 000" with a plain space (French, Spanish thousands): one number, not 30 and 0.
+    let grouped = |i: usize| -> Option<f64> {
+        let (a, b) = (ws.get(i)?, ws.get(i + 1)?);
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit());
+        let gap = text.get(a.end..b.start)?;
+        let space = gap.chars().count() == 1 && gap.chars().all(char::is_whitespace);
+        (digits(&a.fold) && a.fold.len() <= 3 && b.fold.len() == 3 && digits(&b.fold) && space)
+            .then(|| format!("{}{}", a.fold, b.fold).parse().ok())
+            .flatten()
+    };
+    let mut skip_next = false;
     for (i, w) in ws.iter().enumerate() {
         let f = w.fold.as_str();
-        if let Some(v) = number_value(f) {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
+        if let Some(v) = grouped(i) {
+            numbers.push((
+                v,
+                text.get(w.start..ws[i + 1].end).unwrap_or("").to_string(),
+            ));
+            skip_next = true;
+            continue;
+        }
+        // A number with its unit glued on ("15km"): the value counts.
+        let glued = f
+            .find(|c: char| c.is_alphabetic())
+            .filter(|&i| {
+                i > 0
+                    && f.get(..i)
+                        .is_some_and(|d| d.bytes().all(|c| c.is_ascii_digit()))
+            })
+            .and_then(|i| f.get(..i));
+        if let Some(v) = number_value(glued.unwrap_or(f)) {
             let year = (1900.0..=2100.0).contains(&v) && !f.contains([',', '.']);
-            if !year && f.chars().any(|c| c.is_ascii_digit()) {
+            let near_month =
+                |j: Option<usize>| j.and_then(|j| ws.get(j)).is_some_and(|x| is_month(&x.fold));
+            let day = (1.0..=31.0).contains(&v)
+                && v.fract() == 0.0
+                && (near_month(i.checked_sub(1)) || near_month(Some(i + 1)));
+            if !year && !day && f.chars().any(|c| c.is_ascii_digit()) {
                 numbers.push((v, text.get(w.start..w.end).unwrap_or("").to_string()));
             }
         }

@@ -369,7 +369,14 @@ pub(crate) fn order_keys(arts: &[Art<'_>]) -> Vec<OrderKey> {
     arts.iter()
         .enumerate()
         .map(|(i, a)| {
-            let credits = a.cites.iter().filter(|c| !a.own.contains(&c.key)).count();
+            // Credits of an outlet no stored article of the story belongs to (the primary
+            // source, "NHK reported") do not make an article a re-report of a stored one.
+            let credits = a
+                .cites
+                .iter()
+                .filter(|c| !a.own.contains(&c.key))
+                .filter(|c| arts.iter().any(|b| b.own.contains(&c.key)))
+                .count();
             let cited_by = arts
                 .iter()
                 .enumerate()

@@ -331,3 +331,33 @@ fn quoted_copy_comes_first() {
     let p = trace(3, &d, &[]);
     assert_eq!(p.origin.as_deref(), Some("en-2"), "{}", render_tree(&p));
 }
+
+/// One drift item per kind per pair of sentences: no edge carries the same item twice, nor two
+/// items of one kind for the same earlier or later sentence.
+#[test]
+fn no_duplicate_drift_items() {
+    let mut all = docs(ZORLAND);
+    all.push(doc(
+        "echo-5",
+        "Echo Daily",
+        "2024-03-03",
+        "en",
+        "Officials said the quake in Zorland killed 41 people. Officials said the quake in Zorland killed 41 people, rescuers believed.",
+    ));
+    let p = trace(9, &all, &[]);
+    for e in &p.edges {
+        let mut items = rustc_hash::FxHashSet::default();
+        let mut before = rustc_hash::FxHashSet::default();
+        let mut after = rustc_hash::FxHashSet::default();
+        for d in &e.drift {
+            assert!(
+                items.insert((d.kind, d.before.clone(), d.after.clone())),
+                "duplicate {d:?} on {} -> {}",
+                e.from,
+                e.to
+            );
+            assert!(before.insert((d.kind, d.before.clone())), "{d:?}");
+            assert!(after.insert((d.kind, d.after.clone())), "{d:?}");
+        }
+    }
+}

@@ -495,12 +495,16 @@
         if (!g) { g = { before: str(d.before), after: str(d.after), kinds: [] }; groups.push(g); }
         if (g.kinds.indexOf(str(d.kind)) < 0) g.kinds.push(str(d.kind));
       });
+      // Across languages the two sentences are shown side by side, never diffed word by word.
+      var sameLang = !!from.lang && from.lang === to.lang;
       groups.forEach(function (g) {
         detail.appendChild(h('div', { 'class': 'drift' },
           h('p', { 'class': 'drift-kinds' }, g.kinds.map(function (k) { return h('span', { 'class': 'drift-kind k-' + k, text: DRIFT[k] || k }); })),
-          diffView(g.before, g.after)));
+          sameLang ? diffView(g.before, g.after) : h('div', { 'class': 'diff pair' },
+            h('p', { dir: 'auto' }, h('span', { 'class': 'muted', text: str(from.lang || '?') + ': ' }), g.before),
+            h('p', { dir: 'auto' }, h('span', { 'class': 'muted', text: str(to.lang || '?') + ': ' }), g.after))));
       });
-      if (groups.length) detail.appendChild(h('p', { 'class': 'small muted' }, 'Word changes: ', h('del', { text: 'removed' }), ' ', h('ins', { text: 'added' })));
+      if (groups.length && sameLang) detail.appendChild(h('p', { 'class': 'small muted' }, 'Word changes: ', h('del', { text: 'removed' }), ' ', h('ins', { text: 'added' })));
     }
 
     var meta = h('p', { 'class': 'meta' },

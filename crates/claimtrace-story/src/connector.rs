@@ -36,6 +36,12 @@ pub struct Config {
     /// Share of an uncapitalised Arabic word's weight counted in the article's key mass (its
     /// full weight counts when a story has it).
     pub weak_mass: f32,
+    /// Share of a weak key's weight (uncapitalised Arabic word, German capitalised word,
+    /// weekday) counted when a story has it: 0 = weak keys never make a match on their own
+    /// (short skeletons collide across unrelated stories). Stores written before this field
+    /// existed keep their behaviour (1: full weight).
+    #[serde(default = "old_weak_match")]
+    pub weak_match: f32,
     /// Minimum number of distinct shared keys to join a story.
     pub min_shared_keys: u32,
     /// Articles stay in the near-duplicate index this many days (of publication).
@@ -58,6 +64,10 @@ pub struct Config {
     pub shingle: usize,
 }
 
+fn old_weak_match() -> f32 {
+    1.0
+}
+
 fn default_shingle() -> usize {
     crate::fingerprint::SHINGLE
 }
@@ -70,9 +80,10 @@ impl Default for Config {
             reprint_containment: 0.7,
             reprint_min_shingles: 20,
             event_window_days: 2,
-            min_score: 0.25,
-            min_score_undated: 0.3,
+            min_score: 0.1,
+            min_score_undated: 0.15,
             weak_mass: 0.1,
+            weak_match: 0.0,
             min_shared_keys: 2,
             near_dup_days: 30,
             retention_days: 60,
@@ -408,7 +419,9 @@ impl Connector {
                 *e = e.max(j);
             }
         }
+        // Per story: matched weight, shared keys.
         let mut acc: FxHashMap<u64, (f32, u32)> = FxHashMap::default();
+        let weak_match = self.cfg.weak_match;
         let mut mass = 0.0f32;
         let mut years: Vec<u32> = Vec::new();
         for &k in &fp.keys {
@@ -441,7 +454,8 @@ impl Connector {
                     let c = st.keys.get(&pk).copied().unwrap_or(0) as f32;
                     let central = (c / st.n.max(1) as f32).min(1.0).sqrt();
                     let e = acc.entry(s).or_default();
-                    e.0 += w * central;
+                    let weak = matches!(kind, Some(KeyKind::WeakName | KeyKind::Weekday));
+                    e.0 += w * central * if weak { weak_match } else { 1.0 };
                     e.1 += 1;
                 }
             }

@@ -96,7 +96,15 @@ impl Fingerprint {
         let day = doc.published.as_deref().and_then(parse_day);
         let body_words = norm::words(body, MAX_WORDS);
         let (minhash, shingles) = minhash(body, &body_words, shingle.max(1));
-        let mut kb = KeyBuilder::default();
+        let lang = doc
+            .lang
+            .as_deref()
+            .map(claimtrace_text::lang::primary)
+            .unwrap_or_default();
+        let mut kb = KeyBuilder {
+            nouns_capitalised: tables().nouns_capitalised.contains(lang),
+            ..KeyBuilder::default()
+        };
         if let Some(t) = &doc.title {
             let t = cap(t, 2_000);
             kb.scan(t, &norm::words(t, 400));
@@ -282,6 +290,9 @@ fn minhash(text: &str, ws: &[Word], k: usize) -> (Vec<u16>, u32) {
 struct KeyBuilder {
     keys: Vec<u32>,
     est_day: Option<i32>,
+    /// The article's language writes common nouns capitalised (German): a capitalised word
+    /// is then only weak evidence of a name (it counts when another article has it as a name).
+    nouns_capitalised: bool,
 }
 
 impl KeyBuilder {
@@ -372,7 +383,12 @@ impl KeyBuilder {
             return;
         }
         if first.is_uppercase() && f.chars().count() >= 2 {
-            self.name(f, KeyKind::Name);
+            let kind = if self.nouns_capitalised {
+                KeyKind::WeakName
+            } else {
+                KeyKind::Name
+            };
+            self.name(f, kind);
         } else if is_arabic(first) && f.chars().count() >= 3 {
             self.name(f, KeyKind::WeakName);
         }

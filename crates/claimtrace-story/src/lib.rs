@@ -7,8 +7,10 @@
 //! * [`Connector::add`] takes fingerprints in publication order and puts each article into a
 //!   story (or opens one), finding its near-duplicates and what it reprints through LSH
 //!   buckets; [`Connector::restore`] rebuilds that state from stored triples.
-//! * [`bcubed`] scores a clustering against a gold one.
+//! * [`bcubed`] scores a clustering against a gold one; [`baseline`] is the TF-IDF cosine +
+//!   average-link peer that `claimtrace eval stories --baseline` prints beside it.
 
+pub mod baseline;
 mod connector;
 mod fingerprint;
 pub mod norm;

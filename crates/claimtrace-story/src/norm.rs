@@ -170,6 +170,8 @@ pub struct Tables {
     pub months: FxHashMap<String, u8>,
     /// Folded word → ISO weekday 1..=7.
     pub weekdays: FxHashMap<String, u8>,
+    /// Languages that capitalise common nouns (`mul/story/capitalised_nouns.txt`).
+    pub nouns_capitalised: FxHashSet<String>,
 }
 
 static TABLES: OnceLock<Tables> = OnceLock::new();
@@ -183,7 +185,14 @@ pub fn tables() -> &'static Tables {
             stopwords: FxHashSet::default(),
             months: FxHashMap::default(),
             weekdays: FxHashMap::default(),
+            nouns_capitalised: FxHashSet::default(),
         };
+        for line in data::file("mul/story/capitalised_nouns.txt").lines() {
+            let l = line.trim();
+            if !l.is_empty() && !l.starts_with('#') {
+                t.nouns_capitalised.insert(l.to_string());
+            }
+        }
         for line in data::file("mul/story/aliases.tsv").lines() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
