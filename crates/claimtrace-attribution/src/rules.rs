@@ -297,6 +297,10 @@ impl Ctx<'_> {
         let mut channel = None;
         if is_comma(self.w(i)) && is_linking_participle(self.w(i + 1)) {
             i += 2;
+        } else if is_comma(self.w(i)) && matches!(self.lex.lang.as_str(), "de" | "it" | "pt" | "id")
+        {
+            // "X sagte, dass …", "wie die dpa meldet, ist …": the comma opens the content
+            i += 1;
         }
         // object / adjunct before a complementiser: "told EFE that", "said in a statement that"
         if !is_complementizer(self.w(i)) {
