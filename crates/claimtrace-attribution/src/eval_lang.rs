@@ -219,6 +219,12 @@ pub fn cited_outlets(doc: &Doc) -> BTreeSet<String> {
                 out.insert(k.to_owned());
             }
         }
+        // every outlet a source or channel phrase names ("las agencias EFE y AFP")
+        for sp in [a.source, a.channel_span].into_iter().flatten() {
+            for m in table.find(sp.text(&doc.text)) {
+                out.insert(table.key(m.outlet).to_owned());
+            }
+        }
     }
     out
 }

@@ -912,3 +912,5 @@ impl Attributor {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_lang;

@@ -311,7 +311,19 @@ impl Ctx<'_> {
                     break;
                 }
                 if is_complementizer(w)
-                    && matches!(w, "that" | "que" | "إن" | "أن" | "بأن" | "أنه" | "إنه")
+                    && matches!(
+                        w,
+                        "that"
+                            | "que"
+                            | "إن"
+                            | "أن"
+                            | "بأن"
+                            | "أنه"
+                            | "إنه"
+                            | "dass"
+                            | "che"
+                            | "bahwa"
+                    )
                 {
                     let first = self.w(i);
                     if j > i
@@ -338,7 +350,10 @@ impl Ctx<'_> {
                         && !is_adverb_between(first)
                         && !is_time_lead(first)
                     {
-                        let st = if matches!(first, "to" | "à" | "a" | "al" | "au") {
+                        let st = if matches!(
+                            first,
+                            "to" | "à" | "a" | "al" | "au" | "ao" | "alla" | "kepada" | "gegenüber"
+                        ) {
                             i + 1
                         } else {
                             i
