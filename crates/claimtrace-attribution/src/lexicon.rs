@@ -74,6 +74,10 @@ pub struct Lexicon {
     pub cues: FxHashMap<String, Vec<CueEntry>>,
     pub hedges: FxHashMap<String, Vec<Phrase>>,
     pub source_nouns: FxHashMap<String, String>,
+    /// Words that end a source phrase written without a comma before its clause (de "Laut
+    /// der Agentur dpa wurde …": finite verbs in second place), from `np_stop.txt` when the
+    /// language has one.
+    pub np_stop: rustc_hash::FxHashSet<String>,
 }
 
 /// Outlets and agencies (all languages): the shared outlet table of `lang/mul/outlets.tsv`
@@ -176,7 +180,12 @@ impl Lexicon {
     pub fn bundled(lang: &str) -> Lexicon {
         let l = LANGS.iter().copied().find(|l| *l == lang).unwrap_or("en");
         let f = |name: &str| data::file(&format!("{l}/attribution/{name}"));
-        Lexicon::from_data(l, f("cues.tsv"), f("hedges.tsv"), f("source_nouns.tsv"))
+        let mut lx = Lexicon::from_data(l, f("cues.tsv"), f("hedges.tsv"), f("source_nouns.tsv"));
+        lx.np_stop = data::list(&format!("{l}/attribution/np_stop.txt"))
+            .into_iter()
+            .map(str::to_lowercase)
+            .collect();
+        lx
     }
 }
 

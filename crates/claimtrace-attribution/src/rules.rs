@@ -175,7 +175,15 @@ impl Ctx<'_> {
                 }
                 break;
             }
-            if is_complementizer(w) && i > start {
+            if i > start && (is_complementizer(w) || self.lex.np_stop.contains(w)) {
+                break;
+            }
+            // "… ein Sprecher am Montag", "… un portavoce lunedì": the time is no part of it
+            if i > start
+                && self.lex.lang != "en"
+                && (is_time_word(w) || is_time_lead(w) && is_time_word(self.w(i + 1)))
+                && (start..i).any(|k| !is_time_lead(self.w(k)))
+            {
                 break;
             }
             if i > start && (is_linking_participle(w) || self.cue_at(i).is_some()) {
@@ -215,6 +223,51 @@ impl Ctx<'_> {
             e -= 1;
         }
         if e > start { Some((start, e)) } else { None }
+    }
+
+    /// [`Ctx::np_right`] that keeps a short quoted name inside the phrase (le journal
+    /// « Clarín », محطة "إن إتش كيه" العامة): quote marks around at most five words, then
+    /// the rest of the phrase.
+    fn np_right_named(&self, start: usize, hi: usize) -> Option<(usize, usize)> {
+        let mut r = self.np_right(start, hi, false)?;
+        for _ in 0..2 {
+            if !is_open_quote(self.w(r.1)) {
+                break;
+            }
+            // only after a media noun ("le journal", "محطة", "لصحيفة"): a quote after any
+            // other phrase is its content
+            {
+                let prev = self.w(r.1 - 1);
+                let bare = prev
+                    .strip_prefix('ل')
+                    .or_else(|| prev.strip_prefix('ب'))
+                    .unwrap_or(prev);
+                let media = |w: &str| {
+                    is_media_word(w) || self.lex.source_nouns.get(w).is_some_and(|t| t == "media")
+                };
+                if !media(prev) && !media(bare) {
+                    break;
+                }
+            }
+            let mut k = r.1 + 1;
+            while k < hi && k - r.1 <= 6 && self.toks.get(k).is_some_and(|t| t.word) {
+                k += 1;
+            }
+            if k == r.1 + 1 || k >= hi || !is_close_quote(self.w(k)) {
+                break;
+            }
+            r.1 = k + 1;
+            let w = self.w(r.1);
+            if r.1 < hi
+                && self.toks.get(r.1).is_some_and(|t| t.word)
+                && !is_complementizer(w)
+                && self.cue_at(r.1).is_none()
+                && let Some(more) = self.np_right(r.1, hi, false)
+            {
+                r.1 = more.1;
+            }
+        }
+        (r.1 > r.0).then_some(r)
     }
 
     /// A complementiser, colon or opening quote at `p`, or after a short comma-delimited
@@ -463,6 +516,45 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
         i = ce;
         let prev = if cs > s { cx.w(cs - 1) } else { "" };
         match frame {
+            Frame::Prep if is_postposition(cx.w(cs)) => {
+                // de "der Zeitung zufolge, …" / "…, Berichten zufolge": the source before
+                let Some(src) = cx.np_left(cs, s) else {
+                    continue;
+                };
+                let mut rs = ce;
+                while rs < e && is_comma(cx.w(rs)) {
+                    rs += 1;
+                }
+                let re = cx.trim_end(rs, e);
+                let right_words = (rs..re)
+                    .filter(|&k| cx.toks.get(k).is_some_and(|t| t.word))
+                    .count();
+                let content = if right_words >= 2 {
+                    (rs, re)
+                } else {
+                    (s, cx.trim_end(s, src.0))
+                };
+                if content.1 <= content.0 {
+                    continue;
+                }
+                out.push(Cand {
+                    source: Some(src),
+                    cue: (cs, ce),
+                    content,
+                    frame,
+                    final_frame: content.1 <= cs,
+                    boundary: if content.1 <= cs {
+                        Some(src.0.saturating_sub(1))
+                    } else {
+                        None
+                    },
+                    cue_certainty: cert,
+                    adverb_hedge: None,
+                    parent: None,
+                    channel: None,
+                    sentence: sid,
+                });
+            }
             Frame::Prep => {
                 // Arabic "وفقا لـX": the source is glued to ل.
                 let Some(src) = cx.np_right(ce, e, true) else {
@@ -623,6 +715,10 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                         if is_comma(b) || is_close_quote(b) {
                             return Some(a - 1);
                         }
+                        // "…, wie die Agentur meldet." / "…, come riferisce X."
+                        if is_as_word(b) && a > s + 1 && is_comma(cx.w(a - 2)) {
+                            return Some(a - 2);
+                        }
                     } else if a == s && a > 0 && is_close_quote(cx.w(a - 1)) {
                         // «… quote.» he said: the sentence ended inside the quote, so the
                         // quote that closes right before this sentence is its content
@@ -641,7 +737,11 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                         Some(np) if np.1 == l => (Some(np), boundary_before(np.0)),
                         _ => {
                             // inverted: "…, said the minister."
-                            let r = cx.np_right(ce, e, false);
+                            let r = if cx.lex.lang == "en" {
+                                cx.np_right(ce, e, false)
+                            } else {
+                                cx.np_right_named(ce, e)
+                            };
                             (r, boundary_before(l))
                         }
                     };
@@ -760,7 +860,7 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                             src = None;
                             zero_subject = true;
                         }
-                    } else if let Some(r) = cx.np_right(ce, e, false)
+                    } else if let Some(r) = cx.np_right_named(ce, e)
                         && let Some(c) = cx.comp_ahead(r.1, e)
                     {
                         src = Some(r);

@@ -53,7 +53,17 @@ fn german() {
     assert_eq!(a.4, "hedged", "Konjunktiv I 'sei': {a:?}");
     let b = by_cue(&r, "Laut");
     assert_eq!(b.1, "dpa", "{b:?}");
+    assert_eq!(b.3, "wurde der Hafen gesperrt", "{b:?}");
     assert_eq!(b.4, "asserted", "{b:?}");
+    let (_, r) = run(
+        "Dem Sender ZDF zufolge soll die Brücke gesperrt worden sein.          Die Fähre fährt wieder, wie die Agentur AFP meldet.",
+        "de",
+    );
+    let c = by_cue(&r, "zufolge");
+    assert_eq!(c.1, "ZDF", "{c:?}");
+    assert_eq!(c.4, "hedged", "reportive 'soll': {c:?}");
+    let d = by_cue(&r, "meldet");
+    assert_eq!(d.1, "Agence France-Presse", "{d:?}");
 }
 
 #[test]
