@@ -236,12 +236,26 @@ mod tests {
         assert_eq!(primary("fr-CA"), "fr");
         assert_eq!(pick(Some("es-MX"), ""), "es");
         assert_eq!(pick(None, "قال المتحدث إن الوضع مستقر"), "ar");
+        // a declared language with lexicons is taken as declared
         assert_eq!(
             pick(
                 Some("de"),
                 "Le ministre a dit que les gens sont partis selon le journal."
             ),
-            "fr"
+            "de"
         );
+        // undeclared: guessed among the eight
+        assert_eq!(
+            pick(None, "Der Minister sagte, dass die Leute laut der Zeitung nicht gegangen sind."),
+            "de"
+        );
+        assert_eq!(
+            pick(None, "Menurut juru bicara, warga yang dievakuasi dengan kapal ini aman."),
+            "id"
+        );
+        // a language without lexicons, declared or by its script: not read
+        assert_eq!(pick_supported(Some("ru"), "Министр сказал"), None);
+        assert_eq!(pick_supported(None, "Министр сказал, что паром сломался."), None);
+        assert_eq!(pick(Some("ru"), "Министр сказал"), "en");
     }
 }
