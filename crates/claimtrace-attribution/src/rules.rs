@@ -737,16 +737,21 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                         Some(np) if np.1 == l => (Some(np), boundary_before(np.0)),
                         _ => {
                             // inverted: "…, said the minister."
+                            // (not en: after a time phrase, "…, informó este miércoles la
+                            // cadena X")
                             let r = if cx.lex.lang == "en" {
                                 cx.np_right(ce, e, false)
                             } else {
-                                cx.np_right_named(ce, e)
+                                cx.np_right_named(ce_t, e).or_else(|| cx.np_right_named(ce, e))
                             };
                             (r, boundary_before(l))
                         }
                     };
                     let inverted_ok = src.is_some_and(|sr| {
-                        sr.0 >= ce && !is_stop_left(cx.w(sr.0)) && !is_of(cx.w(sr.0))
+                        sr.0 >= ce
+                            && (!is_stop_left(cx.w(sr.0))
+                                || cx.lex.lang != "en" && is_det(cx.w(sr.0)))
+                            && !is_of(cx.w(sr.0))
                     }) && {
                         let after_src = src.map(|x| x.1).unwrap_or(ce);
                         let front_follows = cx.comp_ahead(after_src, e).is_some();
