@@ -640,6 +640,43 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                 });
                 i = src.1.max(ce);
             }
+            Frame::Verb
+                if cs > s
+                    && cs - s <= 2
+                    && (s..cs).all(|k| is_anaphor_object(cx.w(k)))
+                    && s > 0 =>
+            {
+                // "Lo ha comunicato l'agenzia Tass.", "Das berichtet das Portal X.": the
+                // claim is the sentence before
+                let Some(src) = cx.np_right_named(ce, e) else {
+                    continue;
+                };
+                if !(src.1 >= e || is_sentence_end(cx.w(src.1))) {
+                    continue;
+                }
+                let mut p = s - 1;
+                while p > 0 && s - p < 80 && !is_sentence_end(cx.w(p - 1)) {
+                    p -= 1;
+                }
+                let content = (p, cx.trim_end(p, s));
+                if content.1 <= content.0 {
+                    continue;
+                }
+                out.push(Cand {
+                    source: Some(src),
+                    cue: (cs, ce),
+                    content,
+                    frame,
+                    final_frame: true,
+                    boundary: Some(s - 1),
+                    cue_certainty: cert,
+                    adverb_hedge: None,
+                    parent: None,
+                    channel: None,
+                    sentence: sid,
+                });
+                i = src.1.max(ce);
+            }
             Frame::Verb => {
                 // Noun uses and non-reporting uses.
                 if cs > s && (is_det(prev) || is_passive_aux(prev) || is_negation(prev)) {
@@ -742,7 +779,8 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                             let r = if cx.lex.lang == "en" {
                                 cx.np_right(ce, e, false)
                             } else {
-                                cx.np_right_named(ce_t, e).or_else(|| cx.np_right_named(ce, e))
+                                cx.np_right_named(ce_t, e)
+                                    .or_else(|| cx.np_right_named(ce, e))
                             };
                             (r, boundary_before(l))
                         }

@@ -209,3 +209,21 @@ fn outlets_in_other_scripts_and_forms() {
     assert_eq!(name(&["Tempo"]).as_deref(), Some("Tempo"));
     assert_eq!(name(&["bild"]), None);
 }
+
+#[test]
+fn a_pronoun_for_the_sentence_before() {
+    let (_, r) = run(
+        "Il porto di Val Chiara è stato chiuso per la tempesta. Lo riferisce l'agenzia ANSA.",
+        "it",
+    );
+    let a = by_cue(&r, "riferisce");
+    assert_eq!(a.1, "ANSA", "{a:?}");
+    assert!(a.3.starts_with("Il porto di Val Chiara"), "{a:?}");
+    let (_, r) = run(
+        "Die Fähre nach Nordholm fährt wieder. Das berichtet der Sender ZDF.",
+        "de",
+    );
+    let b = by_cue(&r, "berichtet");
+    assert_eq!(b.1, "ZDF", "{b:?}");
+    assert_eq!(b.3, "Die Fähre nach Nordholm fährt wieder", "{b:?}");
+}

@@ -23,6 +23,7 @@ static PRONOUN_PLURAL: WordList = WordList::new("mul/attribution/pronoun_plural.
 static ANAPHOR_SOURCE: WordList = WordList::new("mul/attribution/anaphor_source.txt");
 static POSTPOSITION: WordList = WordList::new("mul/attribution/postposition.txt");
 static AS_WORD: WordList = WordList::new("mul/attribution/as_word.txt");
+static ANAPHOR_OBJECT: WordList = WordList::new("mul/attribution/anaphor_object.txt");
 static ANAPHOR_MEDIA: WordList = WordList::new("mul/attribution/anaphor_media.txt");
 
 pub fn is_stop_left(w: &str) -> bool {
@@ -140,4 +141,10 @@ pub fn is_postposition(w: &str) -> bool {
 /// "As" before a reporting clause after its content ("…, wie die dpa meldet").
 pub fn is_as_word(w: &str) -> bool {
     AS_WORD.contains(w)
+}
+
+/// A pronoun standing for the previous sentence before a reporting verb that opens its
+/// sentence ("Lo riferisce l'Ansa.", "Das berichtet X.", "Así lo informó X.").
+pub fn is_anaphor_object(w: &str) -> bool {
+    ANAPHOR_OBJECT.contains(w)
 }

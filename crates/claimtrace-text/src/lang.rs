@@ -246,16 +246,25 @@ mod tests {
         );
         // undeclared: guessed among the eight
         assert_eq!(
-            pick(None, "Der Minister sagte, dass die Leute laut der Zeitung nicht gegangen sind."),
+            pick(
+                None,
+                "Der Minister sagte, dass die Leute laut der Zeitung nicht gegangen sind."
+            ),
             "de"
         );
         assert_eq!(
-            pick(None, "Menurut juru bicara, warga yang dievakuasi dengan kapal ini aman."),
+            pick(
+                None,
+                "Menurut juru bicara, warga yang dievakuasi dengan kapal ini aman."
+            ),
             "id"
         );
         // a language without lexicons, declared or by its script: not read
         assert_eq!(pick_supported(Some("ru"), "Министр сказал"), None);
-        assert_eq!(pick_supported(None, "Министр сказал, что паром сломался."), None);
+        assert_eq!(
+            pick_supported(None, "Министр сказал, что паром сломался."),
+            None
+        );
         assert_eq!(pick(Some("ru"), "Министр сказал"), "en");
     }
 }
