@@ -75,6 +75,10 @@ impl Corpus {
     }
 }
 
+/// Per role (source, cue, content): gold, predicted, exact, overlapping predicted, overlapping
+/// gold spans; and the number of paragraphs.
+type Cell = ([[f64; 5]; 3], usize);
+
 fn f1(tp_p: f64, tp_r: f64, p: f64, g: f64) -> f64 {
     let pr = if p > 0.0 { tp_p / p } else { 0.0 };
     let rc = if g > 0.0 { tp_r / g } else { 0.0 };
@@ -93,8 +97,8 @@ pub fn gold_spans_by_part(
 ) -> Result<String, String> {
     let mut rep = String::new();
     let rd = std::fs::read_dir(gold_dir).map_err(|e| format!("{}: {e}", gold_dir.display()))?;
-    // (lang, part) → [gold, pred, exact, overlap-pred, overlap-gold][role]; paragraphs
-    let mut by: BTreeMap<(String, &'static str), ([[f64; 3]; 5], usize)> = BTreeMap::new();
+    // (lang, part) → per role [gold, pred, exact, overlap-pred, overlap-gold]; paragraphs
+    let mut by: BTreeMap<(String, &'static str), Cell> = BTreeMap::new();
     let mut files: Vec<std::path::PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     files.sort();
     for f in files
@@ -134,7 +138,7 @@ pub fn gold_spans_by_part(
             let pred = crate::eval::predict_spans(att, None, para, lang, &[]);
             let (e, n) = by.entry((lang.to_owned(), part(id))).or_default();
             *n += 1;
-            for r in 0..3 {
+            for (r, er) in e.iter_mut().enumerate() {
                 let g: Vec<_> = gold.iter().filter(|x| x.2 == r).collect();
                 let p: Vec<_> = pred.iter().filter(|x| x.2 == r).collect();
                 let exact = p
@@ -149,11 +153,11 @@ pub fn gold_spans_by_part(
                     .iter()
                     .filter(|y| p.iter().any(|x| y.0 < x.1 && x.0 < y.1))
                     .count();
-                e[0][r] += g.len() as f64;
-                e[1][r] += p.len() as f64;
-                e[2][r] += exact as f64;
-                e[3][r] += ov_p as f64;
-                e[4][r] += ov_g as f64;
+                er[0] += g.len() as f64;
+                er[1] += p.len() as f64;
+                er[2] += exact as f64;
+                er[3] += ov_p as f64;
+                er[4] += ov_g as f64;
             }
         }
     }
@@ -170,14 +174,14 @@ pub fn gold_spans_by_part(
     );
     for ((l, p), (e, n)) in &by {
         let mut line = format!("{l:<5} {p:<7} {n:>5} ");
-        for r in 0..3 {
+        for er in e {
             line.push_str(&format!(
                 " {:.3} / {:.3}  ",
-                f1(e[2][r], e[2][r], e[1][r], e[0][r]),
-                f1(e[3][r], e[4][r], e[1][r], e[0][r])
+                f1(er[2], er[2], er[1], er[0]),
+                f1(er[3], er[4], er[1], er[0])
             ));
         }
-        line.push_str(&format!("({}/{}/{})", e[0][0], e[0][1], e[0][2]));
+        line.push_str(&format!("({}/{}/{})", e[0][0], e[1][0], e[2][0]));
         let _ = writeln!(rep, "{line}");
     }
     Ok(rep)
