@@ -4,8 +4,9 @@
 //! ISO 639-1 code. [`normalize_tag`] reads declared tags; [`detect`] guesses from the body
 //! with whichlang (16 languages), falling back to whatlang when the text's language or script
 //! is outside whichlang's set; [`primary`] is the code a stage reads a document in; [`pick`]
-//! narrows it to one of the four languages with lexicons (en, fr, es, ar), guessing from the
-//! text when the document has none of them.
+//! narrows it to one of the eight languages with lexicons (en, fr, es, ar, de, it, pt, id),
+//! guessing from the text when the document declares none; [`pick_supported`] says when a
+//! document is in a language without them.
 
 /// ISO 639-3 → 639-1 for the languages whichlang and whatlang know.
 fn iso1(code3: &str) -> Option<&'static str> {

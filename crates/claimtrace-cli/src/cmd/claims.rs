@@ -17,7 +17,8 @@ pub struct Args {
     /// Files, directories, or `-` for standard input (default).
     #[arg(default_value = "-")]
     pub paths: Vec<String>,
-    /// Language of inputs that do not say (en, fr, es, ar); detected from the text otherwise.
+    /// Language of inputs that do not say (attribution reads en, fr, es, ar, de, it, pt, id;
+    /// other languages are flagged `"lang_supported": false`); detected from the text otherwise.
     #[arg(long)]
     pub lang: Option<String>,
     /// Publication date for inputs that carry none (anchors relative dates).
