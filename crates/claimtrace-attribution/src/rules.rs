@@ -161,11 +161,18 @@ impl Ctx<'_> {
     /// or `hi`. Quotes inside are kept when `allow_quotes`.
     fn np_right(&self, start: usize, hi: usize, allow_quotes: bool) -> Option<(usize, usize)> {
         let mut i = start;
+        // inside quote marks (a quoted name: "إن إتش كيه" is NHK, not the complementiser إن)
+        let mut in_quote = false;
         while i < hi && i - start < 14 {
             let w = self.w(i);
             let word = self.toks.get(i).is_some_and(|t| t.word);
             if !word {
                 if allow_quotes && (is_open_quote(w) || is_close_quote(w)) {
+                    in_quote = if is_open_quote(w) && is_close_quote(w) {
+                        !in_quote
+                    } else {
+                        is_open_quote(w)
+                    };
                     i += 1;
                     continue;
                 }
@@ -175,7 +182,7 @@ impl Ctx<'_> {
                 }
                 break;
             }
-            if i > start && (is_complementizer(w) || self.lex.np_stop.contains(w)) {
+            if i > start && !in_quote && (is_complementizer(w) || self.lex.np_stop.contains(w)) {
                 break;
             }
             // "… ein Sprecher am Montag", "… un portavoce lunedì": the time is no part of it
@@ -651,7 +658,9 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                 let Some(src) = cx.np_right_named(ce, e) else {
                     continue;
                 };
-                if !(src.1 >= e || is_sentence_end(cx.w(src.1))) {
+                // (it ends the sentence, or another cue follows: "… l'agenzia Tass secondo
+                // quanto ha riferito X")
+                if !(src.1 >= e || is_sentence_end(cx.w(src.1)) || cx.cue_at(src.1).is_some()) {
                     continue;
                 }
                 let mut p = s - 1;

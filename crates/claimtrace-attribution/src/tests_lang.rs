@@ -227,3 +227,20 @@ fn a_pronoun_for_the_sentence_before() {
     assert_eq!(b.1, "ZDF", "{b:?}");
     assert_eq!(b.3, "Die Fähre nach Nordholm fährt wieder", "{b:?}");
 }
+
+#[test]
+fn quoted_outlet_names_in_a_source() {
+    // NHK written «إن إتش كيه» starts with إن, which is also the complementiser "that"
+    let (_, r) = run(
+        "وكان الوزير يلقي خطابا عندما سمع صوت انفجار، حسبما أوردت محطة \"إن إتش كيه\" العامة.",
+        "ar",
+    );
+    let a = by_cue(&r, "حسبما أوردت");
+    assert_eq!(a.1, "NHK", "{a:?}");
+    let (_, r) = run(
+        "Il traghetto è affondato vicino all'isola, secondo quanto riporta il quotidiano «Corriere della Sera».",
+        "it",
+    );
+    let b = by_cue(&r, "secondo quanto riporta");
+    assert_eq!(b.1, "Corriere della Sera", "{b:?}");
+}
