@@ -74,6 +74,10 @@ pub struct Lexicon {
     pub cues: FxHashMap<String, Vec<CueEntry>>,
     pub hedges: FxHashMap<String, Vec<Phrase>>,
     pub source_nouns: FxHashMap<String, String>,
+    /// Words that end a source phrase written without a comma before its clause (de "Laut
+    /// der Agentur dpa wurde …": finite verbs in second place), from `np_stop.txt` when the
+    /// language has one.
+    pub np_stop: rustc_hash::FxHashSet<String>,
 }
 
 /// Outlets and agencies (all languages): the shared outlet table of `lang/mul/outlets.tsv`
@@ -172,36 +176,22 @@ impl Lexicon {
         lx
     }
 
-    /// The bundled lexicon of a language (`en`, `fr`, `es`, `ar`); English for others.
+    /// The bundled lexicon of a language (one of [`LANGS`]); English for others.
     pub fn bundled(lang: &str) -> Lexicon {
-        match lang {
-            "fr" => Lexicon::from_data(
-                "fr",
-                data::file("fr/attribution/cues.tsv"),
-                data::file("fr/attribution/hedges.tsv"),
-                data::file("fr/attribution/source_nouns.tsv"),
-            ),
-            "es" => Lexicon::from_data(
-                "es",
-                data::file("es/attribution/cues.tsv"),
-                data::file("es/attribution/hedges.tsv"),
-                data::file("es/attribution/source_nouns.tsv"),
-            ),
-            "ar" => Lexicon::from_data(
-                "ar",
-                data::file("ar/attribution/cues.tsv"),
-                data::file("ar/attribution/hedges.tsv"),
-                data::file("ar/attribution/source_nouns.tsv"),
-            ),
-            _ => Lexicon::from_data(
-                "en",
-                data::file("en/attribution/cues.tsv"),
-                data::file("en/attribution/hedges.tsv"),
-                data::file("en/attribution/source_nouns.tsv"),
-            ),
-        }
+        let l = LANGS.iter().copied().find(|l| *l == lang).unwrap_or("en");
+        let f = |name: &str| data::file(&format!("{l}/attribution/{name}"));
+        let mut lx = Lexicon::from_data(l, f("cues.tsv"), f("hedges.tsv"), f("source_nouns.tsv"));
+        lx.np_stop = data::list(&format!("{l}/attribution/np_stop.txt"))
+            .into_iter()
+            .map(str::to_lowercase)
+            .collect();
+        lx
     }
 }
+
+/// The languages with attribution lexicons (`lang/<code>/attribution/`); text in any other
+/// language is not read (the article says `"lang_supported": false`).
+pub const LANGS: [&str; 8] = ["en", "fr", "es", "ar", "de", "it", "pt", "id"];
 
 impl Outlets {
     pub fn bundled() -> Outlets {
@@ -216,10 +206,11 @@ impl Outlets {
         }
     }
 
-    /// Longest outlet alias starting at word `i` of `words` (lowercase): (canonical index, length).
+    /// Longest outlet alias starting at word `i` of `words` (as written: case-sensitive aliases
+    /// such as "=Bild" need their capitals): (canonical index, length).
     pub fn match_at(&self, words: &[&str], i: usize) -> Option<(usize, usize)> {
         self.table
-            .match_tokens(words, i)
+            .match_tokens_cased(words, i)
             .map(|(o, n)| (o as usize, n))
     }
 }
@@ -230,7 +221,7 @@ mod tests {
 
     #[test]
     fn bundled_lexicons_load() {
-        for l in ["en", "fr", "es", "ar"] {
+        for l in LANGS {
             let lx = Lexicon::bundled(l);
             assert!(lx.cues.len() > 20, "{l}");
             assert!(!lx.hedges.is_empty(), "{l}");

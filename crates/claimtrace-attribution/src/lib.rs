@@ -25,6 +25,7 @@
 
 #[cfg(feature = "train")]
 pub mod eval;
+pub mod eval_lang;
 pub mod lexicon;
 pub mod print;
 pub mod rules;
@@ -154,7 +155,7 @@ struct SourceDesc {
 impl Attributor {
     pub fn new() -> Attributor {
         let mut lexicons = FxHashMap::default();
-        for l in ["en", "fr", "es", "ar"] {
+        for l in lexicon::LANGS {
             lexicons.insert(l.to_owned(), tokenized_lexicon(Lexicon::bundled(l), l));
         }
         Attributor {
@@ -238,7 +239,15 @@ impl Attributor {
 
     /// [`Attributor::annotate`] with an optional learned tagger (used for English only).
     pub fn annotate_model(&self, doc: &mut Doc, opts: &Options, model: Option<&tagger::Model>) {
-        let lang = pick_lang(doc.lang.as_deref(), &doc.text);
+        let Some(lang) = claimtrace_text::lang::pick_supported(doc.lang.as_deref(), &doc.text)
+        else {
+            // a language without lexicons: say so rather than read it with another's
+            doc.attributions.clear();
+            doc.sources.clear();
+            doc.lang_supported = Some(false);
+            return;
+        };
+        doc.lang_supported = None;
         let mut an = self.analyse_doc(doc, lang);
         if let Some(m) = model
             && lang == "en"
@@ -270,6 +279,12 @@ impl Attributor {
             .map(|t| t.lower.as_str())
             .filter(|w| *w != "(" && *w != ")")
             .collect();
+        // the same words as written (for outlet names with case-sensitive aliases)
+        let ow: Vec<&str> = (r.0..r.1)
+            .filter_map(|k| toks.get(k))
+            .filter(|t| t.word)
+            .map(|t| doc.text.get(t.start..t.end).unwrap_or(t.lower.as_str()))
+            .collect();
         let lex = self.lexicon(an.lang);
         // French incise inside the cue: "a-t-il dit".
         if ws
@@ -299,8 +314,8 @@ impl Attributor {
             };
         }
         // Outlets anywhere in the phrase.
-        for k in 0..ws.len() {
-            if let Some((idx, _)) = self.outlets.match_at(&ws, k)
+        for k in 0..ow.len() {
+            if let Some((idx, _)) = self.outlets.match_at(&ow, k)
                 && let Some((name, kind)) = self.outlets.canonical.get(idx)
             {
                 return SourceDesc {
@@ -737,9 +752,14 @@ impl Attributor {
                 .filter(|t| t.word)
                 .map(|t| t.lower.as_str())
                 .collect();
+            let ow: Vec<&str> = (ch.0..ch.1)
+                .filter_map(|i| an.toks.get(i))
+                .filter(|t| t.word)
+                .map(|t| doc.text.get(t.start..t.end).unwrap_or(t.lower.as_str()))
+                .collect();
             let mut name = None;
-            for j in 0..ws.len() {
-                if let Some((idx, _)) = self.outlets.match_at(&ws, j) {
+            for j in 0..ow.len() {
+                if let Some((idx, _)) = self.outlets.match_at(&ow, j) {
                     name = self.outlets.canonical.get(idx).map(|x| x.0.clone());
                     break;
                 }
@@ -892,3 +912,5 @@ impl Attributor {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_lang;

@@ -161,11 +161,18 @@ impl Ctx<'_> {
     /// or `hi`. Quotes inside are kept when `allow_quotes`.
     fn np_right(&self, start: usize, hi: usize, allow_quotes: bool) -> Option<(usize, usize)> {
         let mut i = start;
+        // inside quote marks (a quoted name: "إن إتش كيه" is NHK, not the complementiser إن)
+        let mut in_quote = false;
         while i < hi && i - start < 14 {
             let w = self.w(i);
             let word = self.toks.get(i).is_some_and(|t| t.word);
             if !word {
                 if allow_quotes && (is_open_quote(w) || is_close_quote(w)) {
+                    in_quote = if is_open_quote(w) && is_close_quote(w) {
+                        !in_quote
+                    } else {
+                        is_open_quote(w)
+                    };
                     i += 1;
                     continue;
                 }
@@ -175,7 +182,15 @@ impl Ctx<'_> {
                 }
                 break;
             }
-            if is_complementizer(w) && i > start {
+            if i > start && !in_quote && (is_complementizer(w) || self.lex.np_stop.contains(w)) {
+                break;
+            }
+            // "… ein Sprecher am Montag", "… un portavoce lunedì": the time is no part of it
+            if i > start
+                && self.lex.lang != "en"
+                && (is_time_word(w) || is_time_lead(w) && is_time_word(self.w(i + 1)))
+                && (start..i).any(|k| !is_time_lead(self.w(k)))
+            {
                 break;
             }
             if i > start && (is_linking_participle(w) || self.cue_at(i).is_some()) {
@@ -215,6 +230,51 @@ impl Ctx<'_> {
             e -= 1;
         }
         if e > start { Some((start, e)) } else { None }
+    }
+
+    /// [`Ctx::np_right`] that keeps a short quoted name inside the phrase (le journal
+    /// « Clarín », محطة "إن إتش كيه" العامة): quote marks around at most five words, then
+    /// the rest of the phrase.
+    fn np_right_named(&self, start: usize, hi: usize) -> Option<(usize, usize)> {
+        let mut r = self.np_right(start, hi, false)?;
+        for _ in 0..2 {
+            if !is_open_quote(self.w(r.1)) {
+                break;
+            }
+            // only after a media noun ("le journal", "محطة", "لصحيفة"): a quote after any
+            // other phrase is its content
+            {
+                let prev = self.w(r.1 - 1);
+                let bare = prev
+                    .strip_prefix('ل')
+                    .or_else(|| prev.strip_prefix('ب'))
+                    .unwrap_or(prev);
+                let media = |w: &str| {
+                    is_media_word(w) || self.lex.source_nouns.get(w).is_some_and(|t| t == "media")
+                };
+                if !media(prev) && !media(bare) {
+                    break;
+                }
+            }
+            let mut k = r.1 + 1;
+            while k < hi && k - r.1 <= 6 && self.toks.get(k).is_some_and(|t| t.word) {
+                k += 1;
+            }
+            if k == r.1 + 1 || k >= hi || !is_close_quote(self.w(k)) {
+                break;
+            }
+            r.1 = k + 1;
+            let w = self.w(r.1);
+            if r.1 < hi
+                && self.toks.get(r.1).is_some_and(|t| t.word)
+                && !is_complementizer(w)
+                && self.cue_at(r.1).is_none()
+                && let Some(more) = self.np_right(r.1, hi, false)
+            {
+                r.1 = more.1;
+            }
+        }
+        (r.1 > r.0).then_some(r)
     }
 
     /// A complementiser, colon or opening quote at `p`, or after a short comma-delimited
@@ -297,6 +357,10 @@ impl Ctx<'_> {
         let mut channel = None;
         if is_comma(self.w(i)) && is_linking_participle(self.w(i + 1)) {
             i += 2;
+        } else if is_comma(self.w(i)) && matches!(self.lex.lang.as_str(), "de" | "it" | "pt" | "id")
+        {
+            // "X sagte, dass …", "wie die dpa meldet, ist …": the comma opens the content
+            i += 1;
         }
         // object / adjunct before a complementiser: "told EFE that", "said in a statement that"
         if !is_complementizer(self.w(i)) {
@@ -307,7 +371,19 @@ impl Ctx<'_> {
                     break;
                 }
                 if is_complementizer(w)
-                    && matches!(w, "that" | "que" | "إن" | "أن" | "بأن" | "أنه" | "إنه")
+                    && matches!(
+                        w,
+                        "that"
+                            | "que"
+                            | "إن"
+                            | "أن"
+                            | "بأن"
+                            | "أنه"
+                            | "إنه"
+                            | "dass"
+                            | "che"
+                            | "bahwa"
+                    )
                 {
                     let first = self.w(i);
                     if j > i
@@ -334,7 +410,10 @@ impl Ctx<'_> {
                         && !is_adverb_between(first)
                         && !is_time_lead(first)
                     {
-                        let st = if matches!(first, "to" | "à" | "a" | "al" | "au") {
+                        let st = if matches!(
+                            first,
+                            "to" | "à" | "a" | "al" | "au" | "ao" | "alla" | "kepada" | "gegenüber"
+                        ) {
                             i + 1
                         } else {
                             i
@@ -444,6 +523,45 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
         i = ce;
         let prev = if cs > s { cx.w(cs - 1) } else { "" };
         match frame {
+            Frame::Prep if is_postposition(cx.w(cs)) => {
+                // de "der Zeitung zufolge, …" / "…, Berichten zufolge": the source before
+                let Some(src) = cx.np_left(cs, s) else {
+                    continue;
+                };
+                let mut rs = ce;
+                while rs < e && is_comma(cx.w(rs)) {
+                    rs += 1;
+                }
+                let re = cx.trim_end(rs, e);
+                let right_words = (rs..re)
+                    .filter(|&k| cx.toks.get(k).is_some_and(|t| t.word))
+                    .count();
+                let content = if right_words >= 2 {
+                    (rs, re)
+                } else {
+                    (s, cx.trim_end(s, src.0))
+                };
+                if content.1 <= content.0 {
+                    continue;
+                }
+                out.push(Cand {
+                    source: Some(src),
+                    cue: (cs, ce),
+                    content,
+                    frame,
+                    final_frame: content.1 <= cs,
+                    boundary: if content.1 <= cs {
+                        Some(src.0.saturating_sub(1))
+                    } else {
+                        None
+                    },
+                    cue_certainty: cert,
+                    adverb_hedge: None,
+                    parent: None,
+                    channel: None,
+                    sentence: sid,
+                });
+            }
             Frame::Prep => {
                 // Arabic "وفقا لـX": the source is glued to ل.
                 let Some(src) = cx.np_right(ce, e, true) else {
@@ -529,6 +647,45 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                 });
                 i = src.1.max(ce);
             }
+            Frame::Verb
+                if cs > s
+                    && cs - s <= 2
+                    && (s..cs).all(|k| is_anaphor_object(cx.w(k)))
+                    && s > 0 =>
+            {
+                // "Lo ha comunicato l'agenzia Tass.", "Das berichtet das Portal X.": the
+                // claim is the sentence before
+                let Some(src) = cx.np_right_named(ce, e) else {
+                    continue;
+                };
+                // (it ends the sentence, or another cue follows: "… l'agenzia Tass secondo
+                // quanto ha riferito X")
+                if !(src.1 >= e || is_sentence_end(cx.w(src.1)) || cx.cue_at(src.1).is_some()) {
+                    continue;
+                }
+                let mut p = s - 1;
+                while p > 0 && s - p < 80 && !is_sentence_end(cx.w(p - 1)) {
+                    p -= 1;
+                }
+                let content = (p, cx.trim_end(p, s));
+                if content.1 <= content.0 {
+                    continue;
+                }
+                out.push(Cand {
+                    source: Some(src),
+                    cue: (cs, ce),
+                    content,
+                    frame,
+                    final_frame: true,
+                    boundary: Some(s - 1),
+                    cue_certainty: cert,
+                    adverb_hedge: None,
+                    parent: None,
+                    channel: None,
+                    sentence: sid,
+                });
+                i = src.1.max(ce);
+            }
             Frame::Verb => {
                 // Noun uses and non-reporting uses.
                 if cs > s && (is_det(prev) || is_passive_aux(prev) || is_negation(prev)) {
@@ -604,6 +761,10 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                         if is_comma(b) || is_close_quote(b) {
                             return Some(a - 1);
                         }
+                        // "…, wie die Agentur meldet." / "…, come riferisce X."
+                        if is_as_word(b) && a > s + 1 && is_comma(cx.w(a - 2)) {
+                            return Some(a - 2);
+                        }
                     } else if a == s && a > 0 && is_close_quote(cx.w(a - 1)) {
                         // «… quote.» he said: the sentence ended inside the quote, so the
                         // quote that closes right before this sentence is its content
@@ -622,12 +783,22 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                         Some(np) if np.1 == l => (Some(np), boundary_before(np.0)),
                         _ => {
                             // inverted: "…, said the minister."
-                            let r = cx.np_right(ce, e, false);
+                            // (not en: after a time phrase, "…, informó este miércoles la
+                            // cadena X")
+                            let r = if cx.lex.lang == "en" {
+                                cx.np_right(ce, e, false)
+                            } else {
+                                cx.np_right_named(ce_t, e)
+                                    .or_else(|| cx.np_right_named(ce, e))
+                            };
                             (r, boundary_before(l))
                         }
                     };
                     let inverted_ok = src.is_some_and(|sr| {
-                        sr.0 >= ce && !is_stop_left(cx.w(sr.0)) && !is_of(cx.w(sr.0))
+                        sr.0 >= ce
+                            && (!is_stop_left(cx.w(sr.0))
+                                || cx.lex.lang != "en" && is_det(cx.w(sr.0)))
+                            && !is_of(cx.w(sr.0))
                     }) && {
                         let after_src = src.map(|x| x.1).unwrap_or(ce);
                         let front_follows = cx.comp_ahead(after_src, e).is_some();
@@ -741,7 +912,7 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                             src = None;
                             zero_subject = true;
                         }
-                    } else if let Some(r) = cx.np_right(ce, e, false)
+                    } else if let Some(r) = cx.np_right_named(ce, e)
                         && let Some(c) = cx.comp_ahead(r.1, e)
                     {
                         src = Some(r);

@@ -21,6 +21,9 @@ static TIME_LEAD: WordList = WordList::new("mul/attribution/time_lead.txt");
 static PRONOUN_SINGULAR: WordList = WordList::new("mul/attribution/pronoun_singular.txt");
 static PRONOUN_PLURAL: WordList = WordList::new("mul/attribution/pronoun_plural.txt");
 static ANAPHOR_SOURCE: WordList = WordList::new("mul/attribution/anaphor_source.txt");
+static POSTPOSITION: WordList = WordList::new("mul/attribution/postposition.txt");
+static AS_WORD: WordList = WordList::new("mul/attribution/as_word.txt");
+static ANAPHOR_OBJECT: WordList = WordList::new("mul/attribution/anaphor_object.txt");
 static ANAPHOR_MEDIA: WordList = WordList::new("mul/attribution/anaphor_media.txt");
 
 pub fn is_stop_left(w: &str) -> bool {
@@ -128,4 +131,20 @@ pub fn is_time_word(w: &str) -> bool {
 /// Words leading a time phrase ("on Tuesday", "late Monday", "last week", "this morning").
 pub fn is_time_lead(w: &str) -> bool {
     TIME_LEAD.contains(w) || is_time_word(w)
+}
+
+/// "According to" cues written after their source (de "der Zeitung zufolge").
+pub fn is_postposition(w: &str) -> bool {
+    POSTPOSITION.contains(w)
+}
+
+/// "As" before a reporting clause after its content ("…, wie die dpa meldet").
+pub fn is_as_word(w: &str) -> bool {
+    AS_WORD.contains(w)
+}
+
+/// A pronoun standing for the previous sentence before a reporting verb that opens its
+/// sentence ("Lo riferisce l'Ansa.", "Das berichtet X.", "Así lo informó X.").
+pub fn is_anaphor_object(w: &str) -> bool {
+    ANAPHOR_OBJECT.contains(w)
 }

@@ -37,6 +37,9 @@ pub struct Doc {
     pub fetched: Option<String>,
     /// ISO 639-1 code (`en`, `fr`, `es`, `ar`…).
     pub lang: Option<String>,
+    /// `Some(false)` when the attribution stage cannot read the article's language (no
+    /// lexicons for it): its empty `attributions` layer means "not read", not "no claims".
+    pub lang_supported: Option<bool>,
     /// The body text: paragraphs separated by a blank line (`"\n\n"`).
     pub text: String,
 

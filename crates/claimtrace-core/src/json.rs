@@ -1,7 +1,7 @@
 //! JSON (JSONL) form of a [`Doc`]: the lingua franca between stages, tools and users.
 //!
 //! Written: `id, url, outlet, title, authors, [author_types], published, [modified,
-//! date_source, date_note, fetched], lang, text` (bracketed fields only when set), then one array per
+//! date_source, date_note, fetched], lang, [lang_supported], text` (bracketed fields only when set), then one array per
 //! non-empty layer. Spans are `{text, start, end}` in **character** offsets into `text`.
 //! Read: the same (layers are optional), so JSON written by `claimtrace extract` reads back.
 
@@ -335,6 +335,9 @@ impl Serialize for DocJson<'_> {
             m.serialize_entry("fetched", &d.fetched)?;
         }
         m.serialize_entry("lang", &d.lang)?;
+        if let Some(sup) = d.lang_supported {
+            m.serialize_entry("lang_supported", &sup)?;
+        }
         m.serialize_entry("text", &d.text)?;
         if !d.sentences.is_empty() {
             m.serialize_entry("sentences", &Seq(self, &d.sentences))?;
@@ -486,6 +489,7 @@ impl Doc {
             date_note: opt_str(v, "date_note")?,
             fetched: opt_str(v, "fetched")?,
             lang: opt_str(v, "lang")?,
+            lang_supported: v.get("lang_supported").and_then(Value::as_bool),
             text,
             ..Doc::default()
         };

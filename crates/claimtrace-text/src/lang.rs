@@ -4,8 +4,9 @@
 //! ISO 639-1 code. [`normalize_tag`] reads declared tags; [`detect`] guesses from the body
 //! with whichlang (16 languages), falling back to whatlang when the text's language or script
 //! is outside whichlang's set; [`primary`] is the code a stage reads a document in; [`pick`]
-//! narrows it to one of the four languages with lexicons (en, fr, es, ar), guessing from the
-//! text when the document has none of them.
+//! narrows it to one of the eight languages with lexicons (en, fr, es, ar, de, it, pt, id),
+//! guessing from the text when the document declares none; [`pick_supported`] says when a
+//! document is in a language without them.
 
 /// ISO 639-3 → 639-1 for the languages whichlang and whatlang know.
 fn iso1(code3: &str) -> Option<&'static str> {
@@ -130,24 +131,40 @@ pub fn primary(tag: &str) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
-/// The lexicon language of a text: its declared language when it is en, fr, es or ar, else a
-/// guess from the script and a few function words (English when in doubt).
+/// The lexicon languages: those with attribution cues, hedges and source nouns under
+/// `lang/<code>/attribution/`.
+pub const LEXICON_LANGS: [&str; 8] = ["en", "fr", "es", "ar", "de", "it", "pt", "id"];
+
+/// The lexicon language of a text: its declared language when it is one of
+/// [`LEXICON_LANGS`], else a guess from the script and a few function words (English when in
+/// doubt, also for a language we cannot read: see [`pick_supported`]).
 pub fn pick(doc_lang: Option<&str>, text: &str) -> &'static str {
-    match doc_lang.map(|l| l.get(..2).unwrap_or(l)) {
-        Some("en") => return "en",
-        Some("fr") => return "fr",
-        Some("es") => return "es",
-        Some("ar") => return "ar",
-        _ => {}
+    pick_supported(doc_lang, text).unwrap_or("en")
+}
+
+/// [`pick`], or `None` when the text is in a language without lexicons: declared as another
+/// language, or written mostly in a script other than Latin and Arabic.
+pub fn pick_supported(doc_lang: Option<&str>, text: &str) -> Option<&'static str> {
+    if let Some(l) = doc_lang.map(|l| primary(l).to_ascii_lowercase())
+        && !l.is_empty()
+    {
+        return LEXICON_LANGS.iter().copied().find(|x| *x == l);
     }
     let sample: String = text.chars().take(4000).collect();
     let arabic = sample
         .chars()
         .filter(|c| ('\u{0600}'..='\u{06FF}').contains(c))
         .count();
-    let latin = sample.chars().filter(|c| c.is_ascii_alphabetic()).count();
-    if arabic > latin {
-        return "ar";
+    let latin = sample
+        .chars()
+        .filter(|c| c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(c)))
+        .count();
+    let other = sample.chars().filter(|c| c.is_alphabetic()).count() - arabic - latin;
+    if arabic > latin && arabic >= other {
+        return Some("ar");
+    }
+    if other > latin + arabic {
+        return None;
     }
     let lw = sample.to_lowercase();
     let count = |ws: &[&str]| -> usize {
@@ -155,16 +172,41 @@ pub fn pick(doc_lang: Option<&str>, text: &str) -> &'static str {
             .filter(|w| ws.contains(w))
             .count()
     };
-    let en = count(&["the", "and", "of", "said", "that", "is"]);
-    let fr = count(&["le", "les", "des", "est", "une", "selon", "du"]);
-    let es = count(&["el", "los", "las", "del", "según", "una", "por"]);
-    if fr > en && fr >= es {
-        "fr"
-    } else if es > en && es > fr {
-        "es"
-    } else {
-        "en"
+    let scores = [
+        ("en", count(&["the", "and", "of", "said", "that", "is"])),
+        (
+            "fr",
+            count(&["le", "les", "des", "est", "une", "selon", "du"]),
+        ),
+        (
+            "es",
+            count(&["el", "los", "las", "del", "según", "una", "por"]),
+        ),
+        (
+            "de",
+            count(&["der", "die", "und", "das", "nicht", "ist", "laut", "sagte"]),
+        ),
+        (
+            "it",
+            count(&["il", "della", "che", "gli", "sono", "secondo", "anche"]),
+        ),
+        (
+            "pt",
+            count(&["não", "uma", "segundo", "em", "os", "ao", "foi"]),
+        ),
+        (
+            "id",
+            count(&["yang", "dan", "di", "ini", "dengan", "untuk", "menurut"]),
+        ),
+    ];
+    // the first language with the most hits, English kept on ties
+    let mut best = scores[0];
+    for s in scores.iter().skip(1) {
+        if s.1 > best.1 {
+            best = *s;
+        }
     }
+    Some(best.0)
 }
 
 #[cfg(test)]
@@ -195,12 +237,35 @@ mod tests {
         assert_eq!(primary("fr-CA"), "fr");
         assert_eq!(pick(Some("es-MX"), ""), "es");
         assert_eq!(pick(None, "قال المتحدث إن الوضع مستقر"), "ar");
+        // a declared language with lexicons is taken as declared
         assert_eq!(
             pick(
                 Some("de"),
                 "Le ministre a dit que les gens sont partis selon le journal."
             ),
-            "fr"
+            "de"
         );
+        // undeclared: guessed among the eight
+        assert_eq!(
+            pick(
+                None,
+                "Der Minister sagte, dass die Leute laut der Zeitung nicht gegangen sind."
+            ),
+            "de"
+        );
+        assert_eq!(
+            pick(
+                None,
+                "Menurut juru bicara, warga yang dievakuasi dengan kapal ini aman."
+            ),
+            "id"
+        );
+        // a language without lexicons, declared or by its script: not read
+        assert_eq!(pick_supported(Some("ru"), "Министр сказал"), None);
+        assert_eq!(
+            pick_supported(None, "Министр сказал, что паром сломался."),
+            None
+        );
+        assert_eq!(pick(Some("ru"), "Министр сказал"), "en");
     }
 }

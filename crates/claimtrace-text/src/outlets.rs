@@ -225,13 +225,27 @@ impl Outlets {
     /// words ("france-presse"); the alias must start at the token's first word and end at a
     /// token's last word. Returns the outlet index and the number of tokens matched.
     pub fn match_tokens(&self, tokens: &[&str], i: usize) -> Option<(u32, usize)> {
-        // The words of the tokens from i on, each with its token.
+        self.match_tokens_case(tokens, i, false)
+    }
+
+    /// [`Outlets::match_tokens`] on tokens as written: case-sensitive aliases ("=Tempo",
+    /// "=Bild") only match the same capitalisation, so "tempo" or "bild" in a phrase is no
+    /// outlet.
+    pub fn match_tokens_cased(&self, tokens: &[&str], i: usize) -> Option<(u32, usize)> {
+        self.match_tokens_case(tokens, i, true)
+    }
+
+    fn match_tokens_case(&self, tokens: &[&str], i: usize, cased: bool) -> Option<(u32, usize)> {
+        // The words of the tokens from i on, each with its token (and its original form).
         let mut flat: Vec<(String, usize, bool)> = Vec::new();
+        let mut orig: Vec<&str> = Vec::new();
         for (t, tok) in tokens.iter().enumerate().skip(i) {
             let ws: Vec<(usize, usize)> = words(tok).collect();
             let n = ws.len();
             for (k, (s, e)) in ws.into_iter().enumerate() {
-                flat.push((fold(tok.get(s..e).unwrap_or("")), t, k + 1 == n));
+                let w = tok.get(s..e).unwrap_or("");
+                flat.push((fold(w), t, k + 1 == n));
+                orig.push(w);
             }
             if n == 0 {
                 // A token without words (punctuation) ends the run.
@@ -258,6 +272,12 @@ impl Outlets {
                     .enumerate()
                     .skip(1)
                     .all(|(k, aw)| flat.get(k).is_some_and(|x| x.0 == *aw))
+                    && (!cased
+                        || a.exact.as_ref().is_none_or(|ex| {
+                            ex.iter()
+                                .enumerate()
+                                .all(|(k, ew)| orig.get(k).is_some_and(|o| *o == ew.as_str()))
+                        }))
                 {
                     best = Some((a.outlet, end.1 + 1 - i));
                     break;

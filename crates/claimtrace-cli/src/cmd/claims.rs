@@ -17,7 +17,8 @@ pub struct Args {
     /// Files, directories, or `-` for standard input (default).
     #[arg(default_value = "-")]
     pub paths: Vec<String>,
-    /// Language of inputs that do not say (en, fr, es, ar); detected from the text otherwise.
+    /// Language of inputs that do not say (attribution reads en, fr, es, ar, de, it, pt, id;
+    /// other languages are flagged `"lang_supported": false`); detected from the text otherwise.
     #[arg(long)]
     pub lang: Option<String>,
     /// Publication date for inputs that carry none (anchors relative dates).
@@ -62,6 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             doc.lang = Some(l.clone());
         }
         pipeline.annotate(&mut doc);
+        warn_unsupported(&doc);
         if args.json {
             writeln!(out, "{}", doc.to_json_line(JsonOptions::default()))?;
         } else {
@@ -87,4 +89,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The stderr warning for an article whose language the attribution stage cannot read (it
+/// carries `"lang_supported": false`; its claims are not listed, not absent).
+pub fn warn_unsupported(doc: &claimtrace_core::Doc) {
+    if doc.lang_supported == Some(false) {
+        eprintln!(
+            "claimtrace: warning: {}: language {} not supported by attribution (supported: {}); no claims read",
+            escape(&doc.id),
+            escape(doc.lang.as_deref().unwrap_or("unknown")),
+            claimtrace_text::lang::LEXICON_LANGS.join(", ")
+        );
+    }
 }

@@ -142,6 +142,7 @@ impl Work<'_> {
             let mut doc = raw.into_doc(self.opts)?;
             if self.annotate {
                 self.pipeline.annotate(&mut doc);
+                crate::cmd::claims::warn_unsupported(&doc);
             }
             Ok(self.render(&doc))
         }));
