@@ -11,14 +11,16 @@ pub struct Args {
     /// Language code (`en`, `fr`, `es`): picks the name lists under `lang/<lang>/names/`.
     #[arg(long, default_value = "en")]
     lang: String,
-    /// Labelled IOB2 training file.
+    /// Labelled IOB2 training files (repeatable; `id form tag …` or `form tag` columns).
+    /// Labels other than PER/ORG/LOC (MISC, OTH) are read as `O`, and punctuation tokens at
+    /// the edges of a span are taken out of it.
     #[arg(long)]
-    train: Option<PathBuf>,
+    train: Vec<PathBuf>,
     /// IOB2 file scored after each epoch (never trained on).
     #[arg(long)]
     dev: Option<PathBuf>,
-    /// Train only on the first FRACTION of the training file's documents and score the rest
-    /// after each epoch (for tuning when there is no separate dev file).
+    /// Train only on the first FRACTION of the first training file's documents and score the
+    /// rest after each epoch (held out for model selection; the other files are used whole).
     #[arg(long)]
     split: Option<f64>,
     /// Output model file.
@@ -97,11 +99,14 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         n.set_doc_consistency(!a.no_doc_pass);
         n
     } else {
-        let train_path = a
-            .train
-            .as_ref()
-            .context("--train is required (or --rules)")?;
-        let mut train = read_iob2(train_path)?;
+        anyhow::ensure!(!a.train.is_empty(), "--train is required (or --rules)");
+        let mut train = read_iob2(&a.train[0])?;
+        let mut rest = Vec::new();
+        for p in &a.train[1..] {
+            let s = read_iob2(p)?;
+            eprintln!("{}: {} sentences", p.display(), s.len());
+            rest.extend(s);
+        }
         let mut dev = match &a.dev {
             Some(p) => Some(read_iob2(p)?),
             None => None,
@@ -123,6 +128,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             );
             dev = Some(held);
         }
+        train.extend(rest);
+        claimtrace_ner::normalise_tags(&mut train);
+        eprintln!("training on {} sentences in all", train.len());
         let opts = TrainOptions {
             epochs: a.epochs,
             seed: a.seed,
