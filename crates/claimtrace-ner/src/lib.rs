@@ -4,13 +4,17 @@
 //! Out: IOB2 tags ([`Ner::tag_words`]) or [`claimtrace_core::Entity`] spans
 //! ([`Ner::annotate`]).
 //!
-//! The English model is a greedy left-to-right averaged perceptron over hashed features: word,
-//! shape, affixes, context words, gazetteer matches (GeoNames places, countries, first-level
-//! divisions; first and last names; organisation words; titles; demonyms) and word statistics
-//! from unlabelled treebank text (how often a word is a proper noun or capitalised). A
-//! document-level pass then tags other mentions of names found once. French and Spanish, for
-//! which no labelled entity data is available here, use a rule recogniser over the same lists
-//! (see [`rules`]). UPOS tags are not used, so the recogniser works on untagged tokens.
+//! The English and French models are greedy left-to-right averaged perceptrons over hashed
+//! features: word, shape, affixes, context words, gazetteer matches (GeoNames places, countries,
+//! first-level divisions; first and last names; organisation words; titles; demonyms;
+//! geographic head words) and word statistics from unlabelled treebank text (how often a word is
+//! a proper noun or capitalised). English is trained on UNER EWT dev, GUM, BTC, WNUT-17 and
+//! Wikigold; French on Europeana Newspapers (historical OCR). The decoded tags are then tidied
+//! from the name lists (no punctuation at span edges, demonyms dropped, known organisations ORG,
+//! names ending in a geographic head word LOC: the private `tidy`), and a document-level pass tags
+//! other mentions of names found once. Spanish, for which no labelled entity data is available
+//! here, uses a rule recogniser over the same lists (see [`rules`]). UPOS tags are not used, so
+//! the recogniser works on untagged tokens.
 
 pub mod augment;
 pub mod features;
@@ -241,7 +245,7 @@ impl Scores {
     }
 }
 
-/// The recogniser: a trained model (English) or rules over name lists (French, Spanish).
+/// The recogniser: a trained model (English, French) or rules over name lists (Spanish).
 #[derive(Debug, Clone)]
 pub struct Ner {
     lang: String,

@@ -21,6 +21,7 @@ pub struct Args {
     dev: Option<PathBuf>,
     /// Train only on the first FRACTION of the first training file's documents and score the
     /// rest after each epoch (held out for model selection; the other files are used whole).
+    /// A file without `# newdoc` comments is cut into two contiguous blocks of sentences.
     #[arg(long)]
     split: Option<f64>,
     /// Output model file.
@@ -118,8 +119,16 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
                 .filter(|(_, s)| s.comments.iter().any(|c| c.starts_with("newdoc")))
                 .map(|(i, _)| i)
                 .collect();
-            let cut_doc = ((starts.len() as f64) * frac.clamp(0.0, 1.0)) as usize;
-            let cut = starts.get(cut_doc).copied().unwrap_or(train.len());
+            let frac = frac.clamp(0.0, 1.0);
+            let cut = if starts.is_empty() {
+                // No document marks (europeana_fr): cut the file in two contiguous blocks, so
+                // whole newspaper issues stay on one side.
+                eprintln!("split: no `# newdoc` comments; cutting the file in two blocks");
+                ((train.len() as f64) * frac) as usize
+            } else {
+                let cut_doc = ((starts.len() as f64) * frac) as usize;
+                starts.get(cut_doc).copied().unwrap_or(train.len())
+            };
             let held = train.split_off(cut);
             eprintln!(
                 "split: training on {} sentences, scoring {} held out",
