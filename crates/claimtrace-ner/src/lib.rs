@@ -962,8 +962,8 @@ fn trim_punct_spans(words: &[&str], tags: &mut [usize]) {
 /// Post-processing of one sentence's decoded tags, from the name lists only (no rule written
 /// for one text):
 /// - punctuation tokens never start or end a span;
-/// - a span made only of demonyms ("Moroccan", "French") and lowercase words is dropped
-///   (demonyms are not PER/ORG/LOC in the UNER scheme);
+/// - a span made of demonyms ("Moroccan", "French") and lowercase words only, with at least
+///   one demonym, is dropped (demonyms are not PER/ORG/LOC in the UNER scheme);
 /// - a span that is exactly a known organisation (news agencies such as EFE) is ORG;
 /// - a span ending in a geographic head word ("… River", "… Mountains") is LOC, and a span
 ///   directly followed by a capitalised one is extended over it.
@@ -974,11 +974,13 @@ fn tidy(words: &[&str], toks: &[Tok], tags: &mut [usize]) {
     }
     trim_punct_spans(words, tags);
     for (a, b, _) in index_spans(tags) {
-        let demonym_or_lower = (a..b).all(|i| {
-            toks[i].gaz & bit(Cat::Demonym, GU) != 0
-                || words[i].chars().next().is_some_and(char::is_lowercase)
-        });
-        if demonym_or_lower {
+        // Lowercase names alone stay (web text has them: "ebay"); a demonym with only
+        // lowercase words around it ("French channel") is not a name.
+        let is_demonym = |i: usize| toks[i].gaz & bit(Cat::Demonym, GU) != 0;
+        let demonym_phrase = (a..b).any(is_demonym)
+            && (a..b)
+                .all(|i| is_demonym(i) || words[i].chars().next().is_some_and(char::is_lowercase));
+        if demonym_phrase {
             set_span(tags, a, b, 0);
             continue;
         }

@@ -404,3 +404,11 @@ fn committed_english_model_on_news_errors() {
         "{got:?}"
     );
 }
+
+#[test]
+fn lowercase_names_without_demonym_stay() {
+    let lists = [(Cat::Demonym, "Moroccan\n")];
+    let w = ["bought", "it", "on", "shopzilla", "yesterday"];
+    let t = ["O", "O", "O", "B-ORG", "O"];
+    assert_eq!(tidied(&lists, &w, &t), t);
+}
