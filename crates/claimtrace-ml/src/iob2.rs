@@ -1,5 +1,6 @@
-//! IOB2 entity files as in `shared/data/uner` (`id  form  tag  ...`, comments, blank lines
-//! between sentences), and span extraction from tag sequences.
+//! IOB2 entity files as in `shared/data/uner` (`id  form  tag  ...`) or `shared/data/ner`
+//! (`form  tag`), with comments and blank lines between sentences, and span extraction from tag
+//! sequences.
 
 use std::io::BufRead;
 
@@ -12,7 +13,8 @@ pub struct Sentence {
     pub line: usize,
 }
 
-/// Reads a whole IOB2 file (column 2 = form, column 3 = tag). Errors name the line.
+/// Reads a whole IOB2 file (column 2 = form, column 3 = tag; or, with exactly two columns,
+/// column 1 = form, column 2 = tag). Errors name the line.
 pub fn read(input: impl BufRead) -> Result<Vec<Sentence>, String> {
     let mut out = Vec::new();
     let mut cur = Sentence::default();
@@ -34,17 +36,20 @@ pub fn read(input: impl BufRead) -> Result<Vec<Sentence>, String> {
             continue;
         }
         let cols: Vec<&str> = line.split('\t').collect();
-        if cols.len() < 3 {
-            return Err(format!(
-                "line {}: expected at least 3 tab-separated columns",
-                i + 1
-            ));
-        }
-        let tag = cols[2];
+        let (form, tag) = match cols.len() {
+            0 | 1 => {
+                return Err(format!(
+                    "line {}: expected at least 2 tab-separated columns",
+                    i + 1
+                ));
+            }
+            2 => (cols[0], cols[1]),
+            _ => (cols[1], cols[2]),
+        };
         if !(tag == "O" || tag.starts_with("B-") || tag.starts_with("I-")) {
             return Err(format!("line {}: `{tag}` is not an IOB2 tag", i + 1));
         }
-        cur.words.push(cols[1].to_string());
+        cur.words.push(form.to_string());
         cur.tags.push(tag.to_string());
     }
     if !cur.words.is_empty() {
@@ -105,5 +110,13 @@ mod tests {
         let r = read(s.as_bytes()).unwrap();
         assert_eq!(r[0].tags, vec!["O", "B-LOC", "I-LOC"]);
         assert!(read("1\tx\tZ\n".as_bytes()).is_err());
+    }
+
+    #[test]
+    fn reads_two_column_layout() {
+        let r = read("# newdoc id = d1\nin\tO\nLake\tB-LOC\nOrrin\tI-LOC\n\n".as_bytes()).unwrap();
+        assert_eq!(r[0].words, vec!["in", "Lake", "Orrin"]);
+        assert_eq!(r[0].tags, vec!["O", "B-LOC", "I-LOC"]);
+        assert!(read("justaword\n".as_bytes()).is_err());
     }
 }

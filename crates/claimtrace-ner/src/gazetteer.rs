@@ -24,9 +24,11 @@ pub enum Cat {
     Title = 7,
     Demonym = 8,
     OrgWord = 9,
+    /// Heads of geographic names ("River", "Lake", "Mountains"): a name ending in one is LOC.
+    Geo = 10,
 }
 
-pub const N_CATS: usize = 10;
+pub const N_CATS: usize = 11;
 
 impl Cat {
     pub const ALL: [Cat; N_CATS] = [
@@ -40,6 +42,7 @@ impl Cat {
         Cat::Title,
         Cat::Demonym,
         Cat::OrgWord,
+        Cat::Geo,
     ];
 
     /// The list file name (without `.txt`) under `lang/<lang>/names/` (or `lang/mul/names/`).
@@ -55,6 +58,7 @@ impl Cat {
             Cat::Title => "person_titles",
             Cat::Demonym => "demonyms",
             Cat::OrgWord => "org_words",
+            Cat::Geo => "geo_heads",
         }
     }
 

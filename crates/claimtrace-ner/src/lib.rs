@@ -4,13 +4,17 @@
 //! Out: IOB2 tags ([`Ner::tag_words`]) or [`claimtrace_core::Entity`] spans
 //! ([`Ner::annotate`]).
 //!
-//! The English model is a greedy left-to-right averaged perceptron over hashed features: word,
-//! shape, affixes, context words, gazetteer matches (GeoNames places, countries, first-level
-//! divisions; first and last names; organisation words; titles; demonyms) and word statistics
-//! from unlabelled treebank text (how often a word is a proper noun or capitalised). A
-//! document-level pass then tags other mentions of names found once. French and Spanish, for
-//! which no labelled entity data is available here, use a rule recogniser over the same lists
-//! (see [`rules`]). UPOS tags are not used, so the recogniser works on untagged tokens.
+//! The English and French models are greedy left-to-right averaged perceptrons over hashed
+//! features: word, shape, affixes, context words, gazetteer matches (GeoNames places, countries,
+//! first-level divisions; first and last names; organisation words; titles; demonyms;
+//! geographic head words) and word statistics from unlabelled treebank text (how often a word is
+//! a proper noun or capitalised). English is trained on UNER EWT dev, GUM, BTC, WNUT-17 and
+//! Wikigold; French on Europeana Newspapers (historical OCR). The decoded tags are then tidied
+//! from the name lists (no punctuation at span edges, demonyms dropped, known organisations ORG,
+//! names ending in a geographic head word LOC: the private `tidy`), and a document-level pass tags
+//! other mentions of names found once. Spanish, for which no labelled entity data is available
+//! here, uses a rule recogniser over the same lists (see [`rules`]). UPOS tags are not used, so
+//! the recogniser works on untagged tokens.
 
 pub mod augment;
 pub mod features;
@@ -241,7 +245,7 @@ impl Scores {
     }
 }
 
-/// The recogniser: a trained model (English) or rules over name lists (French, Spanish).
+/// The recogniser: a trained model (English, French) or rules over name lists (Spanish).
 #[derive(Debug, Clone)]
 pub struct Ner {
     lang: String,
@@ -573,6 +577,7 @@ impl Ner {
                     prev2 = prev;
                     prev = y as u32;
                 }
+                tidy(words, &w.toks, out);
             }
             None => {
                 features::prepare(
@@ -585,6 +590,7 @@ impl Ner {
                     &mut w.m,
                 );
                 rules::tag(&self.lang, words, &w.toks, &self.gaz, out);
+                tidy(words, &w.toks, out);
             }
         }
     }
@@ -647,10 +653,18 @@ impl Ner {
                 else {
                     continue;
                 };
+                let (start, end) = trim_edges(
+                    &doc.text,
+                    first.span.start as usize,
+                    (last.span.end.max(first.span.start)) as usize,
+                );
+                if start >= end {
+                    continue;
+                }
                 ents.push(Entity {
                     span: Span {
-                        start: first.span.start,
-                        end: last.span.end.max(first.span.start),
+                        start: start as u32,
+                        end: end as u32,
                     },
                     label: l.into(),
                     token_start: (a + s) as u32,
@@ -884,6 +898,178 @@ impl Ner {
     pub fn set_doc_consistency(&mut self, on: bool) {
         self.doc_consistency = on;
     }
+}
+
+/// Whether a token has no letter or digit (punctuation, symbols).
+fn is_punct(w: &str) -> bool {
+    !w.chars().any(char::is_alphanumeric)
+}
+
+/// Entity spans `(start, end, kind)` of label indices, kind 1 PER, 2 ORG, 3 LOC (a stray `I-X`
+/// starts a span).
+fn index_spans(tags: &[usize]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        let y = tags[i];
+        if y == 0 || y >= LABELS.len() {
+            i += 1;
+            continue;
+        }
+        let k = y.div_ceil(2);
+        let mut j = i + 1;
+        while j < tags.len() && tags[j] == 2 * k {
+            j += 1;
+        }
+        out.push((i, j, k));
+        i = j;
+    }
+    out
+}
+
+/// Writes span `(a, b)` of kind `k` (0 = outside) into `tags`.
+fn set_span(tags: &mut [usize], a: usize, b: usize, k: usize) {
+    for (n, y) in tags[a..b].iter_mut().enumerate() {
+        *y = match (k, n) {
+            (0, _) => 0,
+            (_, 0) => 2 * k - 1,
+            _ => 2 * k,
+        };
+    }
+}
+
+/// Takes punctuation tokens off the edges of every span (`ISIS ,` → `ISIS`; a span of
+/// punctuation only goes), leaving every span well-formed IOB2.
+fn trim_punct_spans(words: &[&str], tags: &mut [usize]) {
+    for (a, b, k) in index_spans(tags) {
+        let mut s = a;
+        let mut e = b;
+        while s < e && words.get(s).is_some_and(|w| is_punct(w)) {
+            s += 1;
+        }
+        while e > s && words.get(e - 1).is_some_and(|w| is_punct(w)) {
+            e -= 1;
+        }
+        if (s, e) != (a, b) {
+            set_span(tags, a, b, 0);
+            if s < e {
+                set_span(tags, s, e, k);
+            }
+        }
+    }
+}
+
+/// Post-processing of one sentence's decoded tags, from the name lists only (no rule written
+/// for one text):
+/// - punctuation tokens never start or end a span;
+/// - a span made of demonyms ("Moroccan", "French") and lowercase words only, with at least
+///   one demonym, is dropped (demonyms are not PER/ORG/LOC in the UNER scheme);
+/// - a span that is exactly a known organisation (news agencies such as EFE) is ORG;
+/// - a span ending in a geographic head word ("… River", "… Mountains") is LOC, and a span
+///   directly followed by a capitalised one is extended over it.
+fn tidy(words: &[&str], toks: &[Tok], tags: &mut [usize]) {
+    use gazetteer::{B as GB, L as GL, U as GU, bit};
+    if tags.len() != words.len() || toks.len() != words.len() {
+        return;
+    }
+    trim_punct_spans(words, tags);
+    for (a, b, _) in index_spans(tags) {
+        // Lowercase names alone stay (web text has them: "ebay"); a demonym with only
+        // lowercase words around it ("French channel") is not a name.
+        let is_demonym = |i: usize| toks[i].gaz & bit(Cat::Demonym, GU) != 0;
+        let demonym_phrase = (a..b).any(is_demonym)
+            && (a..b)
+                .all(|i| is_demonym(i) || words[i].chars().next().is_some_and(char::is_lowercase));
+        if demonym_phrase {
+            set_span(tags, a, b, 0);
+            continue;
+        }
+        let known_org = if b - a == 1 {
+            toks[a].gaz & bit(Cat::OrgKnown, GU) != 0
+        } else {
+            toks[a].gaz & bit(Cat::OrgKnown, GB) != 0
+                && toks[b - 1].gaz & bit(Cat::OrgKnown, GL) != 0
+                && (a + 1..b - 1).all(|i| toks[i].gaz & bit(Cat::OrgKnown, gazetteer::I) != 0)
+        };
+        if known_org {
+            set_span(tags, a, b, 2);
+            continue;
+        }
+        let geo = |i: usize| toks[i].gaz & bit(Cat::Geo, GU) != 0 && toks[i].title;
+        if b - a > 1 && geo(b - 1) {
+            set_span(tags, a, b, 3);
+        } else if b < tags.len() && tags[b] == 0 && geo(b) {
+            set_span(tags, a, b + 1, 3);
+        }
+    }
+}
+
+/// Normalises gold IOB2 tags for training: labels other than PER/ORG/LOC (MISC, OTH) become
+/// `O`, a stray `I-X` becomes `B-X`, and punctuation tokens are taken off span edges (the
+/// decoder's convention, see [`Ner::annotate`]).
+pub fn normalise_tags(sents: &mut [iob2::Sentence]) {
+    for s in sents.iter_mut() {
+        let mut y: Vec<usize> = Vec::with_capacity(s.tags.len());
+        for t in &s.tags {
+            let mut v = LABELS.iter().position(|l| l == t).unwrap_or(0);
+            if v != 0 && v % 2 == 0 {
+                let prev = y.last().copied().unwrap_or(0);
+                if prev == 0 || prev.div_ceil(2) != v / 2 {
+                    v -= 1;
+                }
+            }
+            y.push(v);
+        }
+        let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+        trim_punct_spans(&words, &mut y);
+        s.tags = y.iter().map(|&v| LABELS[v].to_string()).collect();
+    }
+}
+
+/// Characters trimmed off the ends of an entity's text span (quotes, brackets, commas: a
+/// tokeniser may leave them attached to a word, as in `«Islamic` or `ISIS,`). Full stops stay
+/// (`U.S.`, `Inc.`).
+fn edge_char(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '"'
+            | '\''
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '„'
+            | '‚'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '<'
+            | '>'
+            | '*'
+            | '|'
+    )
+}
+
+/// The byte range `start..end` of `text` without [`edge_char`]s at either end.
+fn trim_edges(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let Some(s) = text.get(start..end) else {
+        return (start, end);
+    };
+    let t = s.trim_start_matches(edge_char);
+    let a = start + (s.len() - t.len());
+    let u = t.trim_end_matches(edge_char);
+    (a, a + u.len())
 }
 
 /// Document-level consistency: a capitalised token sequence that was tagged as an entity in

@@ -19,6 +19,10 @@ pub struct Args {
     /// Turn off the document-level consistency pass.
     #[arg(long)]
     no_doc_pass: bool,
+    /// Score only the documents whose `# meta::genre = GENRE` comment matches (GUM: `news`
+    /// for its Wikinews documents); documents start at `# newdoc` comments.
+    #[arg(long)]
+    genre: Option<String>,
     /// Repeat tagging N times for a steadier speed figure.
     #[arg(long, default_value_t = 1)]
     repeat: usize,
@@ -34,18 +38,35 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         ner.set_doc_consistency(false);
     }
     let f = std::fs::File::open(&a.test).with_context(|| format!("{}", a.test.display()))?;
-    let sents = claimtrace_ner::iob2::read(std::io::BufReader::new(f))
+    let mut sents = claimtrace_ner::iob2::read(std::io::BufReader::new(f))
         .map_err(|e| anyhow::anyhow!("{}: {e}", a.test.display()))?;
+    if let Some(g) = &a.genre {
+        let want = format!("meta::genre = {g}");
+        let mut keep = false;
+        sents.retain(|s| {
+            if s.comments.iter().any(|c| c.starts_with("newdoc")) {
+                keep = s.comments.iter().any(|c| c.trim() == want);
+            }
+            keep
+        });
+        anyhow::ensure!(
+            !sents.is_empty(),
+            "no document of genre `{g}` in the test file"
+        );
+    }
     let mut sc = ner.evaluate(&sents);
     for _ in 1..a.repeat {
         let s2 = ner.evaluate(&sents);
         sc.seconds = sc.seconds.min(s2.seconds);
     }
     println!(
-        "model {} ({}), test {}",
+        "model {} ({}), test {}{}",
         path.display(),
         if ner.is_trained() { "trained" } else { "rules" },
-        a.test.display()
+        a.test.display(),
+        a.genre
+            .as_deref()
+            .map_or(String::new(), |g| format!(" (genre {g})"))
     );
     print!("{}", sc.report());
     Ok(ExitCode::SUCCESS)

@@ -11,14 +11,17 @@ pub struct Args {
     /// Language code (`en`, `fr`, `es`): picks the name lists under `lang/<lang>/names/`.
     #[arg(long, default_value = "en")]
     lang: String,
-    /// Labelled IOB2 training file.
+    /// Labelled IOB2 training files (repeatable; `id form tag …` or `form tag` columns).
+    /// Labels other than PER/ORG/LOC (MISC, OTH) are read as `O`, and punctuation tokens at
+    /// the edges of a span are taken out of it.
     #[arg(long)]
-    train: Option<PathBuf>,
+    train: Vec<PathBuf>,
     /// IOB2 file scored after each epoch (never trained on).
     #[arg(long)]
     dev: Option<PathBuf>,
-    /// Train only on the first FRACTION of the training file's documents and score the rest
-    /// after each epoch (for tuning when there is no separate dev file).
+    /// Train only on the first FRACTION of the first training file's documents and score the
+    /// rest after each epoch (held out for model selection; the other files are used whole).
+    /// A file without `# newdoc` comments is cut into two contiguous blocks of sentences.
     #[arg(long)]
     split: Option<f64>,
     /// Output model file.
@@ -97,11 +100,14 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         n.set_doc_consistency(!a.no_doc_pass);
         n
     } else {
-        let train_path = a
-            .train
-            .as_ref()
-            .context("--train is required (or --rules)")?;
-        let mut train = read_iob2(train_path)?;
+        anyhow::ensure!(!a.train.is_empty(), "--train is required (or --rules)");
+        let mut train = read_iob2(&a.train[0])?;
+        let mut rest = Vec::new();
+        for p in &a.train[1..] {
+            let s = read_iob2(p)?;
+            eprintln!("{}: {} sentences", p.display(), s.len());
+            rest.extend(s);
+        }
         let mut dev = match &a.dev {
             Some(p) => Some(read_iob2(p)?),
             None => None,
@@ -113,8 +119,16 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
                 .filter(|(_, s)| s.comments.iter().any(|c| c.starts_with("newdoc")))
                 .map(|(i, _)| i)
                 .collect();
-            let cut_doc = ((starts.len() as f64) * frac.clamp(0.0, 1.0)) as usize;
-            let cut = starts.get(cut_doc).copied().unwrap_or(train.len());
+            let frac = frac.clamp(0.0, 1.0);
+            let cut = if starts.is_empty() {
+                // No document marks (europeana_fr): cut the file in two contiguous blocks, so
+                // whole newspaper issues stay on one side.
+                eprintln!("split: no `# newdoc` comments; cutting the file in two blocks");
+                ((train.len() as f64) * frac) as usize
+            } else {
+                let cut_doc = ((starts.len() as f64) * frac) as usize;
+                starts.get(cut_doc).copied().unwrap_or(train.len())
+            };
             let held = train.split_off(cut);
             eprintln!(
                 "split: training on {} sentences, scoring {} held out",
@@ -123,6 +137,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             );
             dev = Some(held);
         }
+        train.extend(rest);
+        claimtrace_ner::normalise_tags(&mut train);
+        eprintln!("training on {} sentences in all", train.len());
         let opts = TrainOptions {
             epochs: a.epochs,
             seed: a.seed,
