@@ -244,6 +244,7 @@ impl Attributor {
             && lang == "en"
         {
             let tags = m.predict_tags(self, &an, &doc.text);
+            tagger::align_cands(&mut an.cands, &tags);
             let extra = tagger::model_cands(self, &an, &tags);
             an.cands.extend(extra);
         }
