@@ -141,6 +141,8 @@ fn eval_whole_articles(dev: &std::path::Path) -> anyhow::Result<()> {
     let mut half = [Scores::default(), Scores::default()];
     let t = Instant::now();
     let mut bytes = 0usize;
+    // (scored half?, score, source span equal to a gold source span) per attribution
+    let mut scored: Vec<(bool, f64, bool)> = Vec::new();
     for (k, a) in arts.iter().enumerate() {
         let path = dev.join("text").join(format!("{}.txt", a.name));
         let paths = [path.to_string_lossy().into_owned()];
@@ -153,7 +155,21 @@ fn eval_whole_articles(dev: &std::path::Path) -> anyhow::Result<()> {
             bytes += doc.text.len();
             let map = eval::align(&doc.text, &a.text);
             let at = |x: u32| map.get(x as usize).copied();
+            let gold_src: Vec<(usize, usize)> = eval::gold_spans(a)
+                .into_iter()
+                .filter(|g| g.2 == 0)
+                .map(|g| (g.0, g.1))
+                .collect();
             for att in &doc.attributions {
+                if let Some(sp) = att.source
+                    && let (Some(s), Some(e)) = (at(sp.start), at(sp.end))
+                {
+                    scored.push((
+                        k % 2 == 1,
+                        f64::from(att.score) / 1000.0,
+                        gold_src.contains(&(s, e)),
+                    ));
+                }
                 let spans = [(att.source, 0), (att.cue, 1), (Some(att.content), 2)];
                 for (sp, role) in spans {
                     if let Some(sp) = sp
@@ -192,5 +208,51 @@ fn eval_whole_articles(dev: &std::path::Path) -> anyhow::Result<()> {
         secs,
         bytes as f64 / secs.max(1e-9)
     );
+    print!("{}", abstention_report(&scored));
     Ok(())
+}
+
+/// Source precision of the attributions that keep their source entity (score at or above a
+/// threshold), per half of the articles: at the default threshold
+/// (`claimtrace_attribution::ABSTAIN_BELOW`) and at each step of 0.05, with the share of
+/// sources kept. A source is correct when its span equals a gold source span.
+fn abstention_report(items: &[(bool, f64, bool)]) -> String {
+    use std::fmt::Write as _;
+    let at = |half: bool, thr: f64| {
+        let kept: Vec<&(bool, f64, bool)> = items
+            .iter()
+            .filter(|x| x.0 == half && x.1 + 1e-9 >= thr)
+            .collect();
+        let all = items.iter().filter(|x| x.0 == half).count();
+        let ok = kept.iter().filter(|x| x.2).count();
+        (
+            ok as f64 / kept.len().max(1) as f64,
+            kept.len() as f64 / all.max(1) as f64,
+        )
+    };
+    let d = claimtrace_attribution::ABSTAIN_BELOW;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "abstention: source span precision of the sources kept (score >= t) / share kept, look half | scored half"
+    );
+    let mut t = 0.0;
+    while t <= 1.0 + 1e-9 {
+        let (pl, kl) = at(false, t);
+        let (ps, ks) = at(true, t);
+        let mark = if (t - d).abs() < 1e-9 {
+            "  <- default"
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "  t={t:.2}  {pl:.3} / {kl:.3} | {ps:.3} / {ks:.3}{mark}");
+        t += 0.05;
+    }
+    let (pl, kl) = at(false, d);
+    let (ps, ks) = at(true, d);
+    let _ = writeln!(
+        s,
+        "precision at the default threshold {d:.2}: look {pl:.3} (kept {kl:.3}), scored {ps:.3} (kept {ks:.3})"
+    );
+    s
 }
