@@ -648,8 +648,19 @@ impl Attributor {
 
     /// Another person named (by the recogniser) after the last mention of `s` and before the
     /// pronoun at `at`: "he" has two candidates, and stays unknown rather than a guess.
-    fn other_person_between(doc: &Doc, s: Option<&Source>, at: Span) -> bool {
+    /// Persons named inside reported content or quotes do not count (the speaker's own
+    /// words name others: "… he said" still refers to the speaker).
+    fn other_person_between(doc: &Doc, an: &Analysis, s: Option<&Source>, at: Span) -> bool {
         let Some(s) = s else { return false };
+        let reported = |e: Span| {
+            an.cands.iter().any(|c| {
+                let sp = Self::span(&an.toks, c.content);
+                sp.start <= e.start && e.end <= sp.end
+            }) || an.quotes.iter().any(|q| {
+                let sp = Self::span(&an.toks, (q.open, q.close + 1));
+                sp.start <= e.start && e.end <= sp.end
+            })
+        };
         let last = s.mentions.iter().map(|m| m.end).max().unwrap_or(0);
         let surname = s
             .entity
@@ -657,8 +668,36 @@ impl Attributor {
             .last()
             .unwrap_or("")
             .to_lowercase();
+        // the sentence of the antecedent's last mention: persons it names alongside are no rivals
+        let byte_sent = |b: u32| {
+            an.sentences.iter().position(|&(x, y)| {
+                let sp = Self::span(&an.toks, (x, y));
+                sp.start <= b && b < sp.end.max(sp.start + 1)
+            })
+        };
+        // the sentences of its mentions and the next one (an initial, "Ana R.", may close a
+        // sentence for the splitter; what follows is still the same statement)
+        let mut own: Vec<usize> = Vec::new();
+        for m in &s.mentions {
+            if let Some(k) = byte_sent(m.start) {
+                own.push(k);
+                own.push(k + 1);
+            }
+        }
+        let channel = |e: Span| {
+            an.cands.iter().any(|c| {
+                c.channel
+                    .is_some_and(|ch| Self::span(&an.toks, ch).overlaps(e))
+            })
+        };
         doc.entities.iter().any(|e| {
             e.label == "PER"
+                && !reported(e.span)
+                && !channel(e.span)
+                && byte_sent(e.span.start).is_none_or(|k| {
+                    // a rival is named in narration: not in a sentence that reports a claim
+                    !own.contains(&k) && !an.cands.iter().any(|c| c.sentence == k)
+                })
                 && e.span.start >= last
                 && e.span.end <= at.start
                 && e.span
@@ -836,7 +875,7 @@ impl Attributor {
                         })
                     })
                     .map(|x| x.0)
-                    .filter(|&t| !Self::other_person_between(doc, sources.get(t), sp)),
+                    .filter(|&t| !Self::other_person_between(doc, an, sources.get(t), sp)),
                 Some("source") => history
                     .iter()
                     .rev()

@@ -643,8 +643,9 @@ fn descriptions_resolve_to_their_antecedent() {
 /// recogniser marks them; set by hand here).
 #[test]
 fn pronoun_with_two_candidates_is_unknown() {
-    let text = "Nora Vance said the vote had been rigged. Later the minister Tomas Reyes met \
-                the envoy Ilse Brandt. She said that the count would be repeated.";
+    let text = "Nora Vance said the vote had been rigged. The count took two days. Later the \
+                minister Tomas Reyes met the envoy Ilse Brandt. She said that the count would be \
+                repeated.";
     let mk = |with_entities: bool| {
         let mut d = Doc::from_text("t", text);
         d.lang = Some("en".into());
