@@ -734,12 +734,127 @@ pub fn units_from_polnear(arts: &[Article]) -> Vec<crate::tagger::Unit> {
     out
 }
 
+/// Where each byte of `derived` lies in `orig`, when `derived` was made from `orig` by
+/// dropping a part (a title line) and changing whitespace (lines rejoined, spaces trimmed), as
+/// a reader does with a text file: `derived.len() + 1` entries (the last one is the end).
+/// A character of `derived` is matched with its next occurrence in `orig`; whitespace in
+/// `derived` maps to where `orig` stands.
+pub fn align(derived: &str, orig: &str) -> Vec<usize> {
+    let mut map = vec![0usize; derived.len() + 1];
+    let ob = orig.as_bytes();
+    let mut j = 0usize;
+    for (i, c) in derived.char_indices() {
+        if c.is_whitespace() {
+            if let Some(x) = map.get_mut(i..i + c.len_utf8()) {
+                x.fill(j);
+            }
+            if orig
+                .get(j..)
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_whitespace)
+            {
+                j += orig
+                    .get(j..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8);
+            }
+            continue;
+        }
+        let mut buf = [0u8; 4];
+        let pat = c.encode_utf8(&mut buf).as_bytes();
+        let at = orig
+            .get(j..)
+            .and_then(|r| r.find(c))
+            .map(|k| j + k)
+            .filter(|&k| ob.get(k..k + pat.len()) == Some(pat));
+        let k = at.unwrap_or(j);
+        for (d, x) in map.iter_mut().skip(i).take(c.len_utf8()).enumerate() {
+            *x = k + d;
+        }
+        j = if at.is_some() { k + pat.len() } else { j };
+    }
+    if let Some(x) = map.last_mut() {
+        *x = j;
+    }
+    map
+}
+
+/// Byte ranges of a text's words for article scoring: runs of letters and digits, and every
+/// other non-space character on its own (the same cut for gold and predicted spans).
+pub fn word_offsets(text: &str) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut run: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            run.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = run.take() {
+            out.push((s, i));
+        }
+        if !c.is_whitespace() {
+            out.push((i, i + c.len_utf8()));
+        }
+    }
+    if let Some(s) = run {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+/// The gold role spans of a PolNeAR article as byte ranges into its text (0 source, 1 cue,
+/// 2 content; a discontinuous span gives one range per part).
+pub fn gold_spans(a: &Article) -> Vec<(usize, usize, usize)> {
+    let c2b = char_to_byte(&a.text);
+    let mut spans = Vec::new();
+    for at in &a.attributions {
+        for (role, rs) in [(0, &at.source), (1, &at.cue), (2, &at.content)] {
+            for &(s, e) in rs {
+                if let (Some(&bs), Some(&be)) = (c2b.get(s), c2b.get(e)) {
+                    spans.push((bs, be, role));
+                }
+            }
+        }
+    }
+    spans
+}
+
+/// Adds one whole article to `scores`: gold and predicted spans (byte ranges into the
+/// article's text) projected onto its words ([`word_offsets`]), the article as one unit.
+pub fn add_article(
+    scores: &mut Scores,
+    text: &str,
+    gold: &[(usize, usize, usize)],
+    pred: &[(usize, usize, usize)],
+) {
+    let offs = word_offsets(text);
+    scores.add(&project(gold, &offs), &project(pred, &offs));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn l(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn article_alignment() {
+        let orig = "A Title Line\n\nFirst  line said\nhere.\n\nSecond “one”.";
+        let derived = "First line said here.\n\nSecond “one”.";
+        let m = align(derived, orig);
+        let at = |needle: &str| {
+            let i = derived.find(needle).unwrap();
+            (m[i], m[i + needle.len()])
+        };
+        let (a, b) = at("said here");
+        assert_eq!(&orig[a..b], "said\nhere");
+        let (a, b) = at("“one”");
+        assert_eq!(&orig[a..b], "“one”");
+        let w = word_offsets("He said, “no.”");
+        let ws: Vec<&str> = w.iter().map(|&(a, b)| &"He said, “no.”"[a..b]).collect();
+        assert_eq!(ws, ["He", "said", ",", "“", "no", ".", "”"]);
     }
 
     #[test]

@@ -99,6 +99,10 @@ pub fn claims(doc: &Doc, max_content: usize) -> String {
             Some(h) => format!("[{}: {}]", a.certainty, squash(doc.span_text(h), 30)),
             None => format!("[{}]", a.certainty),
         };
+        let cert = match &a.act {
+            Some(act) => format!("{cert} {{{act}}}"),
+            None => cert,
+        };
         let indent = "    ".repeat(depth.get(i).copied().unwrap_or(0));
         out.push_str(&format!(
             "{indent}{who}  ─{cue}→  {content} {cert} ({})\n",

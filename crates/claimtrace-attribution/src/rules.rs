@@ -26,7 +26,19 @@ pub struct Cand {
     /// The medium spoken to ("told EFE", "Speaking to EFE").
     pub channel: Option<(usize, usize)>,
     pub sentence: usize,
+    /// Who found it and who agrees: bits [`RULES`], [`MODEL_CUE`], [`MODEL_SOURCE`],
+    /// [`MODEL_CONTENT`] (the attribution's `score` is read from them).
+    pub evidence: u8,
 }
+
+/// The rules found the candidate.
+pub const RULES: u8 = 1;
+/// The learned tagger tags its cue as a cue.
+pub const MODEL_CUE: u8 = 2;
+/// The learned tagger tags its source (or, with no source, no source either).
+pub const MODEL_SOURCE: u8 = 4;
+/// The learned tagger tags its content as a content.
+pub const MODEL_CONTENT: u8 = 8;
 
 pub struct Ctx<'a> {
     pub text: &'a str,
@@ -611,6 +623,7 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     parent: None,
                     channel: None,
                     sentence: sid,
+                    evidence: RULES,
                 });
                 i = src.1.max(ce);
             }
@@ -644,6 +657,7 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     parent,
                     channel: None,
                     sentence: sid,
+                    evidence: RULES,
                 });
                 i = src.1.max(ce);
             }
@@ -779,8 +793,35 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     || cx.lex.lang != "en"
                     || (!left_adjacent && boundary_before(l).is_some())
                 {
-                    let (src, bpos) = match left_np {
-                        Some(np) if np.1 == l => (Some(np), boundary_before(np.0)),
+                    // "“…,” the agency's head, Ana Ruiz, told reporters": the apposition between
+                    // the quote and the cue is the source (the object after "told" is the
+                    // audience, not the speaker)
+                    let appos = if !left_adjacent && l > s + 1 && is_comma(cx.w(l - 1)) {
+                        let mut b = None;
+                        let mut k = l - 1;
+                        while k > s && l - k < 16 {
+                            k -= 1;
+                            let x = cx.w(k);
+                            if is_close_quote(x)
+                                || (is_comma(x) && k > s && is_close_quote(cx.w(k - 1)))
+                            {
+                                b = Some(k);
+                                break;
+                            }
+                            if cx.in_quote(k) || is_sentence_end(x) || cx.cue_at(k).is_some() {
+                                break;
+                            }
+                        }
+                        b.filter(|&b| {
+                            (b + 1..l - 1).any(|k| cx.toks.get(k).is_some_and(|t| t.word))
+                        })
+                        .map(|b| ((b + 1, l - 1), b))
+                    } else {
+                        None
+                    };
+                    let (src, bpos) = match (left_np, appos) {
+                        (Some(np), _) if np.1 == l => (Some(np), boundary_before(np.0)),
+                        (_, Some((seg, b))) => (Some(seg), Some(b)),
                         _ => {
                             // inverted: "…, said the minister."
                             // (not en: after a time phrase, "…, informó este miércoles la
@@ -821,7 +862,18 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     } else {
                         None
                     };
+                    // after an apposition source the cue may take an adjunct to the end of the
+                    // sentence ("said in a statement on Thursday."), but no complement
+                    let appos_ok = appos.is_some_and(|(seg, _)| src == Some(seg))
+                        && (ce..e).all(|k| {
+                            let x = cx.w(k);
+                            !is_complementizer(x)
+                                && !is_open_quote(x)
+                                && x != ":"
+                                && cx.cue_at(k).is_none()
+                        });
                     let ok = match src {
+                        _ if appos_ok => true,
                         Some(sr) if incise && sr == (cue_start, ce) => ends_clause,
                         Some(sr) if sr.0 >= ce => inverted_ok,
                         Some(_) => ends_clause,
@@ -854,6 +906,7 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                                 parent: None,
                                 channel: final_channel,
                                 sentence: sid,
+                                evidence: RULES,
                             });
                             pushed = true;
                             if let Some(sr) = src {
@@ -956,6 +1009,7 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     parent: None,
                     channel,
                     sentence: sid,
+                    evidence: RULES,
                 });
                 i = content.0.max(ce);
             }

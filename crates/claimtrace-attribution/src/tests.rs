@@ -488,3 +488,273 @@ fn french_elided_articles() {
     let (_, a) = find(&v, "l'Agence régionale de presse", "cité par");
     assert_ne!(a.entity, "Josiane Perrault");
 }
+
+// Issue #17, item 2: the systematic errors, on fictional sentences (several variants each).
+
+#[test]
+fn according_to_x_who_keeps_the_claim() {
+    let (_, v) = run(
+        "According to Lena Marsh, who runs the Dunmore ferry company, two boats were damaged \
+         in the storm.",
+        "en",
+    );
+    let (_, a) = find(&v, "Lena Marsh", "According to");
+    assert_eq!(a.content, "two boats were damaged in the storm");
+    let (_, v) = run(
+        "Three bridges were closed overnight, according to the Westfield Herald, which sent a \
+         reporter to the valley.",
+        "en",
+    );
+    let (_, a) = find(&v, "the Westfield Herald", "according to");
+    assert_eq!(a.content, "Three bridges were closed overnight");
+    let (_, v) = run(
+        "According to a harbour engineer who inspected the pier last week, the supports are \
+         cracked.",
+        "en",
+    );
+    let a = v
+        .iter()
+        .find(|a| a.cue == "According to")
+        .expect("an attribution");
+    assert_eq!(a.content, "the supports are cracked");
+    assert!(!a.source.contains("who"), "{}", a.source);
+}
+
+#[test]
+fn refusals_and_negated_cues_are_no_claims() {
+    for text in [
+        "The mayor's office declined to comment on the audit.",
+        "A spokesman for the ferry operator declined to be named.",
+        "Two witnesses asked not to be identified.",
+        "The ministry published the figures without stating how they were collected.",
+        "The inspector did not say whether the dam was safe.",
+        "The coach never said that the club would move.",
+    ] {
+        let (_, v) = run(text, "en");
+        assert!(
+            v.is_empty(),
+            "{text}: {:?}",
+            v.iter()
+                .map(|a| format!("{} / {} / {}", a.source, a.cue, a.content))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn speaker_is_the_source_the_audience_is_the_channel() {
+    let (_, v) = run(
+        "“We are not leaving,” the union’s regional secretary, Marta Kovac, told reporters \
+         outside the plant.",
+        "en",
+    );
+    let a = v.iter().find(|a| a.cue == "told").expect("told");
+    assert_eq!(a.entity, "Marta Kovac");
+    assert_eq!(a.content, "“We are not leaving,”");
+    assert_eq!(a.channel, None);
+    let (_, v) = run(
+        "“The count is final,” the board’s chairman, Ivo Pell, said on Friday.",
+        "en",
+    );
+    let a = v.iter().find(|a| a.cue == "said").expect("said");
+    assert_eq!(a.entity, "Ivo Pell");
+    let (_, v) = run(
+        "“The road stays shut,” a police spokeswoman, Dana Osei, said in a statement.",
+        "en",
+    );
+    let a = v.iter().find(|a| a.cue == "said").expect("said");
+    assert_eq!(a.entity, "Dana Osei");
+    assert_eq!(a.content, "“The road stays shut,”");
+    let (_, v) = run("The coach told reporters that the team would appeal.", "en");
+    let (_, a) = find(&v, "The coach", "told");
+    assert_eq!(a.channel, None);
+    assert_eq!(a.content, "that the team would appeal");
+    let (_, v) = run(
+        "Speaking to the Valley Courier, the farmer Omar Lind said the well had run dry.",
+        "en",
+    );
+    let a = v.iter().find(|a| a.cue == "said").expect("said");
+    assert_eq!(a.entity, "Omar Lind");
+    assert_eq!(a.channel.as_deref(), Some("Valley Courier"));
+}
+
+#[test]
+fn sources_are_noun_phrases() {
+    let bad = [
+        "Monday", "Tuesday", "Friday", "claims", "reports", "denied", "States", "United",
+    ];
+    for text in [
+        "The United States warns that the storm could reach the coast.",
+        "Officials in the United States said the shipment had been delayed.",
+        "Critics on Friday denied reports that the festival was cancelled.",
+        "The agency said on Tuesday that claims of a leak were false.",
+    ] {
+        let (_, v) = run(text, "en");
+        assert!(!v.is_empty(), "{text}");
+        for a in &v {
+            assert!(
+                !bad.contains(&a.source.as_str()) && a.cue != "States",
+                "{text}: {} / {} / {}",
+                a.source,
+                a.cue,
+                a.content
+            );
+        }
+    }
+    let (_, v) = run(
+        "The United States warns that the storm could reach the coast.",
+        "en",
+    );
+    let (_, a) = find(&v, "The United States", "warns");
+    assert_eq!(a.content, "that the storm could reach the coast");
+}
+
+#[test]
+fn descriptions_resolve_to_their_antecedent() {
+    let (_, v) = run(
+        "The regional broadcaster Kestrel FM reported that the ferry had sunk. Port officials \
+         said the crew was safe. The station reported that two passengers saw the hull split.",
+        "en",
+    );
+    let a = v
+        .iter()
+        .find(|a| a.source == "The station")
+        .expect("The station");
+    assert_eq!(a.entity, "Kestrel FM");
+    let (_, v) = run(
+        "According to a former engineer at the mine, the pumps failed twice. The engineer \
+         said the owners knew.",
+        "en",
+    );
+    let (_, a) = find(&v, "The engineer", "said");
+    assert!(a.entity.contains("engineer"), "{}", a.entity);
+    // "of the" after a full name: the person, not the institution
+    let (d, v) = run(
+        "Geologist Dr. Mira Whitlow of the University of the High Plains warned that early \
+         conclusions were risky. The rocks moved after the rain, she said.",
+        "en",
+    );
+    eprintln!("{}", print::claims(&d, 90));
+    let a = v.iter().find(|a| a.cue == "said").expect("said");
+    assert!(a.entity.contains("Mira Whitlow"), "{}", a.entity);
+}
+
+/// "he" after two candidate persons stays unknown rather than a guess (the persons as the
+/// recogniser marks them; set by hand here).
+#[test]
+fn pronoun_with_two_candidates_is_unknown() {
+    let text = "Nora Vance said the vote had been rigged. The count took two days. Later the \
+                minister Tomas Reyes met the envoy Ilse Brandt. She said that the count would be \
+                repeated.";
+    let mk = |with_entities: bool| {
+        let mut d = Doc::from_text("t", text);
+        d.lang = Some("en".into());
+        if with_entities {
+            for name in ["Nora Vance", "Tomas Reyes", "Ilse Brandt"] {
+                let s = text.find(name).unwrap_or(0);
+                d.entities.push(claimtrace_core::Entity {
+                    span: Span::new(s, s + name.len()),
+                    label: "PER".into(),
+                    ..Default::default()
+                });
+            }
+        }
+        annotate(&mut d, &Options::default());
+        let a = d
+            .attributions
+            .iter()
+            .find(|a| a.source.is_some_and(|s| d.span_text(s) == "She"))
+            .cloned()
+            .expect("She said");
+        a.source_id
+            .and_then(|i| d.sources.get(i as usize))
+            .map(|s| s.entity.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(mk(true), "");
+    // without anyone named in between, the pronoun takes the last person
+    let (_, v) = run(
+        "Nora Vance said the vote had been rigged. She said that the count would be repeated.",
+        "en",
+    );
+    let (_, a) = find(&v, "She", "said");
+    assert_eq!(a.entity, "Nora Vance");
+}
+
+#[test]
+fn expectations_warnings_and_calls_have_their_act() {
+    let cases = [
+        (
+            "Forecasters warned that the river could flood the lower town.",
+            "warned",
+            "warning",
+        ),
+        (
+            "The council urged that residents boil their drinking water.",
+            "urged",
+            "call",
+        ),
+        (
+            "Analysts expect that fuel prices will rise again in spring.",
+            "expect",
+            "expectation",
+        ),
+    ];
+    for (text, cue, act) in cases {
+        let mut d = Doc::from_text("t", text);
+        d.lang = Some("en".into());
+        annotate(&mut d, &Options::default());
+        let a = d
+            .attributions
+            .iter()
+            .find(|a| a.cue.is_some_and(|c| d.span_text(c).starts_with(cue)))
+            .unwrap_or_else(|| panic!("{text}: no cue {cue}"));
+        assert_eq!(a.act.as_deref(), Some(act), "{text}");
+    }
+    // the act of a cue the learned tagger finds ("called on"), read at the cue
+    let att = Attributor::new();
+    let an = att.analyse("The union called on the owners to reopen the talks.", "en");
+    let k = an
+        .toks
+        .iter()
+        .position(|t| t.lower == "called")
+        .expect("called");
+    assert_eq!(
+        screen::Screens::bundled("en").act(&an, (k, k + 1)),
+        Some("call")
+    );
+    let mut d = Doc::from_text("t", "The minister said that the bridge would reopen.");
+    d.lang = Some("en".into());
+    annotate(&mut d, &Options::default());
+    assert_eq!(d.attributions.first().and_then(|a| a.act.clone()), None);
+}
+
+/// Item 3: every attribution carries a score; below [`ABSTAIN_BELOW`] the source span stays
+/// and its entity goes.
+#[test]
+fn scores_and_abstention() {
+    let att = Attributor::new();
+    let text = "The mayor Ruth Okon said that the bridge would reopen in May.";
+    let mut d = Doc::from_text("t", text);
+    d.lang = Some("en".into());
+    att.annotate(&mut d, &Options::default());
+    let a = d.attributions.first().expect("one attribution");
+    assert!(f64::from(a.score) / 1000.0 >= ABSTAIN_BELOW);
+    assert!(a.source_id.is_some());
+    // the same candidate, as if the model had read the text and agreed on nothing
+    let mut an = att.analyse(text, "en");
+    an.model = true;
+    for c in &mut an.cands {
+        c.evidence = 0;
+    }
+    let (out, _) = att.resolve(&d, &an, &Options::default());
+    let a = out.first().expect("one attribution");
+    assert!(f64::from(a.score) / 1000.0 < ABSTAIN_BELOW);
+    assert!(a.source.is_some() && a.source_id.is_none());
+    // and with the model agreeing on everything, the highest score
+    for c in &mut an.cands {
+        c.evidence = rules::RULES | rules::MODEL_CUE | rules::MODEL_SOURCE | rules::MODEL_CONTENT;
+    }
+    let (out, _) = att.resolve(&d, &an, &Options::default());
+    assert_eq!(out.first().map(|a| a.score), Some(1000));
+}

@@ -90,6 +90,15 @@ pub struct Attribution {
     /// The span that decided a certainty other than `asserted` ("believed to", "did not know
     /// whether").
     pub hedge: Option<Span>,
+    /// What the cue does when it is not an assertion of the content: `expectation` ("is
+    /// expected to", "predicted"), `warning` ("cautioned against", "warned"), `call`
+    /// ("urged", "called on"); `None` for a claim. Read from `lang/<xx>/attribution/acts.tsv`.
+    pub act: Option<CompactString>,
+    /// Confidence in the attribution, in thousandths (0–1000; JSON `score`, 0–1): from the
+    /// learned tagger's agreement and the rules' evidence. Below
+    /// `claimtrace_attribution::ABSTAIN_BELOW` the source entity is left unknown (the source
+    /// span stays). 0 when no score was computed.
+    pub score: u16,
 }
 
 /// A distinct source: the canonical name it refers to and every mention.

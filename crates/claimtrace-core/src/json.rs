@@ -280,6 +280,10 @@ impl Serialize for AttributionJson<'_, '_> {
         }
         m.serialize_entry("certainty", a.certainty.as_str())?;
         m.serialize_entry("hedge", &a.hedge.map(|sp| dj.span(sp)))?;
+        if let Some(act) = &a.act {
+            m.serialize_entry("act", act.as_str())?;
+        }
+        m.serialize_entry("score", &(f64::from(a.score) / 1000.0))?;
         m.end()
     }
 }
@@ -655,6 +659,11 @@ impl Doc {
                     channel_span: opt_span("channel_span")?,
                     certainty: s_str(Some(x), "certainty").into(),
                     hedge: opt_span("hedge")?,
+                    act: x.get("act").and_then(Value::as_str).map(Into::into),
+                    score: x
+                        .get("score")
+                        .and_then(Value::as_f64)
+                        .map_or(0, |f| (f.clamp(0.0, 1.0) * 1000.0).round() as u16),
                 });
             }
         }
@@ -758,6 +767,8 @@ mod tests {
             channel_span: None,
             certainty: "asserted".into(),
             hedge: None,
+            act: None,
+            score: 870,
         });
         let v: Value = serde_json::from_str(&d.to_json_line(JsonOptions::default())).unwrap();
         assert_eq!(v["attributions"][0]["source"]["start"], 6);

@@ -239,6 +239,57 @@ pub(super) fn runs(tags: &[usize]) -> Vec<(usize, usize, usize)> {
     out
 }
 
+/// The model's span boundaries on the rules' candidates: each role span of a candidate is
+/// replaced by the model's run of that role that overlaps it most (the rules find the
+/// attribution, the PolNeAR-trained model knows where PolNeAR's spans begin and end). A run
+/// already given to another candidate's role is not given twice; a span the model leaves
+/// untagged stays as the rules found it.
+pub fn align_cands(cands: &mut [crate::rules::Cand], tags: &[usize]) {
+    let rs = runs(tags);
+    let mut used = vec![false; rs.len()];
+    let best =
+        |span: (usize, usize), role: usize, used: &mut Vec<bool>| -> Option<(usize, usize)> {
+            let mut pick: Option<(usize, usize)> = None;
+            for (k, r) in rs.iter().enumerate() {
+                if r.2 != role || used.get(k).copied().unwrap_or(true) {
+                    continue;
+                }
+                let ov = r.1.min(span.1).saturating_sub(r.0.max(span.0));
+                if ov > 0 && pick.is_none_or(|(_, o)| ov > o) {
+                    pick = Some((k, ov));
+                }
+            }
+            let (k, _) = pick?;
+            if let Some(u) = used.get_mut(k) {
+                *u = true;
+            }
+            rs.get(k).map(|r| (r.0, r.1))
+        };
+    use crate::rules::{MODEL_CONTENT, MODEL_CUE, MODEL_SOURCE};
+    for c in cands.iter_mut() {
+        if let Some(r) = best(c.cue, 1, &mut used) {
+            c.evidence |= MODEL_CUE;
+            c.cue = r;
+        }
+        match c.source {
+            Some(s) => {
+                if let Some(r) = best(s, 0, &mut used) {
+                    c.evidence |= MODEL_SOURCE;
+                    c.source = Some(r);
+                }
+            }
+            None => c.evidence |= MODEL_SOURCE,
+        }
+        if c.parent.is_none()
+            && let Some(r) = best(c.content, 2, &mut used)
+        {
+            c.evidence |= MODEL_CONTENT;
+            c.content = r;
+            c.final_frame = c.content.1 <= c.cue.0;
+        }
+    }
+}
+
 /// Attribution candidates for the cues the model found and the rules did not: each model cue
 /// takes the nearest model content (after the cue first, else before it) and the nearest
 /// model source in its sentence. Certainty comes from the cue lexicon.
@@ -257,10 +308,7 @@ pub fn model_cands(att: &Attributor, an: &Analysis, tags: &[usize]) -> Vec<crate
         if role != 1 {
             continue;
         }
-        let taken = an
-            .cands
-            .iter()
-            .any(|c| c.cue.0 < ce && cs < c.cue.1 || c.content.0 <= cs && ce <= c.content.1);
+        let taken = an.cands.iter().any(|c| c.cue.0 < ce && cs < c.cue.1);
         if taken {
             continue;
         }
@@ -296,7 +344,7 @@ pub fn model_cands(att: &Attributor, an: &Analysis, tags: &[usize]) -> Vec<crate
                 .saturating_sub(c.content.0.max(content.0));
             2 * ov > content.1 - content.0
         });
-        if !(has_verb || quoted) || dup {
+        if dup && !(has_verb || quoted) {
             continue;
         }
         let final_frame = content.1 <= cs;
@@ -311,10 +359,10 @@ pub fn model_cands(att: &Attributor, an: &Analysis, tags: &[usize]) -> Vec<crate
                 }
             })
             .map(|r| (r.0, r.1));
-        let cert = an
-            .toks
-            .get(cs)
-            .and_then(|t| lex.and_then(|l| l.cues.get(&t.lower)))
+        // the cue's certainty from the first of its words the lexicon knows ("have denied")
+        let cert = (cs..ce)
+            .filter_map(|k| an.toks.get(k))
+            .find_map(|t| lex.and_then(|l| l.cues.get(&t.lower)))
             .and_then(|es| es.last())
             .map(|e| e.certainty)
             .unwrap_or(Certainty::Asserted);
@@ -330,6 +378,13 @@ pub fn model_cands(att: &Attributor, an: &Analysis, tags: &[usize]) -> Vec<crate
             parent: None,
             channel: None,
             sentence: sid,
+            evidence: crate::rules::MODEL_CUE
+                | crate::rules::MODEL_CONTENT
+                | if source.is_some() {
+                    crate::rules::MODEL_SOURCE
+                } else {
+                    0
+                },
         });
     }
     out

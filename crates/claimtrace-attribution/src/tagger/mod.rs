@@ -28,7 +28,7 @@ mod table;
 mod train;
 
 use decode::*;
-pub use decode::{model_cands, spans_to_tags, tags_to_spans};
+pub use decode::{align_cands, model_cands, spans_to_tags, tags_to_spans};
 use features::*;
 use refine::*;
 pub use table::QTable;
