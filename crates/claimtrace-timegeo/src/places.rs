@@ -346,7 +346,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                     // A match through another language's name ("Lion" for Lyon, "Bon" for
                     // Bonn) needs a big place and a cue.
                     let top = m.cands.first().and_then(|&c| gaz.record(c));
-                    let via_alternate = top.is_some_and(|r| key(&r.name) != m.key);
+                    let via_alternate = top.is_some_and(|r| key(r.name) != m.key);
                     if via_alternate
                         && top.is_some_and(|r| r.kind == Kind::City && r.population < 1_000_000)
                         && m.source != Source::Cued
@@ -661,7 +661,7 @@ fn resolve(
             if let Some(fw) = focus_w.get(r.country) {
                 s += 2.0 + 4.0 * fw;
             }
-            if key(&r.name) == m.key {
+            if key(r.name) == m.key {
                 s += 1.5;
             }
             if r.kind != Kind::Country
