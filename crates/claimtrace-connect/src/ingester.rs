@@ -40,15 +40,9 @@ const META_CONFIG: &str = "story_config";
 /// An article ready for the sequential part of ingest. Built by [`Preparer::prepare`].
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    pub doc_id: String,
-    pub url: Option<String>,
-    pub content_hash: u64,
-    pub outlet: Option<String>,
-    pub title: Option<String>,
-    pub published: Option<String>,
-    pub lang: Option<String>,
-    pub text: String,
-    pub json: String,
+    /// The row to store (its `fingerprint`, `story` and `reprint_of` are filled when the
+    /// batch is connected).
+    pub article: NewArticle,
     pub fingerprint: Fingerprint,
     /// What was fixed on the way in (for the summary).
     pub fixes: Fixes,
@@ -366,15 +360,20 @@ impl Preparer {
         let fingerprint = Fingerprint::with_shingle(&doc, self.shingle);
         let json = doc.to_json_line(JsonOptions::default());
         Prepared {
-            content_hash: content_hash(&doc.text),
-            doc_id: doc.id,
-            url,
-            outlet: doc.outlet,
-            title: doc.title,
-            published: doc.published,
-            lang: doc.lang,
-            text: doc.text,
-            json,
+            article: NewArticle {
+                content_hash: content_hash(&doc.text),
+                id: doc.id,
+                url,
+                outlet: doc.outlet,
+                title: doc.title,
+                published: doc.published,
+                lang: doc.lang,
+                text: doc.text,
+                json,
+                fingerprint: Vec::new(),
+                story: None,
+                reprint_of: None,
+            },
             fingerprint,
             fixes,
         }
@@ -406,19 +405,20 @@ impl Ingester {
         let mut fresh: Vec<Prepared> = Vec::with_capacity(batch.len());
         for p in batch {
             let f = p.fixes;
+            let a = &p.article;
             self.stats.bad_dates += u64::from(f.bad_date);
             self.stats.no_dates += u64::from(f.no_date);
             self.stats.outlets_from_url += u64::from(f.outlet_from_url);
             self.stats.no_outlets += u64::from(f.no_outlet);
-            let outlet_key = p.outlet.as_deref().map(|o| o.to_lowercase());
+            let outlet_key = a.outlet.as_deref().map(|o| o.to_lowercase());
             // Within the batch first (not yet stored), then the store.
-            let in_batch = if let Some(u) = &p.url
+            let in_batch = if let Some(u) = &a.url
                 && let Some(&h) = seen_urls.get(u)
             {
-                Some(h == p.content_hash)
-            } else if let Some(&h) = seen_ids.get(&p.doc_id) {
-                Some(h == p.content_hash)
-            } else if seen_hash.contains(&(p.content_hash, outlet_key.clone())) {
+                Some(h == a.content_hash)
+            } else if let Some(&h) = seen_ids.get(&a.id) {
+                Some(h == a.content_hash)
+            } else if seen_hash.contains(&(a.content_hash, outlet_key.clone())) {
                 Some(true)
             } else {
                 None
@@ -430,16 +430,16 @@ impl Ingester {
                 }
                 Some(false) => {
                     self.stats.changed += 1;
-                    self.changed.push((p.doc_id.clone(), p.doc_id.clone()));
+                    self.changed.push((a.id.clone(), a.id.clone()));
                     continue;
                 }
                 None => {}
             }
             let key = ArticleKey {
-                id: &p.doc_id,
-                url: p.url.as_deref(),
-                content_hash: p.content_hash,
-                outlet: p.outlet.as_deref(),
+                id: &a.id,
+                url: a.url.as_deref(),
+                content_hash: a.content_hash,
+                outlet: a.outlet.as_deref(),
             };
             match self.store.find_existing(&key)? {
                 Some(Existing::Same { .. }) => {
@@ -448,16 +448,16 @@ impl Ingester {
                 }
                 Some(Existing::Changed { id }) => {
                     self.stats.changed += 1;
-                    self.changed.push((p.doc_id.clone(), id));
+                    self.changed.push((a.id.clone(), id));
                     continue;
                 }
                 None => {}
             }
-            seen_ids.insert(p.doc_id.clone(), p.content_hash);
-            if let Some(u) = &p.url {
-                seen_urls.insert(u.clone(), p.content_hash);
+            seen_ids.insert(a.id.clone(), a.content_hash);
+            if let Some(u) = &a.url {
+                seen_urls.insert(u.clone(), a.content_hash);
             }
-            seen_hash.insert((p.content_hash, outlet_key));
+            seen_hash.insert((a.content_hash, outlet_key));
             fresh.push(p);
         }
         // Publication order for clustering; undated articles keep their place at the end.
@@ -465,32 +465,24 @@ impl Ingester {
         // Ties (same timestamp, or both undated) go by article id, so that the clustering does
         // not depend on the order in which files or parallel workers delivered the batch.
         fresh.sort_by(|a, b| {
-            match (&a.published, &b.published) {
+            match (&a.article.published, &b.article.published) {
                 (Some(x), Some(y)) => x.cmp(y),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,
             }
-            .then_with(|| a.doc_id.cmp(&b.doc_id))
+            .then_with(|| a.article.id.cmp(&b.article.id))
         });
         let mut out: Vec<NewArticle> = Vec::with_capacity(fresh.len());
         for p in fresh {
-            let a = self.connector.add(&p.doc_id, &p.fingerprint);
+            let a = self.connector.add(&p.article.id, &p.fingerprint);
             self.stats.new_stories += u64::from(a.new_story);
             self.stats.reprints += u64::from(a.reprint_of.is_some());
             out.push(NewArticle {
                 fingerprint: postcard::to_allocvec(&p.fingerprint).unwrap_or_default(),
-                id: p.doc_id,
-                url: p.url,
-                content_hash: p.content_hash,
-                outlet: p.outlet,
-                title: p.title,
-                published: p.published,
-                lang: p.lang,
-                text: p.text,
-                json: p.json,
                 story: Some(a.story),
                 reprint_of: a.reprint_of,
+                ..p.article
             });
         }
         if !out.is_empty() {

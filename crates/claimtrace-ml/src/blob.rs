@@ -74,6 +74,12 @@ impl std::fmt::Debug for Bytes {
     }
 }
 
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
 impl Default for Bytes {
     fn default() -> Self {
         Bytes {

@@ -22,9 +22,6 @@
 //! table); load with [`blob::Reader::open_static`] over `aligned_bytes!` (or
 //! [`blob::Reader::open_path`]), reading blocks in the order written; score with
 //! [`table::Table::sum_into`]. See `PORTING.md` for the older types this replaces.
-//!
-//! [`perceptron`], [`rows`], [`rank`] and [`modelfile`] are the pre-kernel versions (the
-//! gzip'd file, the `Perceptron` type), kept until the last model is ported.
 
 pub mod blob;
 pub mod conllu;
@@ -32,11 +29,7 @@ pub mod error;
 pub mod hash;
 pub mod iob2;
 pub mod map;
-pub mod modelfile;
-pub mod perceptron;
-pub mod rank;
 pub mod rng;
-pub mod rows;
 pub mod table;
 pub mod train;
 

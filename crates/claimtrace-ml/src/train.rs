@@ -241,6 +241,22 @@ impl Weights {
         }
     }
 
+    /// Adds the rows of `feats` into `out` (`cols` long), in order (the sums a `Trainer` gives
+    /// while training, over the averaged weights).
+    #[inline]
+    pub fn score(&self, feats: &[u64], out: &mut [f32]) {
+        let n = self.cols;
+        let mask = (1u64 << self.bits) - 1;
+        for &f in feats {
+            let r = ((f & mask) as usize) * n;
+            if let Some(w) = self.w.get(r..r + n) {
+                for (s, w) in out.iter_mut().zip(w) {
+                    *s += *w;
+                }
+            }
+        }
+    }
+
     /// The largest absolute weight.
     pub fn max_abs(&self) -> f32 {
         self.w.iter().fold(0f32, |m, x| m.max(x.abs()))
@@ -296,6 +312,34 @@ pub fn seeds(base: u64, k: usize) -> impl Iterator<Item = u64> {
     (0..k.max(1) as u64).map(move |j| base.wrapping_add(j))
 }
 
+/// The members of a seed-averaged ("soup") model: `train(seed, j)` for the `j`-th of `k`
+/// seeds ([`seeds`]: `base, base + 1, …`), in order, stopping at the first error. The caller
+/// averages them ([`Weights::mean`], [`Table::soup`]): the one soup loop of every trainer.
+pub fn soup<T, E>(
+    base: u64,
+    k: usize,
+    mut train: impl FnMut(u64, usize) -> Result<T, E>,
+) -> Result<Vec<T>, E> {
+    seeds(base, k)
+        .enumerate()
+        .map(|(j, seed)| train(seed, j))
+        .collect()
+}
+
+/// Index of the largest score (the first on ties; 0 for an empty slice).
+#[inline]
+pub fn argmax(scores: &[f32]) -> usize {
+    let mut best = 0;
+    let mut bv = f32::NEG_INFINITY;
+    for (i, &s) in scores.iter().enumerate() {
+        if s > bv {
+            bv = s;
+            best = i;
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,7 +358,7 @@ mod tests {
             for (f, g) in &data {
                 let mut s = [0f32; 3];
                 t.score(f, &mut s);
-                let p = crate::perceptron::argmax(&s);
+                let p = argmax(&s);
                 t.tick();
                 t.update(f, *g, p);
                 let mut s = [0i64; 3];
@@ -336,7 +380,7 @@ mod tests {
             for (feats, g) in &data {
                 let mut s = [0f32; 3];
                 f.sum_into(feats, &mut s);
-                assert_eq!(crate::perceptron::argmax(&s), *g);
+                assert_eq!(argmax(&s), *g);
                 for t in [&q, &qs] {
                     let mut s = [0i32; 3];
                     t.sum_into(feats, &mut s);
@@ -347,5 +391,11 @@ mod tests {
             }
         }
         assert_eq!(seeds(7, 3).collect::<Vec<_>>(), vec![7, 8, 9]);
+        let members: Result<Vec<(u64, usize)>, ()> = soup(7, 3, |s, j| Ok((s, j)));
+        assert_eq!(members, Ok(vec![(7, 0), (8, 1), (9, 2)]));
+        assert_eq!(
+            soup(7, 3, |s, _| if s == 8 { Err(s) } else { Ok(s) }),
+            Err(8)
+        );
     }
 }

@@ -11,7 +11,6 @@
 //! valency and the labels of the left/right-most children. Trees are projective (non-projective
 //! training trees are learnt as well as the oracle's least-cost moves allow).
 
-mod legacy;
 mod state;
 
 use claimtrace_core::{Doc, Token};
@@ -171,45 +170,6 @@ impl Parser {
             moves,
             label_model,
         })
-    }
-
-    /// Reads a model file of the format before the kernel (gzip'd, version 1), to convert a
-    /// committed model without retraining: the same weights.
-    pub fn from_legacy_bytes(bytes: &[u8]) -> Result<Parser, String> {
-        let mut r = claimtrace_ml::modelfile::open_bytes(bytes, MAGIC, 1)
-            .map_err(|e| format!("parser model: {e}"))?;
-        let rd = |r: &mut dyn std::io::Read| -> std::io::Result<Parser> {
-            let mut r = r;
-            let lang = claimtrace_ml::modelfile::read_str(&mut r)?;
-            let n = legacy::read_u32(&mut r)? as usize;
-            if n == 0 || n > 4096 {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    "label count is corrupt",
-                ));
-            }
-            let mut labels = Vec::with_capacity(n);
-            for _ in 0..n {
-                labels.push(CompactString::from(claimtrace_ml::modelfile::read_str(
-                    &mut r,
-                )?));
-            }
-            let moves = legacy::read_table(&mut r, LAYOUT)?.packed();
-            let label_model = legacy::read_table(&mut r, LAYOUT)?.packed();
-            if moves.cols() != N_MOVES || label_model.cols() != n {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    "model tables do not match",
-                ));
-            }
-            Ok(Parser {
-                lang,
-                labels,
-                moves,
-                label_model,
-            })
-        };
-        rd(&mut r).map_err(|e| format!("parser model: {e}"))
     }
 
     /// Reads a model file.
@@ -434,15 +394,14 @@ impl Parser {
         if cfg.soup <= 1 {
             return Self::train_one(train, dev, cfg, &mut on_epoch);
         }
-        let mut parts = Vec::with_capacity(cfg.soup);
-        for k in 0..cfg.soup {
+        let parts = claimtrace_ml::train::soup(cfg.seed, cfg.soup, |seed, _| {
             let c = TrainConfig {
-                seed: cfg.seed.wrapping_add(k as u64),
+                seed,
                 soup: 1,
                 ..cfg.clone()
             };
-            parts.push(Self::train_one(train, dev, &c, &mut on_epoch)?);
-        }
+            Self::train_one(train, dev, &c, &mut on_epoch)
+        })?;
         let Some(first) = parts.first() else {
             return Err("no soup members".into());
         };

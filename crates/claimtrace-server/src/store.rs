@@ -129,7 +129,7 @@ impl StoreBackend {
         };
         ing.reset_stats();
         let prepared = ing.preparer().prepare(doc.clone());
-        let id = prepared.doc_id.clone();
+        let id = prepared.article.id.clone();
         ing.push([prepared])?;
         let stats = ing.finish()?;
         ing.take_changed();

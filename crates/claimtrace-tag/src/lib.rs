@@ -18,7 +18,6 @@
 //! score vectors of frequent words, so that a bundled model is read in place, not rebuilt.
 
 mod features;
-mod legacy;
 pub mod lemma;
 mod model;
 mod train;
@@ -30,7 +29,6 @@ use claimtrace_core::Doc;
 use claimtrace_ml::blob::{Bytes, Meta, Reader, Writer};
 use claimtrace_ml::conllu::Sentence;
 use claimtrace_ml::map::U64Map;
-use claimtrace_ml::modelfile;
 use claimtrace_ml::table::Table;
 pub use claimtrace_ml::{Error, Result as MlResult};
 use compact_str::CompactString;
@@ -206,14 +204,6 @@ impl Tagger {
     pub fn save(&self, path: impl AsRef<Path>) -> MlResult<()> {
         let path = path.as_ref();
         claimtrace_ml::blob::save_file(path, &self.to_bytes())
-    }
-
-    /// Reads a model file of the format before the kernel (gzip'd, version 2), to convert a
-    /// committed model without retraining: the same weights; lexicons and caches rebuilt.
-    pub fn from_legacy_bytes(bytes: &[u8]) -> Result<Tagger, String> {
-        let mut r =
-            modelfile::open_bytes(bytes, MAGIC, 2).map_err(|e| format!("tagger model: {e}"))?;
-        legacy::read_body(&mut r).map_err(|e| format!("tagger model: {e}"))
     }
 
     /// The epoch training kept (the best on dev, or the last); 0 for a loaded model.

@@ -101,21 +101,20 @@ pub fn train_with_log(
     if opts.soup <= 1 {
         return train_one(train, dev, opts, log);
     }
-    let mut parts = Vec::with_capacity(opts.soup);
-    for k in 0..opts.soup {
+    let parts = claimtrace_ml::train::soup(opts.seed, opts.soup, |seed, k| {
         let o = TrainOptions {
-            seed: opts.seed.wrapping_add(k as u64),
+            seed,
             soup: 1,
             ..opts.clone()
         };
         log(&format!(
-            "soup member {} of {}: seed {}",
+            "soup member {} of {}: seed {seed}",
             k + 1,
-            opts.soup,
-            o.seed
+            opts.soup
         ));
-        parts.push(train_one(train, dev, &o, log));
-    }
+        Ok::<_, std::convert::Infallible>(train_one(train, dev, &o, log))
+    })
+    .unwrap_or_default();
     let mut t = match parts.first() {
         Some(p) => p.clone(),
         None => return train_one(train, dev, opts, log),

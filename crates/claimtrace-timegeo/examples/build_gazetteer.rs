@@ -16,7 +16,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let t = std::time::Instant::now();
     let bytes = claimtrace_timegeo::gazetteer::build_index(&dir)?;
-    std::fs::write(&out, &bytes)?;
+    // gzip'd, best compression: the committed form (`build.rs` unpacks it).
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &bytes)?;
+    std::fs::write(&out, gz.finish()?)?;
     let g = claimtrace_timegeo::Gazetteer::from_bytes(&bytes)?;
     eprintln!("(records, postings, fst bytes) = {:?}", g.stats());
     eprintln!(

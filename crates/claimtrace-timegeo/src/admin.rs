@@ -232,11 +232,7 @@ mod tests {
                 panic!("{after}: no division");
             };
             assert!(off > 0 && len > 0, "{after}");
-            assert_eq!(
-                gaz.record(rec).map(|r| r.name.as_str()),
-                Some(name),
-                "{after}"
-            );
+            assert_eq!(gaz.record(rec).map(|r| r.name), Some(name), "{after}");
         }
         for after in [", Inc.", ", GAP", " Ga.", ", Go", ""] {
             assert!(abbrev_after(after, &gaz).is_none(), "{after}");

@@ -1,27 +1,32 @@
 //! A compact GeoNames gazetteer: an fst map from normalised names to record ids, plus packed
-//! records (id, coordinates, population, country, admin1, kind, name).
+//! records (id, coordinates, population, country, admin1, kind, name) stored as columns.
 //!
 //! The index is derived from GeoNames (CC BY 4.0, geonames.org; see `data/NOTICE`) by
-//! [`build_index`] and committed as `data/gazetteer.bin.gz`, so the product needs no shared data
-//! at run time: [`Gazetteer::load`] reads the copy embedded in the binary.
+//! [`build_index`] and committed gzip'd as `data/gazetteer.bin.gz`, a `claimtrace-ml` blob file
+//! (64-byte aligned blocks, no parsing). `build.rs` unpacks it into the build directory and the
+//! binary embeds it aligned, so [`Gazetteer::load`] reads it in place: no copy, no decoding, the
+//! product needs no shared data at run time.
 
+use claimtrace_ml::blob::{Bytes, Meta, Reader, Writer};
 use compact_str::CompactString;
-use flate2::read::{GzDecoder, MultiGzDecoder};
+use flate2::read::MultiGzDecoder;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-/// The committed index (built by `cargo run --release -p claimtrace-timegeo --example
-/// build_gazetteer`).
-static EMBEDDED: &[u8] = include_bytes!("../data/gazetteer.bin.gz");
+/// The committed index, unpacked by `build.rs` (built by `cargo run --release -p
+/// claimtrace-timegeo --example build_gazetteer`).
+static EMBEDDED: &[u8] = claimtrace_ml::aligned_bytes!(concat!(env!("OUT_DIR"), "/gazetteer.bin"));
 
 /// Hand-written country names and adjectives in en/fr/es/ar: `lang/mul/countries.tsv`.
 fn countries() -> &'static str {
     claimtrace_text::data::file("mul/countries.tsv")
 }
 
-const FORMAT: u32 = 2;
+const MAGIC: &[u8; 8] = b"CTGAZ\0\0\0";
+/// 3: a claimtrace-ml blob of columns (2 was gzip'd postcard).
+const FORMAT: u32 = 3;
 /// Most candidates kept per name (the most populous).
 const MAX_POSTINGS: usize = 48;
 /// Places at least this big keep all their Latin- and Arabic-script alternate names (up to
@@ -39,6 +44,8 @@ pub enum GazError {
     Io(#[from] std::io::Error),
     #[error("gazetteer index: {0}")]
     Format(String),
+    #[error("gazetteer index: {0}")]
+    Blob(#[from] claimtrace_ml::Error),
 }
 
 /// What a record is.
@@ -49,127 +56,155 @@ pub enum Kind {
     Country,
 }
 
-/// One gazetteer record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
+/// One gazetteer record, read in place from the index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Record<'a> {
     pub geonameid: u32,
-    pub name: CompactString,
+    pub name: &'a str,
     pub lat: f32,
     pub lon: f32,
     pub population: u32,
-    pub country: CompactString,
-    pub admin1: CompactString,
+    pub country: &'a str,
+    pub admin1: &'a str,
     pub kind: Kind,
 }
 
-/// The stored form: records as columns (they compress far better than rows).
-#[derive(Serialize, Deserialize)]
-struct IndexFile {
-    format: u32,
-    ids: Vec<u32>,
-    /// Degrees × 10⁴.
-    lats: Vec<i32>,
-    lons: Vec<i32>,
-    pops: Vec<u32>,
-    countries: Vec<String>,
-    country_idx: Vec<u8>,
-    kinds: Vec<u8>,
-    /// `\n`-joined.
-    names: String,
-    admin1: String,
-    postings: Vec<u32>,
-    fst: Vec<u8>,
+/// A record while the index is built.
+struct Entry {
+    geonameid: u32,
+    name: CompactString,
+    lat: f32,
+    lon: f32,
+    population: u32,
+    country: CompactString,
+    admin1: CompactString,
+    kind: Kind,
 }
 
-impl IndexFile {
-    fn from_records(records: &[Record], postings: Vec<u32>, fst: Vec<u8>) -> IndexFile {
-        let mut countries: Vec<String> = records.iter().map(|r| r.country.to_string()).collect();
-        countries.sort();
-        countries.dedup();
-        let cidx = |c: &str| {
-            countries
-                .binary_search_by(|x| x.as_str().cmp(c))
-                .unwrap_or(0) as u8
-        };
-        let q = |x: f32| (x as f64 * 1e4).round() as i32;
-        IndexFile {
-            format: FORMAT,
-            ids: records.iter().map(|r| r.geonameid).collect(),
-            lats: records.iter().map(|r| q(r.lat)).collect(),
-            lons: records.iter().map(|r| q(r.lon)).collect(),
-            pops: records.iter().map(|r| r.population).collect(),
-            country_idx: records.iter().map(|r| cidx(&r.country)).collect(),
-            kinds: records
-                .iter()
-                .map(|r| match r.kind {
-                    Kind::City => 0,
-                    Kind::Admin1 => 1,
-                    Kind::Country => 2,
-                })
-                .collect(),
-            names: records
-                .iter()
-                .map(|r| r.name.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            admin1: records
-                .iter()
-                .map(|r| r.admin1.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            countries,
-            postings,
-            fst,
+fn u32s(v: impl IntoIterator<Item = u32>) -> Vec<u8> {
+    v.into_iter().flat_map(u32::to_le_bytes).collect()
+}
+
+/// Strings as one byte block and `n + 1` offsets.
+fn strings<'a>(v: impl IntoIterator<Item = &'a str>) -> (Vec<u8>, Vec<u8>) {
+    let mut bytes = Vec::new();
+    let mut offs = vec![0u32];
+    for s in v {
+        bytes.extend_from_slice(s.as_bytes());
+        offs.push(bytes.len() as u32);
+    }
+    (u32s(offs), bytes)
+}
+
+/// The index file's bytes (unpacked): a meta block (format, record count, country codes), then
+/// the columns ids, lats, lons (degrees × 10⁴, i32), populations, country indices (u8), kinds
+/// (u8), name offsets and bytes, admin1 offsets and bytes, postings (u32) and the fst.
+fn write_index(records: &[Entry], postings: &[u32], fst: Vec<u8>) -> Vec<u8> {
+    let mut countries: Vec<&str> = records.iter().map(|r| r.country.as_str()).collect();
+    countries.sort();
+    countries.dedup();
+    let cidx = |c: &str| countries.binary_search(&c).unwrap_or(0) as u8;
+    let q = |x: f32| (x as f64 * 1e4).round() as i32;
+    let mut w = Writer::new(MAGIC, FORMAT);
+    let mut meta = Meta::default();
+    meta.u32(records.len() as u32).u32(countries.len() as u32);
+    for c in &countries {
+        meta.str(c);
+    }
+    w.block(meta);
+    w.block(u32s(records.iter().map(|r| r.geonameid)));
+    w.block(u32s(records.iter().map(|r| q(r.lat) as u32)));
+    w.block(u32s(records.iter().map(|r| q(r.lon) as u32)));
+    w.block(u32s(records.iter().map(|r| r.population)));
+    w.block(
+        records
+            .iter()
+            .map(|r| cidx(&r.country))
+            .collect::<Vec<u8>>(),
+    );
+    w.block(
+        records
+            .iter()
+            .map(|r| match r.kind {
+                Kind::City => 0u8,
+                Kind::Admin1 => 1,
+                Kind::Country => 2,
+            })
+            .collect::<Vec<u8>>(),
+    );
+    let (o, b) = strings(records.iter().map(|r| r.name.as_str()));
+    w.block(o);
+    w.block(b);
+    let (o, b) = strings(records.iter().map(|r| r.admin1.as_str()));
+    w.block(o);
+    w.block(b);
+    w.block(u32s(postings.iter().copied()));
+    w.block(fst);
+    w.finish()
+}
+
+/// The `i`-th little-endian u32 of `b`.
+#[inline]
+fn u32_at(b: &[u8], i: usize) -> Option<u32> {
+    let at = i.checked_mul(4)?;
+    Some(u32::from_le_bytes(*b.get(at..)?.first_chunk::<4>()?))
+}
+
+/// A string column: `n + 1` offsets into `bytes`.
+struct Strings {
+    offs: Bytes,
+    bytes: Bytes,
+}
+
+impl Strings {
+    fn read(r: &mut Reader, n: usize) -> Result<Strings, GazError> {
+        let offs = r.block()?;
+        let bytes = r.block()?;
+        if offs.len() != 4 * (n + 1) {
+            return Err(GazError::Format("string column of another length".into()));
         }
+        // Every offset within the bytes, in order, on character boundaries (checked once, so
+        // that reading never fails later).
+        let s = std::str::from_utf8(bytes.as_slice())
+            .map_err(|_| GazError::Format("string column not UTF-8".into()))?;
+        let mut last = 0;
+        for i in 0..=n {
+            let o = u32_at(offs.as_slice(), i).unwrap_or(u32::MAX) as usize;
+            if o < last || o > s.len() || !s.is_char_boundary(o) {
+                return Err(GazError::Format("string offsets".into()));
+            }
+            last = o;
+        }
+        Ok(Strings { offs, bytes })
     }
 
-    fn records(&self) -> Result<Vec<Record>, GazError> {
-        let n = self.ids.len();
-        if [
-            self.lats.len(),
-            self.lons.len(),
-            self.pops.len(),
-            self.country_idx.len(),
-            self.kinds.len(),
-        ]
-        .iter()
-        .any(|&l| l != n)
-        {
-            return Err(GazError::Format("columns of different lengths".into()));
-        }
-        let mut names = self.names.split('\n');
-        let mut admin1 = self.admin1.split('\n');
-        let mut out = Vec::with_capacity(n);
-        for i in 0..n {
-            out.push(Record {
-                geonameid: self.ids[i],
-                name: names.next().unwrap_or("").into(),
-                lat: (self.lats[i] as f64 / 1e4) as f32,
-                lon: (self.lons[i] as f64 / 1e4) as f32,
-                population: self.pops[i],
-                country: self
-                    .countries
-                    .get(self.country_idx[i] as usize)
-                    .map(|s| s.as_str())
-                    .unwrap_or("")
-                    .into(),
-                admin1: admin1.next().unwrap_or("").into(),
-                kind: match self.kinds[i] {
-                    2 => Kind::Country,
-                    1 => Kind::Admin1,
-                    _ => Kind::City,
-                },
-            });
-        }
-        Ok(out)
+    fn get(&self, i: usize) -> &str {
+        let o = self.offs.as_slice();
+        let (Some(a), Some(b)) = (u32_at(o, i), u32_at(o, i + 1)) else {
+            return "";
+        };
+        self.bytes
+            .as_slice()
+            .get(a as usize..b as usize)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 }
 
 /// The gazetteer: look names up with [`Gazetteer::lookup`].
 pub struct Gazetteer {
-    records: Vec<Record>,
-    postings: Vec<u32>,
-    map: fst::Map<Vec<u8>>,
+    n: usize,
+    ids: Bytes,
+    lats: Bytes,
+    lons: Bytes,
+    pops: Bytes,
+    country_idx: Bytes,
+    kinds: Bytes,
+    names: Strings,
+    admin1: Strings,
+    country_codes: Vec<CompactString>,
+    postings: Bytes,
+    map: fst::Map<Bytes>,
     /// Country code → index of its country record.
     countries: FxHashMap<CompactString, u32>,
     /// Normalised country name or adjective → (country code, is adjective, needs all caps).
@@ -316,10 +351,11 @@ fn open_text(path: &Path) -> Result<Box<dyn BufRead>, GazError> {
     }
 }
 
-/// Builds the index bytes (gzip-compressed postcard) from a GeoNames folder holding
-/// `cities1000.tsv.gz`, `countries.tsv` and `admin1CodesASCII.txt`.
+/// Builds the index bytes (unpacked; [`claimtrace_ml::blob::save_file`] writes them gzip'd, the
+/// committed form) from a GeoNames folder holding `cities1000.tsv.gz`, `countries.tsv` and
+/// `admin1CodesASCII.txt`.
 pub fn build_index(dir: &Path) -> Result<Vec<u8>, GazError> {
-    let mut records: Vec<Record> = Vec::new();
+    let mut records: Vec<Entry> = Vec::new();
     let mut names: Vec<(String, u32)> = Vec::new();
     let push_name = |names: &mut Vec<(String, u32)>, n: &str, i: usize| {
         let k = key(n);
@@ -348,7 +384,7 @@ pub fn build_index(dir: &Path) -> Result<Vec<u8>, GazError> {
         };
         let pop: u32 = f[6].parse().unwrap_or(0);
         let i = records.len();
-        records.push(Record {
+        records.push(Entry {
             geonameid: id,
             name: f[1].into(),
             lat,
@@ -438,7 +474,7 @@ pub fn build_index(dir: &Path) -> Result<Vec<u8>, GazError> {
             continue;
         };
         let i = records.len();
-        records.push(Record {
+        records.push(Entry {
             geonameid: f[3].parse().unwrap_or(0),
             name: f[1].into(),
             lat: (la / n as f64) as f32,
@@ -470,7 +506,7 @@ pub fn build_index(dir: &Path) -> Result<Vec<u8>, GazError> {
             _ => continue,
         };
         let i = records.len();
-        records.push(Record {
+        records.push(Entry {
             geonameid: f[0].parse().unwrap_or(0),
             name: f[1].into(),
             lat,
@@ -529,38 +565,51 @@ pub fn build_index(dir: &Path) -> Result<Vec<u8>, GazError> {
     let fst = builder
         .into_inner()
         .map_err(|e| GazError::Format(e.to_string()))?;
-    let file = IndexFile::from_records(&records, postings, fst);
-    let raw = postcard::to_stdvec(&file).map_err(|e| GazError::Format(e.to_string()))?;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    std::io::Write::write_all(&mut gz, &raw)?;
-    Ok(gz.finish()?)
+    Ok(write_index(&records, &postings, fst))
 }
 
 impl Gazetteer {
     /// The gazetteer embedded in the binary (built from GeoNames cities1000, admin1 codes and
-    /// countries).
+    /// countries), read in place.
     pub fn load() -> Result<Gazetteer, GazError> {
-        Gazetteer::from_bytes(EMBEDDED)
+        Gazetteer::open(Reader::open_static(EMBEDDED, MAGIC, FORMAT)?)
     }
 
-    /// A gazetteer from index bytes written by [`build_index`].
-    pub fn from_bytes(gz: &[u8]) -> Result<Gazetteer, GazError> {
-        let mut raw = Vec::new();
-        GzDecoder::new(gz).read_to_end(&mut raw)?;
-        let file: IndexFile =
-            postcard::from_bytes(&raw).map_err(|e| GazError::Format(e.to_string()))?;
-        if file.format != FORMAT {
-            return Err(GazError::Format(format!(
-                "index format {} (expected {FORMAT})",
-                file.format
-            )));
+    /// A gazetteer from index bytes written by [`build_index`] (gzip'd or not; copied once).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Gazetteer, GazError> {
+        Gazetteer::open(Reader::open_bytes(bytes, MAGIC, FORMAT)?)
+    }
+
+    fn open(mut r: Reader) -> Result<Gazetteer, GazError> {
+        let mut meta = r.meta()?;
+        let n = meta.count(u32::MAX as usize)?;
+        let nc = meta.count(256)?;
+        let mut country_codes = Vec::with_capacity(nc);
+        for _ in 0..nc {
+            country_codes.push(CompactString::from(meta.str()?));
         }
-        let records = file.records()?;
-        let map = fst::Map::new(file.fst).map_err(|e| GazError::Format(e.to_string()))?;
+        let mut col = |width: usize| -> Result<Bytes, GazError> {
+            let b = r.block()?;
+            if b.len() != width * n {
+                return Err(GazError::Format("columns of different lengths".into()));
+            }
+            Ok(b)
+        };
+        let (ids, lats, lons, pops) = (col(4)?, col(4)?, col(4)?, col(4)?);
+        let (country_idx, kinds) = (col(1)?, col(1)?);
+        let names = Strings::read(&mut r, n)?;
+        let admin1 = Strings::read(&mut r, n)?;
+        let postings = r.block()?;
+        let map = fst::Map::new(r.block()?).map_err(|e| GazError::Format(e.to_string()))?;
         let mut countries = FxHashMap::default();
-        for (i, r) in records.iter().enumerate() {
-            if r.kind == Kind::Country {
-                countries.insert(r.country.clone(), i as u32);
+        for (i, &k) in kinds.as_slice().iter().enumerate() {
+            if k == 2
+                && let Some(cc) = country_idx
+                    .as_slice()
+                    .get(i)
+                    .and_then(|&c| country_codes.get(c as usize))
+            {
+                countries.insert(cc.clone(), i as u32);
             }
         }
         let mut country_names = FxHashMap::default();
@@ -577,8 +626,17 @@ impl Gazetteer {
             }
         }
         Ok(Gazetteer {
-            records,
-            postings: file.postings,
+            n,
+            ids,
+            lats,
+            lons,
+            pops,
+            country_idx,
+            kinds,
+            names,
+            admin1,
+            country_codes,
+            postings,
             map,
             countries,
             country_names,
@@ -593,22 +651,50 @@ impl Gazetteer {
     /// (records, postings entries, fst bytes): for the index builder's report.
     pub fn stats(&self) -> (usize, usize, usize) {
         (
-            self.records.len(),
-            self.postings.len(),
+            self.n,
+            self.postings.len() / 4,
             self.map.as_fst().as_bytes().len(),
         )
     }
 
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.n
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.n == 0
     }
 
-    pub fn record(&self, i: u32) -> Option<&Record> {
-        self.records.get(i as usize)
+    /// Whether the index is read in place from the binary (no copy was made).
+    pub fn is_borrowed(&self) -> bool {
+        self.ids.is_borrowed()
+    }
+
+    pub fn record(&self, i: u32) -> Option<Record<'_>> {
+        let i = i as usize;
+        if i >= self.n {
+            return None;
+        }
+        let deg = |b: &Bytes| (u32_at(b.as_slice(), i).unwrap_or(0) as i32 as f64 / 1e4) as f32;
+        Some(Record {
+            geonameid: u32_at(self.ids.as_slice(), i)?,
+            name: self.names.get(i),
+            lat: deg(&self.lats),
+            lon: deg(&self.lons),
+            population: u32_at(self.pops.as_slice(), i)?,
+            country: self
+                .country_idx
+                .as_slice()
+                .get(i)
+                .and_then(|&c| self.country_codes.get(c as usize))
+                .map_or("", |c| c.as_str()),
+            admin1: self.admin1.get(i),
+            kind: match self.kinds.as_slice().get(i) {
+                Some(2) => Kind::Country,
+                Some(1) => Kind::Admin1,
+                _ => Kind::City,
+            },
+        })
     }
 
     /// Record indices for a normalised key (see [`key`]), countries and divisions first, then
@@ -621,11 +707,9 @@ impl Gazetteer {
             return u32::try_from(v >> 1).map(|i| vec![i]).unwrap_or_default();
         }
         let off = (v >> 1) as usize;
-        let n = self.postings.get(off).copied().unwrap_or(0) as usize;
-        self.postings
-            .get(off + 1..off + 1 + n)
-            .map(<[u32]>::to_vec)
-            .unwrap_or_default()
+        let p = self.postings.as_slice();
+        let n = u32_at(p, off).unwrap_or(0) as usize;
+        (off + 1..off + 1 + n).map_while(|j| u32_at(p, j)).collect()
     }
 
     /// Record indices for a surface name.

@@ -346,7 +346,7 @@ pub fn find_places(doc: &Doc, gaz: &Gazetteer) -> (Vec<Place>, Vec<String>) {
                     // A match through another language's name ("Lion" for Lyon, "Bon" for
                     // Bonn) needs a big place and a cue.
                     let top = m.cands.first().and_then(|&c| gaz.record(c));
-                    let via_alternate = top.is_some_and(|r| key(&r.name) != m.key);
+                    let via_alternate = top.is_some_and(|r| key(r.name) != m.key);
                     if via_alternate
                         && top.is_some_and(|r| r.kind == Kind::City && r.population < 1_000_000)
                         && m.source != Source::Cued
@@ -569,7 +569,7 @@ fn within_after(after: &str, gaz: &Gazetteer) -> Option<(String, Option<u32>)> {
 fn focus_countries(mentions: &[Mention], gaz: &Gazetteer) -> Vec<(CompactString, f32)> {
     let mut w: FxHashMap<CompactString, f32> = FxHashMap::default();
     for m in mentions {
-        let recs: Vec<&Record> = m.cands.iter().filter_map(|&c| gaz.record(c)).collect();
+        let recs: Vec<Record> = m.cands.iter().filter_map(|&c| gaz.record(c)).collect();
         let Some(first) = recs.first() else { continue };
         let same_country = recs.iter().all(|r| r.country == first.country);
         let weight = match m.source {
@@ -578,12 +578,12 @@ fn focus_countries(mentions: &[Mention], gaz: &Gazetteer) -> Vec<(CompactString,
             _ => 0.0,
         };
         if weight > 0.0 {
-            *w.entry(first.country.clone()).or_default() += weight;
+            *w.entry(CompactString::from(first.country)).or_default() += weight;
         }
         if let Some((_, Some(r))) = &m.within
             && let Some(rec) = gaz.record(*r)
         {
-            *w.entry(rec.country.clone()).or_default() += 1.0;
+            *w.entry(CompactString::from(rec.country)).or_default() += 1.0;
         }
     }
     let mut v: Vec<_> = w.into_iter().collect();
@@ -609,7 +609,7 @@ fn resolve(
         if matches!(m.source, Source::CountryName | Source::Adjective) {
             continue;
         }
-        let recs: Vec<&Record> = m.cands.iter().filter_map(|&c| gaz.record(c)).collect();
+        let recs: Vec<Record> = m.cands.iter().filter_map(|&c| gaz.record(c)).collect();
         if let Some(first) = recs.first()
             && first.kind != Kind::Country
             && !first.admin1.is_empty()
@@ -617,17 +617,13 @@ fn resolve(
                 .iter()
                 .all(|r| r.country == first.country && r.admin1 == first.admin1)
         {
-            *admin_w
-                .entry((first.country.as_str(), first.admin1.as_str()))
-                .or_default() += 1.0;
+            *admin_w.entry((first.country, first.admin1)).or_default() += 1.0;
         }
         if let Some((_, Some(w))) = &m.within
             && let Some(wr) = gaz.record(*w)
             && wr.kind == Kind::Admin1
         {
-            *admin_w
-                .entry((wr.country.as_str(), wr.admin1.as_str()))
-                .or_default() += 1.0;
+            *admin_w.entry((wr.country, wr.admin1)).or_default() += 1.0;
         }
     }
     let admin_total: f32 = admin_w.values().sum::<f32>().max(1.0);
@@ -662,14 +658,14 @@ fn resolve(
                     }
                 }
             }
-            if let Some(fw) = focus_w.get(r.country.as_str()) {
+            if let Some(fw) = focus_w.get(r.country) {
                 s += 2.0 + 4.0 * fw;
             }
-            if key(&r.name) == m.key {
+            if key(r.name) == m.key {
                 s += 1.5;
             }
             if r.kind != Kind::Country
-                && let Some(aw) = admin_w.get(&(r.country.as_str(), r.admin1.as_str()))
+                && let Some(aw) = admin_w.get(&(r.country, r.admin1))
             {
                 s += 1.0 + 2.0 * aw / admin_total;
             }
@@ -701,7 +697,7 @@ fn resolve(
         // surprise: say so.
         let surprise = !focus.is_empty()
             && total >= 2.0
-            && !focus_w.contains_key(r.country.as_str())
+            && !focus_w.contains_key(r.country)
             && r.kind != Kind::Country;
         let p_choice = if surprise { p_choice * 0.6 } else { p_choice };
         let p_place = if m.relation == Some("metonymy") {
@@ -719,8 +715,8 @@ fn resolve(
             span: m.span,
             geonameid: r.geonameid,
             name: r.name.to_string(),
-            country: r.country.clone(),
-            admin1: r.admin1.clone(),
+            country: r.country.into(),
+            admin1: r.admin1.into(),
             lat: (r.lat as f64 * 1e4).round() / 1e4,
             lon: (r.lon as f64 * 1e4).round() / 1e4,
             confidence: ((p_choice * p_place) * 1000.0).round() / 1000.0,

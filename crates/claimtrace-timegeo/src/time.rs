@@ -262,18 +262,27 @@ fn build_lang(code: &str, lexicon: &str, rules: &str) -> Lang {
     }
 }
 
-fn langs() -> &'static FxHashMap<&'static str, Lang> {
-    static L: OnceLock<FxHashMap<&'static str, Lang>> = OnceLock::new();
-    L.get_or_init(|| {
-        lang_files()
-            .map(|(c, lx, r)| (c, build_lang(c, lx, r)))
-            .collect()
-    })
+/// The compiled rules of one language, built the first time a document of that language
+/// asks (compiling every language's rules cost a third of a short run's start-up).
+fn lang(code: &str) -> Option<&'static Lang> {
+    static L: [OnceLock<Lang>; LANG_CODES.len()] = [const { OnceLock::new() }; LANG_CODES.len()];
+    let i = LANG_CODES.iter().position(|&c| c == code)?;
+    let cell = L.get(i)?;
+    Some(cell.get_or_init(|| {
+        build_lang(
+            code,
+            claimtrace_text::data::file(&format!("{code}/time/lexicon.tsv")),
+            claimtrace_text::data::file(&format!("{code}/time/rules.tsv")),
+        )
+    }))
 }
 
 /// Number of compiled rules per language (for tests and diagnostics).
 pub fn rule_counts() -> Vec<(&'static str, usize)> {
-    let mut v: Vec<_> = langs().iter().map(|(k, l)| (*k, l.rules.len())).collect();
+    let mut v: Vec<_> = LANG_CODES
+        .iter()
+        .filter_map(|&c| Some((c, lang(c)?.rules.len())))
+        .collect();
     v.sort();
     v
 }
@@ -871,8 +880,7 @@ pub fn find_times(doc: &Doc) -> Vec<TimeExpr> {
         .as_deref()
         .map(|l| l.get(..2).unwrap_or(l).to_ascii_lowercase())
         .unwrap_or_else(|| "en".into());
-    let all = langs();
-    let Some(lang) = all.get(code.as_str()).or_else(|| all.get("en")) else {
+    let Some(lang) = lang(&code).or_else(|| lang("en")) else {
         return Vec::new();
     };
     let dct = parse_dct(doc.published.as_deref());

@@ -277,7 +277,7 @@ pub(super) fn train_filter(
     refiner: &Column,
     o: &TrainOptions,
     log: &mut dyn FnMut(usize, f64),
-) -> Perceptron {
+) -> Weights {
     // (feature vector, label)
     let mut items: Vec<(Vec<u64>, usize)> = Vec::new();
     let mut feats = Vec::with_capacity(40);
@@ -315,13 +315,13 @@ pub(super) fn train_filter(
         }
     }
     eprintln!("filter: {pos} runs overlapping gold, {neg} not");
-    let ps = (0..o.span_seeds as usize)
+    let ps: Vec<Weights> = (0..o.span_seeds as usize)
         .map(|j| {
             let seed = seeds::nth_seed(0x517c_c1b7_2722_0a95, j, o.seed_shift);
             train_on(&mut items, o.filter_epochs as usize, seed, log)
         })
         .collect();
-    seeds::mean(ps)
+    Weights::mean(&ps.iter().collect::<Vec<_>>())
 }
 
 #[cfg(feature = "train")]
@@ -331,27 +331,26 @@ fn train_on(
     epochs: usize,
     mut seed: u64,
     log: &mut dyn FnMut(usize, f64),
-) -> Perceptron {
-    let mut p = Perceptron::new(2, 18);
+) -> Weights {
+    let mut p = Trainer::new(2, 18);
     let mut scores = vec![0f32; 2];
     for ep in 0..epochs {
         shuffle(items, &mut seed);
         let mut right = 0usize;
         for (f, label) in items.iter() {
             scores.iter_mut().for_each(|x| *x = 0.0);
-            p.score_into(f, &mut scores);
+            p.score(f, &mut scores);
             let s1 = scores.get(1).copied().unwrap_or(0.0);
             let s0 = scores.first().copied().unwrap_or(0.0);
             let pred = usize::from(s1 > s0);
+            p.tick();
             if pred == *label {
                 right += 1;
-                p.update(&[], 0, 0);
             } else {
                 p.update(f, *label, pred);
             }
         }
         log(ep, right as f64 / items.len().max(1) as f64);
     }
-    p.average();
-    p
+    p.averaged()
 }

@@ -10,11 +10,9 @@ use crate::tokens::Tok;
 use crate::{Analysis, Attributor};
 use claimtrace_ml::blob::{Meta, Reader, Writer};
 use claimtrace_ml::hash::{feat, mix};
-use claimtrace_ml::modelfile;
-#[cfg(feature = "train")]
-use claimtrace_ml::perceptron::Perceptron;
 use claimtrace_ml::table::Table;
-use std::io::Read;
+#[cfg(feature = "train")]
+use claimtrace_ml::train::{Trainer, Weights, argmax};
 use std::path::Path;
 
 mod decode;
@@ -52,8 +50,8 @@ pub type Unit = (String, Vec<(usize, usize, usize)>);
 const MAGIC: &[u8; 8] = b"CTATTR\0\0";
 /// 5: a claimtrace-ml kernel file (`blob`): a meta block (the training options,
 /// [`TrainOptions::to_text`], and which tables follow), then dense `Table<i8>`s read in place:
-/// pass 1, pass 2, the refiner's and the span filter's class-1 columns. 4 (the gzip'd sparse
-/// stream headed by the options) and 3 (no options) still load, converted.
+/// pass 1, pass 2, the refiner's and the span filter's class-1 columns. (4 and 3, the gzip'd
+/// sparse stream, no longer load: the committed model was converted.)
 const VERSION: u32 = 5;
 /// Features relating a token to the current run's parse subtree (tried: 69.0 / 67.2 / 52.4
 /// against 69.4 / 68.0 / 53.3 without; off).
@@ -239,13 +237,11 @@ impl Model {
         Model::read_blob(Reader::open_static(bytes, MAGIC, VERSION)?)
     }
 
-    /// A model from a file's bytes: the current format (gzip'd or not, copied once) or the
-    /// gzip'd sparse stream of versions 3 and 4 (converted to dense tables).
+    /// A model from a file's bytes (gzip'd or not, copied once).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
-        match Reader::open_bytes(bytes, MAGIC, VERSION) {
-            Ok(r) => Model::read_blob(r).map_err(|e| e.to_string()),
-            Err(e) => Model::from_legacy_bytes(bytes).map_err(|e2| format!("{e} ({e2})")),
-        }
+        Reader::open_bytes(bytes, MAGIC, VERSION)
+            .and_then(Model::read_blob)
+            .map_err(|e| e.to_string())
     }
 
     fn read_blob(mut r: Reader) -> claimtrace_ml::Result<Model> {
@@ -267,46 +263,6 @@ impl Model {
         let f1 = opt(has_f)?.map(|t| Column { t });
         Ok(Model {
             options: Some(o),
-            p,
-            p2,
-            r1,
-            f1,
-        })
-    }
-
-    /// Versions 3 and 4: the gzip'd sparse stream ([`QTable::read_from`]).
-    fn from_legacy_bytes(bytes: &[u8]) -> Result<Model, String> {
-        match modelfile::open_bytes(bytes, MAGIC, 4) {
-            Ok(mut r) => {
-                let o = modelfile::read_str(&mut r).map_err(|e| e.to_string())?;
-                let o = TrainOptions::from_text(&o)?;
-                let mut m = Model::read_tables(&mut r)?;
-                m.options = Some(o);
-                Ok(m)
-            }
-            Err(e) => match modelfile::open_bytes(bytes, MAGIC, 3) {
-                Ok(mut r) => Model::read_tables(&mut r),
-                Err(_) => Err(e.to_string()),
-            },
-        }
-    }
-
-    fn read_tables(r: &mut impl Read) -> Result<Model, String> {
-        fn next(r: &mut impl Read) -> Result<Option<QTable>, String> {
-            let mut flag = [0u8; 1];
-            if r.read_exact(&mut flag).is_ok() && flag[0] == 1 {
-                Ok(Some(QTable::read_from(r).map_err(|e| e.to_string())?))
-            } else {
-                Ok(None)
-            }
-        }
-        let p = QTable::read_from(r).map_err(|e| e.to_string())?;
-        let p2 = next(r)?;
-        let r1 = next(r)?.map(|t| Column::of(&t, 1));
-        // the span filter (absent from older files)
-        let f1 = next(r)?.map(|t| Column::of(&t, 1));
-        Ok(Model {
-            options: None,
             p,
             p2,
             r1,

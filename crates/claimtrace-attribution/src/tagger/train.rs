@@ -3,7 +3,6 @@
 use super::*;
 
 use claimtrace_core::Token;
-use std::io::Read;
 
 /// The training order of the passes, the refiner and the filter: the kernel's Fisher–Yates
 /// shuffle ([`claimtrace_ml::rng::shuffle`]) over Knuth's MMIX LCG ([`claimtrace_ml::rng::Lcg64`]);
@@ -63,7 +62,7 @@ impl Model {
                     );
                     return Ok(Model {
                         options: Some(o.clone()),
-                        p: QTable::from_perceptron(&p).map_err(|e| e.to_string())?,
+                        p: QTable::of(&p),
                         p2: None,
                         r1: None,
                         f1: None,
@@ -78,7 +77,7 @@ impl Model {
         let rp = train_refiner(att, units, &analyses, &stack2, o, &mut |e, a| {
             log("refiner", e, a)
         });
-        let r = QTable::from_perceptron(&rp).map_err(|e| e.to_string())?;
+        let r = QTable::of(&rp);
         let r1 = Column::of(&r, 1);
         let f1 = if filter::FILTER_ROLES != 0 {
             let fp = filter::train_filter(
@@ -90,7 +89,7 @@ impl Model {
                 o,
                 &mut |e, a| log("filter", e, a),
             );
-            let f = QTable::from_perceptron(&fp).map_err(|e| e.to_string())?;
+            let f = QTable::of(&fp);
             Some(Column::of(&f, 1))
         } else {
             None
@@ -122,7 +121,6 @@ pub(super) fn train_taggers(
     }
     let all: Vec<usize> = (0..units.len()).collect();
     let folds = o.folds as usize;
-    let q = |p: &Perceptron| QTable::from_perceptron(p).map_err(|e| e.to_string());
     let p = train_pass(att, units, analyses, &all, None, o, &mut |e, a| {
         log("pass 1", e, a)
     });
@@ -164,40 +162,53 @@ pub(super) fn train_taggers(
             }
         }
     }
-    Ok(Some((q(&p)?, q(&p2)?, stack2, stack)))
+    Ok(Some((QTable::of(&p), QTable::of(&p2), stack2, stack)))
 }
 
+const CACHE_MAGIC: &[u8; 8] = b"CTATTRC\0";
+/// 2: a claimtrace-ml blob (1 was the sparse stream of the version-4 model files).
+const CACHE_VERSION: u32 = 2;
+
+/// Writes the two passes and the jackknifed tags (a claimtrace-ml blob: the two tables, then
+/// per tag list a block of lengths (u32) and a block of tags (u8)).
 pub(super) fn write_tagger_cache(
     path: &Path,
     (p, p2, stack, stack1): &Taggers,
-) -> std::io::Result<()> {
-    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
-    use std::io::Write;
-    p.write_to(&mut w)?;
-    p2.write_to(&mut w)?;
+) -> claimtrace_ml::Result<()> {
+    let mut w = Writer::new(CACHE_MAGIC, CACHE_VERSION);
+    p.t.write(&mut w);
+    p2.t.write(&mut w);
     for st in [stack, stack1] {
-        w.write_all(&(st.len() as u32).to_le_bytes())?;
-        for t in st {
-            w.write_all(&(t.len() as u32).to_le_bytes())?;
-            let b: Vec<u8> = t.iter().map(|&x| x as u8).collect();
-            w.write_all(&b)?;
-        }
+        w.block(
+            st.iter()
+                .flat_map(|t| (t.len() as u32).to_le_bytes())
+                .collect::<Vec<u8>>(),
+        );
+        w.block(st.iter().flatten().map(|&x| x as u8).collect::<Vec<u8>>());
     }
-    w.flush()
+    w.save(path)
 }
 
-pub(super) fn read_tagger_cache(path: &Path) -> std::io::Result<Taggers> {
-    let mut r = std::io::BufReader::new(std::fs::File::open(path)?);
-    let p = QTable::read_from(&mut r)?;
-    let p2 = QTable::read_from(&mut r)?;
-    let mut read_stack = || -> std::io::Result<Vec<Vec<usize>>> {
-        let n = rd_u32(&mut r)? as usize;
-        let mut stack = Vec::with_capacity(n.min(1 << 20));
-        for _ in 0..n {
-            let len = rd_u32(&mut r)? as usize;
-            let mut b = vec![0u8; len.min(1 << 24)];
-            r.read_exact(&mut b)?;
-            stack.push(b.into_iter().map(usize::from).collect());
+pub(super) fn read_tagger_cache(path: &Path) -> claimtrace_ml::Result<Taggers> {
+    let mut r = Reader::open_path(path, CACHE_MAGIC, CACHE_VERSION)?;
+    let p = QTable {
+        t: Table::<i8>::read(&mut r)?,
+    };
+    let p2 = QTable {
+        t: Table::<i8>::read(&mut r)?,
+    };
+    let mut read_stack = || -> claimtrace_ml::Result<Vec<Vec<usize>>> {
+        let lens = r.block()?;
+        let tags = r.block()?;
+        let mut tags = tags.as_slice().iter();
+        let mut stack = Vec::new();
+        for l in lens.as_slice().chunks_exact(4) {
+            let n = u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize;
+            let t: Vec<usize> = tags.by_ref().take(n).map(|&x| usize::from(x)).collect();
+            if t.len() != n {
+                return Err(claimtrace_ml::Error::corrupt("tagger cache: tags missing"));
+            }
+            stack.push(t);
         }
         Ok(stack)
     };
@@ -217,14 +228,14 @@ pub(super) fn train_pass(
     stack: Option<&Vec<Vec<usize>>>,
     o: &TrainOptions,
     log: &mut dyn FnMut(usize, f64),
-) -> Perceptron {
-    let ps = (0..o.pass_seeds as usize)
+) -> Weights {
+    let ps: Vec<Weights> = (0..o.pass_seeds as usize)
         .map(|j| {
             let seed = seeds::nth_seed(0x2545_f491_4f6c_dd1d, j, o.seed_shift);
             train_pass_seed(att, units, analyses, subset, stack, o, seed, log)
         })
         .collect();
-    seeds::mean(ps)
+    Weights::mean(&ps.iter().collect::<Vec<_>>())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -237,9 +248,9 @@ pub(super) fn train_pass_seed(
     o: &TrainOptions,
     mut seed: u64,
     log: &mut dyn FnMut(usize, f64),
-) -> Perceptron {
+) -> Weights {
     let epochs = o.epochs as usize;
-    let mut p = Perceptron::new(TAGS.len(), o.bits);
+    let mut p = Trainer::new(TAGS.len(), o.bits);
     let mut order: Vec<usize> = subset.to_vec();
     let mut feats = Vec::with_capacity(128);
     let mut scores = Vec::new();
@@ -276,7 +287,11 @@ pub(super) fn train_pass_seed(
             };
             for (i, &g) in gold.iter().enumerate() {
                 prep.feats(i, &h, &mut feats);
-                let pr = p.predict(&feats, &mut scores);
+                scores.clear();
+                scores.resize(TAGS.len(), 0.0);
+                p.score(&feats, &mut scores);
+                let pr = argmax(&scores);
+                p.tick();
                 p.update(&feats, g, pr);
                 right += usize::from(pr == g);
                 total += 1;
@@ -289,8 +304,7 @@ pub(super) fn train_pass_seed(
         }
         log(ep, right as f64 / total.max(1) as f64);
     }
-    p.average();
-    p
+    p.averaged()
 }
 
 /// A refiner training item: unit, predicted run, gold span, role.
@@ -304,15 +318,15 @@ pub(super) fn train_refiner(
     stack: &[Vec<usize>],
     o: &TrainOptions,
     log: &mut dyn FnMut(usize, f64),
-) -> Perceptron {
-    let ps = (0..o.span_seeds as usize)
+) -> Weights {
+    let ps: Vec<Weights> = (0..o.span_seeds as usize)
         .map(|j| {
             let seed = seeds::nth_seed(0x9e37_79b9_7f4a_7c15, j, o.seed_shift);
             let epochs = o.refiner_epochs as usize;
             train_refiner_seed(att, units, analyses, stack, epochs, seed, log)
         })
         .collect();
-    seeds::mean(ps)
+    Weights::mean(&ps.iter().collect::<Vec<_>>())
 }
 
 pub(super) fn train_refiner_seed(
@@ -323,8 +337,8 @@ pub(super) fn train_refiner_seed(
     epochs: usize,
     mut seed: u64,
     log: &mut dyn FnMut(usize, f64),
-) -> Perceptron {
-    let mut p = Perceptron::new(2, 18);
+) -> Weights {
+    let mut p = Trainer::new(2, 18);
     // (unit, run, gold span, role)
     let mut items: Vec<RefinerItem> = Vec::new();
     let mut others_of: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); units.len()];
@@ -381,15 +395,16 @@ pub(super) fn train_refiner_seed(
             for &(a, b) in &cands {
                 prep.span_feats(role as u64, run, &others, pred, a, b, None, &mut fa);
                 scores.iter_mut().for_each(|x| *x = 0.0);
-                p.score_into(&fa, &mut scores);
+                p.score(&fa, &mut scores);
                 let sc = scores.get(1).copied().unwrap_or(0.0);
                 if sc > best.1 {
                     best = ((a, b), sc);
                 }
             }
+            // one step per item, or one per update (as the trainer this replaced counted)
+            p.tick();
             if best.0 == gold {
                 right += 1;
-                p.update(&[], 0, 0);
             } else {
                 prep.span_feats(
                     role as u64,
@@ -412,6 +427,7 @@ pub(super) fn train_refiner_seed(
                     &mut fb,
                 );
                 p.update(&fa, 1, 0);
+                p.tick();
                 p.update(&fb, 0, 1);
             }
         }
@@ -420,8 +436,7 @@ pub(super) fn train_refiner_seed(
         }
         log(ep, right as f64 / covered.max(1) as f64);
     }
-    p.average();
-    p
+    p.averaged()
 }
 
 #[cfg(test)]

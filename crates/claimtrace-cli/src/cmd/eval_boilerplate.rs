@@ -66,20 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             scored.add(c);
         }
     }
-    let mut all = dev;
-    all.add(scored);
-    for (name, c) in [("dev", dev), ("scored", scored), ("all", all)] {
-        println!(
-            "{name:7} pages {:4}  tp {:5} fp {:4} fn {:4}  P {:.4} R {:.4} F1 {:.4}",
-            c.pages,
-            c.tp,
-            c.fp,
-            c.fn_,
-            c.precision(),
-            c.recall(),
-            c.f1()
-        );
-    }
+    super::print_parts(dev, scored, 5);
     println!(
         "extraction time {:.2} s ({:.0} pages/s, one thread)",
         extract_secs,

@@ -58,20 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     let secs = t0.elapsed().as_secs_f64();
-    let mut all = dev;
-    all.add(scored);
-    for (name, c) in [("dev", dev), ("scored", scored), ("all", all)] {
-        println!(
-            "{name:7} pages {:4}  tp {:4} fp {:4} fn {:4}  P {:.4} R {:.4} F1 {:.4}",
-            c.pages,
-            c.tp,
-            c.fp,
-            c.fn_,
-            c.precision(),
-            c.recall(),
-            c.f1()
-        );
-    }
+    super::print_parts(dev, scored, 4);
     let by: Vec<String> = sources
         .iter()
         .map(|(k, (ok, bad))| format!("{k} {ok}/{}", ok + bad))

@@ -34,6 +34,23 @@ pub struct Args {
 
 const MAX_KM: f64 = 20_039.0;
 
+/// Distance errors (km) summed up: (share within 161 km, mean, median, AUC of the log error
+/// over the largest possible error); zeros when there are none.
+fn error_summary(errors: &[f64]) -> (f64, f64, f64, f64) {
+    let n = errors.len().max(1) as f64;
+    let acc = errors.iter().filter(|&&e| e <= 161.0).count() as f64 / n;
+    let mean = errors.iter().sum::<f64>() / n;
+    let mut sorted = errors.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+    let auc = errors
+        .iter()
+        .map(|e| (e + 1.0).ln() / (MAX_KM + 1.0).ln())
+        .sum::<f64>()
+        / n;
+    (acc, mean, median, auc)
+}
+
 #[derive(Default)]
 struct Stats {
     gold: usize,
@@ -61,18 +78,7 @@ impl Stats {
         } else {
             2.0 * p * r / (p + r)
         };
-        let n = self.errors.len().max(1) as f64;
-        let acc = self.errors.iter().filter(|&&e| e <= 161.0).count() as f64 / n;
-        let mean = self.errors.iter().sum::<f64>() / n;
-        let mut sorted = self.errors.clone();
-        sorted.sort_by(f64::total_cmp);
-        let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
-        let auc = self
-            .errors
-            .iter()
-            .map(|e| (e + 1.0).ln() / (MAX_KM + 1.0).ln())
-            .sum::<f64>()
-            / n;
+        let (acc, mean, median, auc) = error_summary(&self.errors);
         let idacc = if self.id_gold == 0 {
             0.0
         } else {
@@ -481,17 +487,7 @@ impl GpStats {
         let r = self.found as f64 / self.gold.max(1) as f64;
         let p = self.pred_on_any as f64 / self.pred.max(1) as f64;
         let n = self.errors.len().max(1) as f64;
-        let acc = self.errors.iter().filter(|&&e| e <= 161.0).count() as f64 / n;
-        let mean = self.errors.iter().sum::<f64>() / n;
-        let mut sorted = self.errors.clone();
-        sorted.sort_by(f64::total_cmp);
-        let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
-        let auc = self
-            .errors
-            .iter()
-            .map(|e| (e + 1.0).ln() / (MAX_KM + 1.0).ln())
-            .sum::<f64>()
-            / n;
+        let (acc, mean, median, auc) = error_summary(&self.errors);
         let sps = self.sentences as f64 / self.secs.max(1e-9);
         let acc_id = self.errors_id.iter().filter(|&&e| e <= 161.0).count() as f64 / n;
         println!(

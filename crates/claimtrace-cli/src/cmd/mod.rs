@@ -23,3 +23,26 @@ pub mod trace;
 pub mod train_ner;
 pub mod train_parser;
 pub mod train_tagger;
+
+/// The `dev`, `scored` and `all` lines of a page-level evaluation (`eval dates`,
+/// `eval boilerplate`); `tp` counts are padded to `tp_width`.
+pub(crate) fn print_parts(
+    dev: claimtrace_extract::eval::Counts,
+    scored: claimtrace_extract::eval::Counts,
+    tp_width: usize,
+) {
+    let mut all = dev;
+    all.add(scored);
+    for (name, c) in [("dev", dev), ("scored", scored), ("all", all)] {
+        println!(
+            "{name:7} pages {:4}  tp {:tp_width$} fp {:4} fn {:4}  P {:.4} R {:.4} F1 {:.4}",
+            c.pages,
+            c.tp,
+            c.fp,
+            c.fn_,
+            c.precision(),
+            c.recall(),
+            c.f1()
+        );
+    }
+}
