@@ -572,6 +572,7 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     parent: None,
                     channel: None,
                     sentence: sid,
+                    evidence: RULES,
                 });
             }
             Frame::Prep => {
@@ -697,6 +698,7 @@ pub fn sentence_cands(cx: &Ctx<'_>, s: usize, e: usize, sid: usize, out: &mut Ve
                     parent: None,
                     channel: None,
                     sentence: sid,
+                    evidence: RULES,
                 });
                 i = src.1.max(ce);
             }
