@@ -8,7 +8,7 @@
 //! memory, and each later article only takes the store's writer lock, catches up with what
 //! another writer stored meanwhile, and releases the lock.
 
-use crate::backend::{ArticleQuery, Backend, BackendError, Page, StoryQuery};
+use crate::backend::{ArticleQuery, Backend, BackendError, ClaimQuery, Page, StoryQuery};
 use claimtrace_connect::Ingester;
 use claimtrace_store::{SqliteStore, Store};
 use serde_json::Value;
@@ -173,6 +173,14 @@ impl Backend for StoreBackend {
 
     fn search(&self, q: &ArticleQuery) -> Result<Page, BackendError> {
         let page = self.store.search(q)?;
+        Ok(Page {
+            items: to_values(page.items)?,
+            next: page.next,
+        })
+    }
+
+    fn claims(&self, q: &ClaimQuery) -> Result<Page, BackendError> {
+        let page = self.store.claims(q)?;
         Ok(Page {
             items: to_values(page.items)?,
             next: page.next,

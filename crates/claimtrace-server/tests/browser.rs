@@ -268,6 +268,55 @@ fn browser_views() {
         900,
     );
 
+    // --- search hits: the matched words marked in the passage
+    let dom = b.dom(&s.url("/#/?q=harbour"));
+    assert!(
+        dom.contains("class=\"snippet hit-text\""),
+        "hit passages shown"
+    );
+    assert!(
+        dom.to_lowercase().contains("<mark>harbour</mark>"),
+        "matched word marked"
+    );
+    let dom = b.dom(&s.url("/#/?q=%28harbour"));
+    assert!(dom.contains("parentheses"), "a refused query says why");
+
+    // --- claims table: filters, and links to each article and story
+    let rows = s.get("/api/claims?certainty=hedged&limit=100").json();
+    let rows = rows["items"].as_array().cloned().unwrap_or_default();
+    assert!(!rows.is_empty());
+    let dom = b.dom(&s.url("/#/claims?certainty=hedged"));
+    assert!(
+        dom.contains("data-ready=\"1\""),
+        "claims view did not finish"
+    );
+    assert_eq!(
+        count(&dom, "class=\"hit claim-row\""),
+        rows.len().min(20),
+        "one row per claim"
+    );
+    assert_eq!(count(&dom, "data-certainty=\"hedged\""), rows.len().min(20));
+    let first = &rows[0];
+    let link = format!(
+        "href=\"#/article/{}?claim={}\"",
+        first["article"].as_str().unwrap_or(""),
+        first["index"]
+    );
+    assert!(dom.contains(&link), "row links to its article: {link}");
+    if let Some(st) = first["story"].as_u64() {
+        assert!(
+            dom.contains(&format!("href=\"#/story/{st}\"")),
+            "row links to its story"
+        );
+    }
+    assert_inert(&dom, "claims view");
+    b.screenshot(
+        &s.url("/#/claims?certainty=hedged"),
+        &shot_dir.join("claims.png"),
+        1400,
+        900,
+    );
+
     // --- the self-contained report, opened from disk with no server
     let backend = claimtrace_server::StoreBackend::open(common::store_path(), false).expect("open");
     let data = claimtrace_server::report_data(&backend, story, 50)

@@ -153,14 +153,12 @@ pub(crate) fn backfill(tx: &Connection) -> rusqlite::Result<()> {
 
 /// A language filter, normalised (`EN-gb` → `en`); an error for what is not a language code.
 pub(crate) fn check_lang(l: &str) -> Result<String> {
-    claimtrace_text::lang::normalize_tag(l)
-        .filter(|t| t.len() == 2)
-        .ok_or_else(|| {
-            Error::InvalidQuery(format!(
-                "unknown language `{}`: use a language code such as en, fr, es or ar",
-                l.chars().take(40).collect::<String>()
-            ))
-        })
+    claimtrace_text::lang::known_code(l).ok_or_else(|| {
+        Error::InvalidQuery(format!(
+            "unknown language `{}`: use an ISO 639-1 code such as en, fr, es or ar",
+            l.chars().take(40).collect::<String>()
+        ))
+    })
 }
 
 /// The outlet filter as SQL on a table aliased `t` with an `outlet_key` column: the outlet

@@ -189,7 +189,7 @@ fn combined_filters_paging_and_errors() {
             ..ClaimQuery::default()
         },
         ClaimQuery {
-            lang: Some("english".into()),
+            lang: Some("klingon".into()),
             ..ClaimQuery::default()
         },
         ClaimQuery {
