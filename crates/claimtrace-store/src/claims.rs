@@ -11,7 +11,7 @@ use crate::types::{ClaimQuery, ClaimRow, Page};
 use claimtrace_text::norm::phrase_key;
 use claimtrace_text::outlets::Outlets;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde::Deserialize;
 
 /// Certainty values the attribution stage writes.
@@ -34,6 +34,26 @@ pub fn outlet_key(outlet: Option<&str>) -> String {
 /// "mohamed a").
 pub fn source_key(s: &str) -> String {
     phrase_key(s)
+}
+
+/// Most words of a name whose every run of words is a key (longer names: their first words).
+const NAME_WORDS: usize = 6;
+
+/// The keys a source is found by: every run of consecutive words of its folded name
+/// ("mohamed a" → "mohamed", "mohamed a", "a"), so that a filter by a name, its first words
+/// or its last is one exact index look-up.
+fn name_keys(key: &str) -> Vec<String> {
+    let w: Vec<&str> = key.split(' ').filter(|x| !x.is_empty()).take(12).collect();
+    let mut out = Vec::new();
+    for i in 0..w.len() {
+        if i > 0 && w.len() > NAME_WORDS {
+            break;
+        }
+        for j in i + 1..=w.len() {
+            out.push(w[i..j].join(" "));
+        }
+    }
+    out
 }
 
 #[derive(Deserialize, Default)]
@@ -94,6 +114,13 @@ pub(crate) fn insert_article(
     )?;
     let mut fts =
         tx.prepare_cached("INSERT INTO attributions_fts(rowid, content) VALUES (?1, ?2)")?;
+    let mut keys = tx.prepare_cached(
+        "INSERT OR IGNORE INTO attribution_sources(key, pub_key, id) VALUES (?1, ?2, ?3)",
+    )?;
+    if !outlet_key.is_empty() {
+        tx.prepare_cached("INSERT OR IGNORE INTO outlet_keys(key) VALUES (?1)")?
+            .execute([outlet_key])?;
+    }
     let lang = lang.and_then(claimtrace_text::lang::normalize_tag);
     for (i, a) in doc.attributions.iter().enumerate() {
         let text = a.source.text.as_deref().filter(|t| !t.trim().is_empty());
@@ -120,7 +147,11 @@ pub(crate) fn insert_article(
             a.parent,
         ])?;
         if n > 0 {
-            fts.execute(params![tx.last_insert_rowid(), a.content.text])?;
+            let id = tx.last_insert_rowid();
+            fts.execute(params![id, a.content.text])?;
+            for k in name_keys(&key).into_iter().chain(name_keys(&text_key)) {
+                keys.execute(params![k, pub_key, id])?;
+            }
         }
     }
     Ok(())
@@ -173,6 +204,15 @@ pub(crate) fn outlet_condition(o: &str, cond: &mut Vec<String>, args: &mut Vec<V
     args.push(Value::Text(format!(" {words}")));
 }
 
+/// The outlet keys of stored claims that an outlet filter names (see [`outlet_condition`]).
+pub(crate) fn outlet_keys_matching(c: &Connection, o: &str) -> rusqlite::Result<Vec<String>> {
+    let key = outlet_key(Some(o));
+    let words = format!(" {}", phrase_key(o));
+    c.prepare_cached("SELECT key FROM outlet_keys WHERE key = ?1 OR instr(' ' || key, ?2) > 0")?
+        .query_map(params![key, words], |r| r.get(0))?
+        .collect()
+}
+
 const ROW_COLS: &str = "r.id, a.id, r.idx, r.story, a.published, r.lang, a.outlet, a.url, \
     a.title, r.source, r.entity, r.source_type, r.certainty, r.cue, r.content, r.start, r.end, \
     r.parent, (SELECT m.claim FROM claim_members m WHERE m.article = a.id AND m.attribution = r.idx \
@@ -209,36 +249,58 @@ fn trimmed(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// The SQL and arguments of a claims page (newest first; keyset cursor `c:<id>:<pub_key>`).
-pub(crate) fn page_sql(q: &ClaimQuery, limit: usize) -> Result<(String, Vec<Value>)> {
+/// The SQL and arguments of a claims page: the `(id, pub_key)` of the matching rows, newest
+/// first (keyset cursor `c:<id>:<pub_key>`), at most `limit + 1`. The outlet filter needs the
+/// keys of [`outlet_keys_matching`].
+pub(crate) fn page_sql(
+    q: &ClaimQuery,
+    limit: usize,
+    outlets: Option<&[String]>,
+) -> Result<(String, Vec<Value>)> {
     let mut cond: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
+    let mut join_args: Vec<Value> = Vec::new();
     let mut from = String::from("attributions r");
-    if let Some(words) = trimmed(&q.query)
-        && let Some(p) = crate::ftsq::parse(words)?
-    {
-        from = String::from("attributions_fts f JOIN attributions r ON r.id = f.rowid");
-        cond.push("attributions_fts MATCH ?".into());
-        args.push(Value::Text(p.fts()));
-    }
-    if let Some(s) = trimmed(&q.source) {
-        let key = source_key(s);
-        if key.is_empty() {
-            return Err(Error::InvalidQuery(
-                "`source` must hold a name or words".into(),
-            ));
+    // The ordering columns: of the table that drives the walk.
+    let mut o = "r";
+    let fts = match trimmed(&q.query) {
+        Some(words) => crate::ftsq::parse(words)?,
+        None => None,
+    };
+    let source = match trimmed(&q.source) {
+        Some(s) => {
+            let key = source_key(s);
+            if key.is_empty() {
+                return Err(Error::InvalidQuery(
+                    "`source` must hold a name or words".into(),
+                ));
+            }
+            Some(key)
         }
-        // The name itself or its first words, resolved or as written; each side indexed.
-        cond.push(
-            "(r.source_key = ? OR (r.source_key >= ? AND r.source_key < ?) \
-             OR r.text_key = ? OR (r.text_key >= ? AND r.text_key < ?))"
-                .into(),
-        );
-        for _ in 0..2 {
-            args.push(Value::Text(key.clone()));
-            args.push(Value::Text(format!("{key} ")));
-            args.push(Value::Text(format!("{key}!")));
+        None => None,
+    };
+    match (&fts, &source) {
+        (Some(p), _) => {
+            from = String::from("attributions_fts f JOIN attributions r ON r.id = f.rowid");
+            cond.push("attributions_fts MATCH ?".into());
+            args.push(Value::Text(p.fts()));
+            if let Some(key) = &source {
+                cond.push(
+                    "EXISTS (SELECT 1 FROM attribution_sources s WHERE s.key = ? \
+                     AND s.pub_key = r.pub_key AND s.id = r.id)"
+                        .into(),
+                );
+                args.push(Value::Text(key.clone()));
+            }
         }
+        (None, Some(key)) => {
+            // The name's index drives the walk, in date order.
+            from = String::from("attribution_sources s CROSS JOIN attributions r ON r.id = s.id");
+            cond.push("s.key = ?".into());
+            join_args.push(Value::Text(key.clone()));
+            o = "s";
+        }
+        (None, None) => {}
     }
     if let Some(t) = trimmed(&q.source_type) {
         cond.push("r.source_type = ?".into());
@@ -259,15 +321,30 @@ pub(crate) fn page_sql(q: &ClaimQuery, limit: usize) -> Result<(String, Vec<Valu
         cond.push("r.lang = ?".into());
         args.push(Value::Text(check_lang(l)?));
     }
-    if let Some(o) = trimmed(&q.outlet) {
-        outlet_condition(o, &mut cond, &mut args, "r");
+    if trimmed(&q.outlet).is_some() {
+        match outlets.unwrap_or(&[]) {
+            [] => cond.push("0".into()),
+            [one] => {
+                cond.push("r.outlet_key = ?".into());
+                args.push(Value::Text(one.clone()));
+            }
+            many => {
+                // Several outlets: checked row by row along the date order (an IN list on the
+                // outlet index would sort every match).
+                cond.push(format!(
+                    "+r.outlet_key IN ({})",
+                    vec!["?"; many.len()].join(", ")
+                ));
+                args.extend(many.iter().map(|k| Value::Text(k.clone())));
+            }
+        }
     }
     if let Some(f) = trimmed(&q.from) {
-        cond.push("r.pub_key >= ?".into());
+        cond.push(format!("{o}.pub_key >= ?"));
         args.push(Value::Text(crate::sqlite::check_date("from", f)?));
     }
     if let Some(t) = trimmed(&q.to) {
-        cond.push("r.pub_key <= ? AND r.pub_key <> ''".into());
+        cond.push(format!("{o}.pub_key <= ? AND {o}.pub_key <> ''"));
         args.push(Value::Text(format!(
             "{}Z",
             crate::sqlite::check_date("to", t)?
@@ -278,8 +355,9 @@ pub(crate) fn page_sql(q: &ClaimQuery, limit: usize) -> Result<(String, Vec<Valu
         args.push(Value::Integer(s.min(i64::MAX as u64) as i64));
     }
     if let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let bad =
-            || Error::InvalidQuery("invalid `cursor` (use the `next` of the previous page)".into());
+        let bad = || {
+            Error::InvalidQuery("invalid `cursor` (use the `next` of the previous page)".into())
+        };
         let mut it = c.splitn(3, ':');
         let (Some("c"), Some(id), Some(key)) = (it.next(), it.next(), it.next()) else {
             return Err(bad());
@@ -288,42 +366,62 @@ pub(crate) fn page_sql(q: &ClaimQuery, limit: usize) -> Result<(String, Vec<Valu
         if key.len() > 60 {
             return Err(bad());
         }
-        cond.push("(r.pub_key < ? OR (r.pub_key = ? AND r.id < ?))".into());
+        cond.push(format!(
+            "({o}.pub_key < ? OR ({o}.pub_key = ? AND {o}.id < ?))"
+        ));
         args.push(Value::Text(key.to_owned()));
         args.push(Value::Text(key.to_owned()));
         args.push(Value::Integer(id));
     }
-    let mut sql = format!("SELECT {ROW_COLS} FROM {from} JOIN articles a ON a.seq = r.article");
+    let mut sql = format!("SELECT {o}.id, {o}.pub_key FROM {from}");
     if !cond.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&cond.join(" AND "));
     }
-    sql.push_str(" ORDER BY r.pub_key DESC, r.id DESC LIMIT ?");
-    args.push(Value::Integer(limit as i64 + 1));
-    Ok((sql, args))
+    sql.push_str(&format!(" ORDER BY {o}.pub_key DESC, {o}.id DESC LIMIT ?"));
+    join_args.extend(args);
+    join_args.push(Value::Integer(limit as i64 + 1));
+    Ok((sql, join_args))
 }
 
-/// One page of claims.
+/// One page of claims: the matching ids first (no other table read), then their rows.
 pub(crate) fn page(
     c: &Connection,
-    sql: &str,
-    args: &[Value],
+    q: &ClaimQuery,
     limit: usize,
-) -> rusqlite::Result<Page<ClaimRow>> {
-    let mut st = c.prepare_cached(sql)?;
-    let rows: Vec<(ClaimRow, i64, String)> = st
-        .query_map(params_from_iter(args.iter()), row)?
+) -> rusqlite::Result<std::result::Result<Page<ClaimRow>, Error>> {
+    let tx = c.unchecked_transaction()?;
+    let outlets = match trimmed(&q.outlet) {
+        Some(o) => Some(outlet_keys_matching(&tx, o)?),
+        None => None,
+    };
+    let (sql, args) = match page_sql(q, limit, outlets.as_deref()) {
+        Ok(x) => x,
+        Err(e) => return Ok(Err(e)),
+    };
+    let ids: Vec<(i64, String)> = tx
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let more = rows.len() > limit;
-    let mut items = Vec::with_capacity(limit.min(rows.len()));
+    let more = ids.len() > limit;
+    let mut items = Vec::with_capacity(limit.min(ids.len()));
     let mut last = None;
-    for (r, id, key) in rows.into_iter().take(limit) {
-        items.push(r);
-        last = Some((id, key));
+    {
+        let mut st = tx.prepare_cached(&format!(
+            "SELECT {ROW_COLS} FROM attributions r JOIN articles a ON a.seq = r.article \
+             WHERE r.id = ?1"
+        ))?;
+        for (id, key) in ids.into_iter().take(limit) {
+            if let Some((r, _, _)) = st.query_row([id], row).optional()? {
+                items.push(r);
+            }
+            last = Some((id, key));
+        }
     }
+    tx.commit()?;
     let next = match (more, last) {
         (true, Some((id, key))) => Some(format!("c:{id}:{key}")),
         _ => None,
     };
-    Ok(Page { items, next })
+    Ok(Ok(Page { items, next }))
 }

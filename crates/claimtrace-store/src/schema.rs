@@ -100,8 +100,13 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (article, idx)
     );
     CREATE INDEX attributions_pub ON attributions(pub_key);
-    CREATE INDEX attributions_source ON attributions(source_key, pub_key);
-    CREATE INDEX attributions_text ON attributions(text_key, pub_key);
+    CREATE TABLE attribution_sources (
+        key TEXT NOT NULL,
+        pub_key TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        PRIMARY KEY (key, pub_key, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE outlet_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
     CREATE INDEX attributions_type ON attributions(source_type, pub_key);
     CREATE INDEX attributions_certainty ON attributions(certainty, pub_key);
     CREATE INDEX attributions_lang ON attributions(lang, pub_key);

@@ -914,8 +914,7 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn claims(&self, q: &ClaimQuery) -> Result<Page<ClaimRow>> {
         let limit = page_size(q.limit);
-        let (sql, args) = crate::claims::page_sql(q, limit)?;
-        self.read(|c| crate::claims::page(c, &sql, &args, limit))
+        self.read(|c| crate::claims::page(c, q, limit))?
     }
 
     fn article(&self, id: &str) -> Result<Option<String>> {

@@ -284,7 +284,7 @@ fn migration_fills_the_table_for_an_older_store() {
 fn rusqlite_free_downgrade(path: &std::path::Path) -> bool {
     let c = rusqlite::Connection::open(path).unwrap();
     c.execute_batch(
-        "DROP TABLE attributions; DROP TABLE attributions_fts; \
+        "DROP TABLE attributions; DROP TABLE attributions_fts; DROP TABLE attribution_sources; DROP TABLE outlet_keys; \
          DROP INDEX articles_outlet_key; ALTER TABLE articles DROP COLUMN outlet_key; \
          PRAGMA user_version = 1;",
     )
