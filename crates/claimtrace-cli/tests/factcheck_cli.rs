@@ -261,3 +261,268 @@ fn claims_table_filters_formats_and_exit_codes() {
         1 + 7
     );
 }
+
+fn story_of(db: &Path, article: &str) -> u64 {
+    let (_, out, err) = run(&["trace", "--article", article], db);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+    v["story"].as_u64().unwrap()
+}
+
+#[test]
+fn independence_in_trace_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = story_store(dir.path());
+    let story = story_of(&db, "w1");
+    let (code, out, err) = run(&["trace", "--story", &story.to_string()], &db);
+    assert_eq!(code, Some(0), "{err}");
+    let p: Value = serde_json::from_str(&out).unwrap();
+    let ind = &p["independence"];
+    assert_eq!(ind["reports"], 4, "{ind:#}");
+    let role = |id: &str| {
+        ind["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["article"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} in {ind:#}"))
+    };
+    // The wire copy collapses into the wire story.
+    assert_eq!(role("c1")["role"], "reprint", "{ind:#}");
+    assert_eq!(role("c1")["origin"], "w1");
+    assert_eq!(role("c1")["new_reporting"], false);
+    assert_eq!(role("w1")["role"], "original");
+    // The re-report that only restates adds nothing; the one with its own source does.
+    assert_eq!(role("g1")["new_reporting"], false, "{ind:#}");
+    assert_eq!(role("h1")["role"], "re_report", "{ind:#}");
+    assert_eq!(role("h1")["new_reporting"], true);
+    assert_eq!(role("h1")["new_sources"][0], "Lena Ostrová");
+    assert_eq!(role("h1")["origin"], "h1");
+    // Two primary sources (the officials and the mayor; the outlets relay).
+    assert_eq!(ind["primary_sources"], 2, "{ind:#}");
+    let summary = ind["summary"].as_str().unwrap();
+    assert!(summary.starts_with("4 reports, "), "{summary}");
+    assert!(summary.ends_with(", 2 primary sources"), "{summary}");
+    // The tree says it in words.
+    let (_, tree, _) = run(&["trace", "--story", &story.to_string(), "--format", "tree"], &db);
+    assert!(tree.contains("independence: 4 reports"), "{tree}");
+    assert!(tree.contains("only restates") && tree.contains("adds new reporting"), "{tree}");
+    // Per claim, in the claim's chain.
+    let claim = p["claims"][0]["id"].as_str().unwrap().to_string();
+    let (_, out, _) = run(&["trace", "--claim", &claim], &db);
+    let chain: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        chain["independence"]["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("independent origin")),
+        "{chain:#}"
+    );
+}
+
+/// A small offline JSON-LD check against the checked-in schema.org subset
+/// (`tests/fixtures/schemaorg/context-subset.jsonld`): the context is schema.org plus
+/// prefixes; every term is defined (a schema.org term of the subset, or a compact IRI of a
+/// defined prefix); every `@type` is a known class; each property's domain holds the node's
+/// type and its values have a type of its range. Returns the problems found.
+fn validate_jsonld(doc: &Value, vocab: &Value) -> Vec<String> {
+    let mut errs = Vec::new();
+    let ctx = &doc["@context"];
+    let prefixes: Vec<String> = match ctx.as_array().map(Vec::as_slice) {
+        Some([Value::String(base), Value::Object(extra)])
+            if base == "https://schema.org/" || base == "https://schema.org" =>
+        {
+            extra.keys().cloned().collect()
+        }
+        _ => {
+            errs.push(format!("@context is not [schema.org, {{prefixes}}]: {ctx}"));
+            Vec::new()
+        }
+    };
+    let terms = vocab["@context"].as_object().unwrap();
+    let classes = vocab["classes"].as_object().unwrap();
+    let props = vocab["properties"].as_object().unwrap();
+    let is_a = |t: &str, want: &str| {
+        let mut at = Some(t.to_string());
+        while let Some(c) = at {
+            if c == want {
+                return true;
+            }
+            at = classes.get(&c).and_then(Value::as_str).map(str::to_string);
+        }
+        false
+    };
+    fn check_node(
+        n: &Value,
+        path: &str,
+        errs: &mut Vec<String>,
+        ctx: &(
+            &serde_json::Map<String, Value>,
+            &serde_json::Map<String, Value>,
+            &serde_json::Map<String, Value>,
+            &[String],
+        ),
+        is_a: &dyn Fn(&str, &str) -> bool,
+    ) {
+        let (terms, classes, props, prefixes) = *ctx;
+        let Some(obj) = n.as_object() else {
+            errs.push(format!("{path}: not a node"));
+            return;
+        };
+        let ty = obj.get("@type").and_then(Value::as_str).unwrap_or("");
+        if !classes.contains_key(ty) {
+            errs.push(format!("{path}: unknown @type {ty:?}"));
+        }
+        for (k, v) in obj {
+            let here = format!("{path}.{k}");
+            if k.starts_with('@') {
+                if !["@type", "@id"].contains(&k.as_str()) {
+                    errs.push(format!("{here}: keyword not allowed in a node"));
+                }
+                if k == "@id" {
+                    let id = v.as_str().unwrap_or("");
+                    let ok = id.starts_with("http")
+                        || id.split_once(':').is_some_and(|(p, _)| prefixes.iter().any(|x| x == p));
+                    if !ok {
+                        errs.push(format!("{here}: @id {id:?} is not an IRI"));
+                    }
+                }
+                continue;
+            }
+            if let Some((p, _)) = k.split_once(':') {
+                if !prefixes.iter().any(|x| x == p) {
+                    errs.push(format!("{here}: prefix {p:?} not defined in @context"));
+                }
+                if !v.is_string() {
+                    errs.push(format!("{here}: claimtrace terms are text"));
+                }
+                continue;
+            }
+            if !terms.contains_key(k) {
+                errs.push(format!("{here}: term not in the schema.org context"));
+                continue;
+            }
+            let Some(def) = props.get(k) else {
+                errs.push(format!("{here}: a class name used as a property"));
+                continue;
+            };
+            let domain: Vec<&str> = def["domain"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+            if !domain.iter().any(|d| is_a(ty, d)) {
+                errs.push(format!("{here}: not a property of {ty}"));
+            }
+            let range: Vec<&str> = def["range"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+            let values: Vec<&Value> = match v {
+                Value::Array(a) => a.iter().collect(),
+                x => vec![x],
+            };
+            for (i, x) in values.into_iter().enumerate() {
+                let ok = range.iter().any(|r| match (*r, x) {
+                    ("Text" | "Language", Value::String(_)) => true,
+                    ("URL", Value::String(s)) => s.starts_with("https://") || s.starts_with("http://"),
+                    ("Date" | "DateTime", Value::String(s)) => {
+                        let b = s.as_bytes();
+                        b.len() >= 10
+                            && b[..10].iter().enumerate().all(|(j, c)| {
+                                if j == 4 || j == 7 { *c == b'-' } else { c.is_ascii_digit() }
+                            })
+                    }
+                    (class, Value::Object(o)) => o
+                        .get("@type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| is_a(t, class)),
+                    _ => false,
+                });
+                if !ok {
+                    errs.push(format!("{here}[{i}]: {x} is not one of {range:?}"));
+                }
+                if x.is_object() {
+                    check_node(x, &format!("{here}[{i}]"), errs, ctx, is_a);
+                }
+            }
+        }
+    }
+    let ctx4 = (terms, classes, props, prefixes.as_slice());
+    match doc["@graph"].as_array() {
+        Some(g) => {
+            for (i, n) in g.iter().enumerate() {
+                check_node(n, &format!("@graph[{i}]"), &mut errs, &ctx4, &is_a);
+            }
+        }
+        None => errs.push("no @graph".into()),
+    }
+    errs
+}
+
+fn vocab() -> Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/schemaorg/context-subset.jsonld");
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+#[test]
+fn validator_rejects_what_is_wrong() {
+    let v = vocab();
+    let good = json!({"@context": ["https://schema.org/", {"claimtrace": "https://claimtrace.org/ns#"}],
+        "@graph": [{"@type": "Claim", "text": "x", "appearance": [{"@type": "CreativeWork",
+        "url": "https://a.example/1", "datePublished": "2026-03-01"}], "claimtrace:certainty": "hedged"}]});
+    assert!(validate_jsonld(&good, &v).is_empty(), "{:?}", validate_jsonld(&good, &v));
+    for (bad, why) in [
+        (json!({"@type": "Claim", "reviewRating": "x"}), "term"),
+        (json!({"@type": "Claim", "other:x": "y"}), "prefix"),
+        (json!({"@type": "Review"}), "@type"),
+        (json!({"@type": "Claim", "firstAppearance": "https://x"}), "not one of"),
+        (json!({"@type": "Claim", "appearance": [{"@type": "CreativeWork", "datePublished": "March"}]}), "not one of"),
+        (json!({"@type": "Organization", "text": "x"}), "not a property"),
+    ] {
+        let doc = json!({"@context": good["@context"], "@graph": [bad]});
+        let errs = validate_jsonld(&doc, &v);
+        assert!(errs.iter().any(|e| e.contains(why)), "{why}: {errs:?}");
+    }
+}
+
+#[test]
+fn claimreview_export_is_valid_jsonld() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = story_store(dir.path());
+    let story = story_of(&db, "w1");
+    let (code, out, err) = cmd_out(&["export", "claimreview", "--story", &story.to_string()], &db);
+    assert_eq!(code, Some(0), "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let errs = validate_jsonld(&doc, &vocab());
+    assert!(errs.is_empty(), "{errs:#?}\n{doc:#}");
+    assert!(!out.contains("reviewRating"));
+    let claims = doc["@graph"].as_array().unwrap();
+    assert!(!claims.is_empty());
+    // The convoy claim: first appearance the wire story, the officials as author, every
+    // appearance, the attribution path.
+    let c = claims
+        .iter()
+        .find(|c| c["text"].as_str().is_some_and(|t| t.contains("convoy")))
+        .expect("convoy claim");
+    assert_eq!(c["firstAppearance"]["url"], "https://meridianwire.example/w1", "{c:#}");
+    assert_eq!(c["firstAppearance"]["publisher"]["name"], "Meridian Wire");
+    assert!(c["firstAppearance"]["datePublished"].as_str().unwrap().starts_with("2026-03-01"));
+    assert_eq!(c["author"]["name"], "regional intelligence officials");
+    assert!(c["appearance"].as_array().unwrap().len() >= 3, "{c:#}");
+    assert_eq!(c["inLanguage"], "en");
+    assert_eq!(
+        c["claimtrace:attributionPath"],
+        "Meridian Wire via regional intelligence officials"
+    );
+    assert_eq!(c["claimtrace:certainty"], "asserted");
+    // One claim by id; -o FILE; a store without that claim: an error.
+    let id = c["@id"].as_str().unwrap().trim_start_matches("claimtrace:claim/").to_string();
+    let file = dir.path().join("cr.jsonld");
+    let (code, _, _) = cmd_out(
+        &["export", "claimreview", "--claim", &id, "-o", file.to_str().unwrap()],
+        &db,
+    );
+    assert_eq!(code, Some(0));
+    let one: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(one["@graph"].as_array().unwrap().len(), 1);
+    let (code, _, _) = cmd_out(&["export", "claimreview", "--claim", "999:1"], &db);
+    assert_eq!(code, Some(2));
+}
+
+fn cmd_out(args: &[&str], db: &Path) -> (Option<i32>, String, String) {
+    run(args, db)
+}

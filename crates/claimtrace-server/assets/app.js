@@ -520,11 +520,35 @@
         h('td', null, h('button', { type: 'button', 'class': 'link', on: { click: function () { showEdge(k); detail.scrollIntoView({ block: 'nearest' }); } }, text: 'details' })));
     });
 
+    var ind = prov.independence && typeof prov.independence === 'object' ? prov.independence : null;
+    var claimInd = {};
+    if (ind) arr(ind.claims).forEach(function (c) { if (c && c.claim !== undefined) claimInd[str(c.claim)] = c; });
     var claimList = h('ol', { 'class': 'story-claims' }, arr(prov.claims).slice(0, 200).map(function (c) {
       var o = c.origin !== undefined && c.origin !== null ? byId[str(c.origin)] : null;
+      var ci = claimInd[str(c.id)];
       return h('li', null, h('q', { dir: 'auto', text: trunc(c.text, 220) }), ' ',
-        h('span', { 'class': 'muted', text: '— first from ' + (o ? nodeLabel(o) : str(c.origin) || '?') + ', ' + arr(c.members).length + ' report' + (arr(c.members).length === 1 ? '' : 's') }));
+        h('span', { 'class': 'muted', text: '— first from ' + (o ? nodeLabel(o) : str(c.origin) || '?') + ', ' + (ci ? str(ci.summary) : arr(c.members).length + ' report' + (arr(c.members).length === 1 ? '' : 's')) }));
     }));
+    var indView = null;
+    if (ind) {
+      var roleText = { original: 'original', reprint: 'reprint / wire copy', re_report: 're-report' };
+      indView = h('section', { 'class': 'independence' },
+        h('h2', { text: 'Independence' }),
+        h('p', { 'class': 'ind-summary' }, h('strong', { text: str(ind.summary) })),
+        h('div', { 'class': 'table-scroll' }, h('table', { 'class': 'ind' },
+          h('thead', null, h('tr', null, h('th', { scope: 'col', text: 'Outlet' }), h('th', { scope: 'col', text: 'Role' }), h('th', { scope: 'col', text: 'Reporting' }), h('th', { scope: 'col', text: 'Counted under' }))),
+          h('tbody', null, arr(ind.articles).map(function (r) {
+            var n = byId[str(r.article)] || { id: r.article, outlet: r.outlet };
+            var o = byId[str(r.origin)] || { id: r.origin };
+            var news = arr(r.new_sources).concat(arr(r.new_quotes).map(function (q) { return '“' + trunc(str(q), 80) + '”'; }));
+            var rep = str(r.role) === 'original' ? 'original reporting' : (r.new_reporting ? 'adds new reporting: ' + news.join('; ') : 'only restates');
+            return h('tr', { 'data-role': str(r.role), 'data-new': r.new_reporting ? '1' : '0' },
+              h('td', null, h('a', { href: '#/article/' + encodeURIComponent(str(r.article)), dir: 'auto', text: nodeLabel(n) })),
+              h('td', null, roleText[str(r.role)] || str(r.role)),
+              h('td', { dir: 'auto', text: rep }),
+              h('td', null, nodeLabel(o)));
+          })))));
+    }
 
     var firstDrift = -1;
     edges.forEach(function (e, k) { if (firstDrift < 0 && arr(e.drift).length) firstDrift = k; });
@@ -532,10 +556,12 @@
     return h('div', { 'class': 'story' },
       h('h1', { dir: 'auto', text: title }),
       meta,
+      ind ? h('p', { 'class': 'meta ind-line', text: str(ind.summary) }) : null,
       h('figure', { 'class': 'graph-fig' },
         h('div', { 'class': 'graph-scroll' }, graphSvg(nodes, edges, prov.origin, showEdge)),
         h('figcaption', { 'class': 'small' }, 'Provenance: each arrow goes from the earlier (or cited) report to the one that re-reports it; x is publication time, outlets only named by others are on the left. Arrows with changes are drawn in red.')),
       detail,
+      indView,
       h('section', null, h('h2', { text: 'Timeline by language' }), timelineSvg(articles)),
       h('section', null, h('h2', { text: 'Articles' }), articleTable(articles)),
       edges.length ? h('section', null, h('h2', { text: 'All re-reports' }),

@@ -63,10 +63,6 @@ fn to_values<T: serde::Serialize>(items: Vec<T>) -> Result<Vec<Value>, BackendEr
         .collect()
 }
 
-fn to_text<T: serde::Serialize>(x: &T) -> Result<String, BackendError> {
-    serde_json::to_string(x).map_err(|e| BackendError::Internal(e.to_string()))
-}
-
 impl StoreBackend {
     /// Opens an existing store read-only. `allow_store` lets `?store=true` write to it.
     pub fn open(
@@ -196,7 +192,32 @@ impl Backend for StoreBackend {
     }
 
     fn story(&self, id: u64) -> Result<Option<String>, BackendError> {
-        self.store.story(id)?.map(|s| to_text(&s)).transpose()
+        let Some(story) = self.store.story(id)? else {
+            return Ok(None);
+        };
+        // With the independence counts of its provenance, when traced.
+        #[derive(serde::Deserialize)]
+        struct Ind {
+            #[serde(default)]
+            independence: Option<Value>,
+        }
+        let ind = self
+            .store
+            .provenance(id)?
+            .and_then(|p| serde_json::from_str::<Ind>(&p).ok())
+            .and_then(|i| i.independence);
+        let mut v = serde_json::to_value(&story)
+            .map_err(|e| BackendError::Internal(format!("cannot encode story {id}: {e}")))?;
+        if let (Some(ind), Some(m)) = (ind, v.as_object_mut()) {
+            let mut counts = serde_json::Map::new();
+            for k in ["reports", "origins", "primary_sources", "summary", "origin_ids", "primary"] {
+                if let Some(x) = ind.get(k) {
+                    counts.insert(k.into(), x.clone());
+                }
+            }
+            m.insert("independence".into(), Value::Object(counts));
+        }
+        Ok(Some(v.to_string()))
     }
 
     fn provenance(&self, id: u64) -> Result<Option<String>, BackendError> {
