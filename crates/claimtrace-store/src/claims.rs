@@ -256,6 +256,7 @@ pub(crate) fn page_sql(
     q: &ClaimQuery,
     limit: usize,
     outlets: Option<&[String]>,
+    fts_as_set: bool,
 ) -> Result<(String, Vec<Value>)> {
     let mut cond: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
@@ -280,6 +281,22 @@ pub(crate) fn page_sql(
         None => None,
     };
     match (&fts, &source) {
+        (Some(p), _) if fts_as_set => {
+            // Many matches: the matching ids as a set (built once), checked along the walk in
+            // date order, which stops at the page's end.
+            if let Some(key) = &source {
+                from =
+                    String::from("attribution_sources s CROSS JOIN attributions r ON r.id = s.id");
+                cond.push("s.key = ?".into());
+                join_args.push(Value::Text(key.clone()));
+                o = "s";
+            }
+            cond.push(
+                "r.id IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)"
+                    .into(),
+            );
+            args.push(Value::Text(p.fts()));
+        }
         (Some(p), _) => {
             from = String::from("attributions_fts f JOIN attributions r ON r.id = f.rowid");
             cond.push("attributions_fts MATCH ?".into());
@@ -384,6 +401,10 @@ pub(crate) fn page_sql(
     Ok((sql, join_args))
 }
 
+/// From this many matches of `query`, the claims walk goes in date order with the matches as
+/// a set instead of sorting every match.
+const FTS_SET_FROM: i64 = 2000;
+
 /// One page of claims: the matching ids first (no other table read), then their rows.
 pub(crate) fn page(
     c: &Connection,
@@ -395,7 +416,20 @@ pub(crate) fn page(
         Some(o) => Some(outlet_keys_matching(&tx, o)?),
         None => None,
     };
-    let (sql, args) = match page_sql(q, limit, outlets.as_deref()) {
+    // Words with many matches: walk in date order with the matches as a set; few matches:
+    // walk the matches and sort them.
+    let mut fts_as_set = false;
+    if let Some(words) = trimmed(&q.query)
+        && let Ok(Some(p)) = crate::ftsq::parse(words)
+    {
+        let n: i64 = tx
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM attributions_fts WHERE attributions_fts MATCH ?1 LIMIT ?2)",
+            )?
+            .query_row(params![p.fts(), FTS_SET_FROM], |r| r.get(0))?;
+        fts_as_set = n >= FTS_SET_FROM;
+    }
+    let (sql, args) = match page_sql(q, limit, outlets.as_deref(), fts_as_set) {
         Ok(x) => x,
         Err(e) => return Ok(Err(e)),
     };
