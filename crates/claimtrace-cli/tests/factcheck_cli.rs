@@ -304,9 +304,15 @@ fn independence_in_trace_output() {
     assert!(summary.starts_with("4 reports, "), "{summary}");
     assert!(summary.ends_with(", 2 primary sources"), "{summary}");
     // The tree says it in words.
-    let (_, tree, _) = run(&["trace", "--story", &story.to_string(), "--format", "tree"], &db);
+    let (_, tree, _) = run(
+        &["trace", "--story", &story.to_string(), "--format", "tree"],
+        &db,
+    );
     assert!(tree.contains("independence: 4 reports"), "{tree}");
-    assert!(tree.contains("only restates") && tree.contains("adds new reporting"), "{tree}");
+    assert!(
+        tree.contains("only restates") && tree.contains("adds new reporting"),
+        "{tree}"
+    );
     // Per claim, in the claim's chain.
     let claim = p["claims"][0]["id"].as_str().unwrap().to_string();
     let (_, out, _) = run(&["trace", "--claim", &claim], &db);
@@ -381,7 +387,9 @@ fn validate_jsonld(doc: &Value, vocab: &Value) -> Vec<String> {
                 if k == "@id" {
                     let id = v.as_str().unwrap_or("");
                     let ok = id.starts_with("http")
-                        || id.split_once(':').is_some_and(|(p, _)| prefixes.iter().any(|x| x == p));
+                        || id
+                            .split_once(':')
+                            .is_some_and(|(p, _)| prefixes.iter().any(|x| x == p));
                     if !ok {
                         errs.push(format!("{here}: @id {id:?} is not an IRI"));
                     }
@@ -405,11 +413,21 @@ fn validate_jsonld(doc: &Value, vocab: &Value) -> Vec<String> {
                 errs.push(format!("{here}: a class name used as a property"));
                 continue;
             };
-            let domain: Vec<&str> = def["domain"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+            let domain: Vec<&str> = def["domain"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
             if !domain.iter().any(|d| is_a(ty, d)) {
                 errs.push(format!("{here}: not a property of {ty}"));
             }
-            let range: Vec<&str> = def["range"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+            let range: Vec<&str> = def["range"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
             let values: Vec<&Value> = match v {
                 Value::Array(a) => a.iter().collect(),
                 x => vec![x],
@@ -417,12 +435,18 @@ fn validate_jsonld(doc: &Value, vocab: &Value) -> Vec<String> {
             for (i, x) in values.into_iter().enumerate() {
                 let ok = range.iter().any(|r| match (*r, x) {
                     ("Text" | "Language", Value::String(_)) => true,
-                    ("URL", Value::String(s)) => s.starts_with("https://") || s.starts_with("http://"),
+                    ("URL", Value::String(s)) => {
+                        s.starts_with("https://") || s.starts_with("http://")
+                    }
                     ("Date" | "DateTime", Value::String(s)) => {
                         let b = s.as_bytes();
                         b.len() >= 10
                             && b[..10].iter().enumerate().all(|(j, c)| {
-                                if j == 4 || j == 7 { *c == b'-' } else { c.is_ascii_digit() }
+                                if j == 4 || j == 7 {
+                                    *c == b'-'
+                                } else {
+                                    c.is_ascii_digit()
+                                }
                             })
                     }
                     (class, Value::Object(o)) => o
@@ -464,14 +488,27 @@ fn validator_rejects_what_is_wrong() {
     let good = json!({"@context": ["https://schema.org/", {"claimtrace": "https://claimtrace.org/ns#"}],
         "@graph": [{"@type": "Claim", "text": "x", "appearance": [{"@type": "CreativeWork",
         "url": "https://a.example/1", "datePublished": "2026-03-01"}], "claimtrace:certainty": "hedged"}]});
-    assert!(validate_jsonld(&good, &v).is_empty(), "{:?}", validate_jsonld(&good, &v));
+    assert!(
+        validate_jsonld(&good, &v).is_empty(),
+        "{:?}",
+        validate_jsonld(&good, &v)
+    );
     for (bad, why) in [
         (json!({"@type": "Claim", "reviewRating": "x"}), "term"),
         (json!({"@type": "Claim", "other:x": "y"}), "prefix"),
         (json!({"@type": "Review"}), "@type"),
-        (json!({"@type": "Claim", "firstAppearance": "https://x"}), "not one of"),
-        (json!({"@type": "Claim", "appearance": [{"@type": "CreativeWork", "datePublished": "March"}]}), "not one of"),
-        (json!({"@type": "Organization", "text": "x"}), "not a property"),
+        (
+            json!({"@type": "Claim", "firstAppearance": "https://x"}),
+            "not one of",
+        ),
+        (
+            json!({"@type": "Claim", "appearance": [{"@type": "CreativeWork", "datePublished": "March"}]}),
+            "not one of",
+        ),
+        (
+            json!({"@type": "Organization", "text": "x"}),
+            "not a property",
+        ),
     ] {
         let doc = json!({"@context": good["@context"], "@graph": [bad]});
         let errs = validate_jsonld(&doc, &v);
@@ -484,7 +521,10 @@ fn claimreview_export_is_valid_jsonld() {
     let dir = tempfile::tempdir().unwrap();
     let db = story_store(dir.path());
     let story = story_of(&db, "w1");
-    let (code, out, err) = cmd_out(&["export", "claimreview", "--story", &story.to_string()], &db);
+    let (code, out, err) = cmd_out(
+        &["export", "claimreview", "--story", &story.to_string()],
+        &db,
+    );
     assert_eq!(code, Some(0), "{err}");
     let doc: Value = serde_json::from_str(&out).unwrap();
     let errs = validate_jsonld(&doc, &vocab());
@@ -498,9 +538,17 @@ fn claimreview_export_is_valid_jsonld() {
         .iter()
         .find(|c| c["text"].as_str().is_some_and(|t| t.contains("convoy")))
         .expect("convoy claim");
-    assert_eq!(c["firstAppearance"]["url"], "https://meridianwire.example/w1", "{c:#}");
+    assert_eq!(
+        c["firstAppearance"]["url"], "https://meridianwire.example/w1",
+        "{c:#}"
+    );
     assert_eq!(c["firstAppearance"]["publisher"]["name"], "Meridian Wire");
-    assert!(c["firstAppearance"]["datePublished"].as_str().unwrap().starts_with("2026-03-01"));
+    assert!(
+        c["firstAppearance"]["datePublished"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-03-01")
+    );
     assert_eq!(c["author"]["name"], "regional intelligence officials");
     assert!(c["appearance"].as_array().unwrap().len() >= 3, "{c:#}");
     assert_eq!(c["inLanguage"], "en");
@@ -510,10 +558,21 @@ fn claimreview_export_is_valid_jsonld() {
     );
     assert_eq!(c["claimtrace:certainty"], "asserted");
     // One claim by id; -o FILE; a store without that claim: an error.
-    let id = c["@id"].as_str().unwrap().trim_start_matches("claimtrace:claim/").to_string();
+    let id = c["@id"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("claimtrace:claim/")
+        .to_string();
     let file = dir.path().join("cr.jsonld");
     let (code, _, _) = cmd_out(
-        &["export", "claimreview", "--claim", &id, "-o", file.to_str().unwrap()],
+        &[
+            "export",
+            "claimreview",
+            "--claim",
+            &id,
+            "-o",
+            file.to_str().unwrap(),
+        ],
         &db,
     );
     assert_eq!(code, Some(0));

@@ -182,7 +182,10 @@ pub fn account(p: &Provenance, docs: &[Doc]) -> Independence {
         if !(copy || re) || e.from == e.to {
             continue;
         }
-        parents.entry(e.to.as_str()).or_default().push(e.from.as_str());
+        parents
+            .entry(e.to.as_str())
+            .or_default()
+            .push(e.from.as_str());
         let r = role.entry(e.to.as_str()).or_insert(Role::ReReport);
         if copy {
             *r = Role::Reprint;
@@ -218,7 +221,10 @@ pub fn account(p: &Provenance, docs: &[Doc]) -> Independence {
     for &id in &articles {
         let Some(doc) = by_id.get(id) else { continue };
         let anc = ancestors(id);
-        let anc_docs: Vec<&Doc> = anc.iter().filter_map(|a| by_id.get(a.as_str()).copied()).collect();
+        let anc_docs: Vec<&Doc> = anc
+            .iter()
+            .filter_map(|a| by_id.get(a.as_str()).copied())
+            .collect();
         let anc_sources: BTreeSet<String> = anc_docs
             .iter()
             .flat_map(|d| primary_of(d, 0..d.attributions.len()))

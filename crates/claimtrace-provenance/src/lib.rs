@@ -27,11 +27,11 @@ mod tests;
 
 pub use cites::{CitedOutlet, cited_outlets};
 use claimtrace_core::Doc;
+pub use independence::{ClaimAccount, Independence, ReportAccount, Role};
 pub use model::{
     Claim, ClaimMember, ClaimTrace, Drift, DriftKind, Edge, Evidence, EvidenceKind, Node, NodeKind,
     Provenance, Reprint,
 };
-pub use independence::{ClaimAccount, Independence, ReportAccount, Role};
 pub use outlets::Lexicon;
 pub use render::{render_tree, to_dot};
 

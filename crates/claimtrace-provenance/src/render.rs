@@ -49,8 +49,12 @@ pub fn render_tree(p: &Provenance) -> String {
         for r in &ind.articles {
             let what = match r.role {
                 crate::independence::Role::Original => "original".to_string(),
-                crate::independence::Role::Reprint => format!("reprint of {}", r.derives_from.join(", ")),
-                crate::independence::Role::ReReport => format!("re-reports {}", r.derives_from.join(", ")),
+                crate::independence::Role::Reprint => {
+                    format!("reprint of {}", r.derives_from.join(", "))
+                }
+                crate::independence::Role::ReReport => {
+                    format!("re-reports {}", r.derives_from.join(", "))
+                }
             };
             let added = if r.role == crate::independence::Role::Original {
                 String::new()

@@ -210,7 +210,14 @@ impl Backend for StoreBackend {
             .map_err(|e| BackendError::Internal(format!("cannot encode story {id}: {e}")))?;
         if let (Some(ind), Some(m)) = (ind, v.as_object_mut()) {
             let mut counts = serde_json::Map::new();
-            for k in ["reports", "origins", "primary_sources", "summary", "origin_ids", "primary"] {
+            for k in [
+                "reports",
+                "origins",
+                "primary_sources",
+                "summary",
+                "origin_ids",
+                "primary",
+            ] {
                 if let Some(x) = ind.get(k) {
                     counts.insert(k.into(), x.clone());
                 }

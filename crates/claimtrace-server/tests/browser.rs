@@ -241,6 +241,20 @@ fn browser_views() {
         );
     }
     assert!(dom.contains("Timeline by language"));
+    // Independence: the counts, and one row per report saying what it added.
+    let ind = &prov["independence"];
+    let summary = ind["summary"]
+        .as_str()
+        .expect("independence in the provenance");
+    assert!(
+        dom.contains("class=\"independence\""),
+        "independence section"
+    );
+    assert!(dom.contains(summary), "{summary}");
+    let reports = ind["articles"].as_array().map_or(0, Vec::len);
+    assert_eq!(count(&dom, "data-new=\""), reports, "one row per report");
+    let story_json = s.get(&format!("/api/stories/{story}")).json();
+    assert_eq!(story_json["independence"]["summary"], summary);
     b.screenshot(&url, &shot_dir.join("story.png"), 1400, 1250);
 
     // --- hostile article: nothing runs, text shows as written

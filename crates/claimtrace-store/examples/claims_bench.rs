@@ -15,8 +15,8 @@ use claimtrace_store::{ClaimQuery, SqliteStore, Store};
 use std::time::Instant;
 
 const TOPICS: &[&str] = &[
-    "minister", "harbour", "council", "report", "river", "bridge", "election", "budget",
-    "strike", "court", "police", "hospital", "storm", "factory", "border", "railway",
+    "minister", "harbour", "council", "report", "river", "bridge", "election", "budget", "strike",
+    "court", "police", "hospital", "storm", "factory", "border", "railway",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -372,9 +372,8 @@ pub(crate) fn page_sql(
         args.push(Value::Integer(s.min(i64::MAX as u64) as i64));
     }
     if let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let bad = || {
-            Error::InvalidQuery("invalid `cursor` (use the `next` of the previous page)".into())
-        };
+        let bad =
+            || Error::InvalidQuery("invalid `cursor` (use the `next` of the previous page)".into());
         let mut it = c.splitn(3, ':');
         let (Some("c"), Some(id), Some(key)) = (it.next(), it.next(), it.next()) else {
             return Err(bad());
@@ -435,7 +434,9 @@ pub(crate) fn page(
     };
     let ids: Vec<(i64, String)> = tx
         .prepare_cached(&sql)?
-        .query_map(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let more = ids.len() > limit;
     let mut items = Vec::with_capacity(limit.min(ids.len()));

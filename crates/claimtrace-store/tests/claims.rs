@@ -299,7 +299,11 @@ fn words_with_many_matches_walk_in_date_order() {
     let s = SqliteStore::open(dir.path().join("m.db")).unwrap();
     let batch: Vec<NewArticle> = (0..2100)
         .map(|i| {
-            let who = if i % 2 == 0 { "Ana Ruiz" } else { "Port officials" };
+            let who = if i % 2 == 0 {
+                "Ana Ruiz"
+            } else {
+                "Port officials"
+            };
             let cert = if i % 3 == 0 { "hedged" } else { "asserted" };
             art(
                 &format!("m{i}"),
@@ -322,8 +326,16 @@ fn words_with_many_matches_walk_in_date_order() {
     };
     let p = s.claims(&q).unwrap();
     assert_eq!(p.items.len(), 10);
-    assert!(p.items.iter().all(|r| r.entity.as_deref() == Some("Ana Ruiz") && r.certainty == "hedged"));
-    let dates: Vec<&str> = p.items.iter().map(|r| r.published.as_deref().unwrap()).collect();
+    assert!(
+        p.items
+            .iter()
+            .all(|r| r.entity.as_deref() == Some("Ana Ruiz") && r.certainty == "hedged")
+    );
+    let dates: Vec<&str> = p
+        .items
+        .iter()
+        .map(|r| r.published.as_deref().unwrap())
+        .collect();
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(dates, sorted, "newest first");

@@ -69,7 +69,10 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             continue;
         };
         let p: Provenance = serde_json::from_str(&json).with_context(|| {
-            format!("{}: the stored provenance of story {s} is unreadable", args.db.display())
+            format!(
+                "{}: the stored provenance of story {s} is unreadable",
+                args.db.display()
+            )
         })?;
         let mut docs: Vec<Doc> = Vec::new();
         for a in store.story_articles(s, claimtrace_connect::MAX_TRACE_ARTICLES)? {
@@ -89,12 +92,20 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         ),
         None => Box::new(std::io::stdout().lock()),
     };
-    match out.write_all(text.as_bytes()).and_then(|_| out.write_all(b"\n")).and_then(|_| out.flush()) {
+    match out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush())
+    {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             return Err(anyhow::Error::new(e).context("cannot write the output"));
         }
         _ => {}
     }
     eprintln!("claimtrace: {n} claims");
-    Ok(if n == 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if n == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
