@@ -325,6 +325,14 @@ fn independence_in_trace_output() {
     );
 }
 
+/// The context terms, classes, properties and prefixes a node is checked against.
+type Vocab<'a> = (
+    &'a serde_json::Map<String, Value>,
+    &'a serde_json::Map<String, Value>,
+    &'a serde_json::Map<String, Value>,
+    &'a [String],
+);
+
 /// A small offline JSON-LD check against the checked-in schema.org subset
 /// (`tests/fixtures/schemaorg/context-subset.jsonld`): the context is schema.org plus
 /// prefixes; every term is defined (a schema.org term of the subset, or a compact IRI of a
@@ -361,12 +369,7 @@ fn validate_jsonld(doc: &Value, vocab: &Value) -> Vec<String> {
         n: &Value,
         path: &str,
         errs: &mut Vec<String>,
-        ctx: &(
-            &serde_json::Map<String, Value>,
-            &serde_json::Map<String, Value>,
-            &serde_json::Map<String, Value>,
-            &[String],
-        ),
+        ctx: &Vocab<'_>,
         is_a: &dyn Fn(&str, &str) -> bool,
     ) {
         let (terms, classes, props, prefixes) = *ctx;
