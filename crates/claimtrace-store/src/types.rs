@@ -7,11 +7,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Query {
-    /// Words to find in the title or text (FTS5). Each word must occur; quotes and operators
-    /// are taken as plain words, so any input is a valid query.
+    /// Words to find in the title or text (FTS5). Each word must occur; `"a phrase"`,
+    /// `prefix*` and `a OR b` work; `NOT`, `-word`, `NEAR`, parentheses, `field:` and an
+    /// unbalanced quote are refused with [`crate::Error::InvalidQuery`] saying why. Results then
+    /// carry [`ArticleSummary::hit`].
     pub q: Option<String>,
+    /// Language code (`en`, `EN-gb`, `fra`, `French`); an unknown language is an error.
     pub lang: Option<String>,
-    /// Exact outlet name, case-insensitive.
+    /// Outlet: a name or alias the outlet table knows (same outlet), or words at the start of
+    /// words of the outlet's name, case- and accent-insensitive.
     pub outlet: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
