@@ -41,6 +41,9 @@ enum Command {
     Stories(cmd::stories::Args),
     /// A story's provenance graph (or one claim's chain): JSON, terminal tree or Graphviz.
     Trace(cmd::trace::Args),
+    /// Export traced claims for other tools (`export claimreview`: schema.org JSON-LD).
+    #[command(subcommand)]
+    Export(cmd::export::Command),
     /// Serve the HTTP API and web page over a store (localhost by default).
     Serve(cmd::serve::Args),
     /// Write one self-contained HTML page with a story's provenance (no network needed).
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Ingest(a) => cmd::ingest::run(a),
         Command::Stories(a) => cmd::stories::run(a),
         Command::Trace(a) => cmd::trace::run(a),
+        Command::Export(c) => cmd::export::run(c),
         Command::Serve(a) => cmd::serve::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Eval(EvalCommand::Attribution(a)) => cmd::eval_attribution::run(a),

@@ -318,6 +318,7 @@ pub fn build(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provena
                 original: o.clone(),
             })
             .collect(),
+        independence: None,
     }
 }
 

@@ -12,10 +12,12 @@
 
 pub mod analyse;
 pub mod cites;
+pub mod claimreview;
 pub mod claims;
 pub mod drift;
 pub mod eval;
 pub mod graph;
+pub mod independence;
 pub mod model;
 pub mod norm;
 pub mod outlets;
@@ -25,6 +27,7 @@ mod tests;
 
 pub use cites::{CitedOutlet, cited_outlets};
 use claimtrace_core::Doc;
+pub use independence::{ClaimAccount, Independence, ReportAccount, Role};
 pub use model::{
     Claim, ClaimMember, ClaimTrace, Drift, DriftKind, Edge, Evidence, EvidenceKind, Node, NodeKind,
     Provenance, Reprint,
@@ -38,5 +41,7 @@ pub use render::{render_tree, to_dot};
 /// articles not in `docs` are ignored. Articles may come in any order; publication dates
 /// may be missing.
 pub fn trace(story: u64, docs: &[Doc], reprints: &[(String, String)]) -> Provenance {
-    graph::build(story, docs, reprints)
+    let mut p = graph::build(story, docs, reprints);
+    p.independence = Some(independence::account(&p, docs));
+    p
 }

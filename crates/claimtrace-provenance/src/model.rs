@@ -17,6 +17,10 @@ pub struct Provenance {
     /// orders it (the story stage names them in arrival order; see `graph::orient_reprints`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reprints: Vec<Reprint>,
+    /// "N reports, K independent origins, M primary sources", for the story and each claim
+    /// (see [`crate::independence`]); absent in graphs traced before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub independence: Option<crate::independence::Independence>,
 }
 
 /// `copy` is a near-verbatim copy of `original`.
@@ -181,6 +185,9 @@ pub struct ClaimTrace {
     /// The edges whose drift concerns the claim or that join two of its articles, each with
     /// the drift of this claim only.
     pub edges: Vec<Edge>,
+    /// The claim's independence accounting, when the story's graph has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub independence: Option<crate::independence::ClaimAccount>,
 }
 
 impl ClaimTrace {
@@ -230,12 +237,17 @@ impl Provenance {
             .filter(|n| used.contains(n.id.as_str()))
             .cloned()
             .collect();
+        let independence = self
+            .independence
+            .as_ref()
+            .and_then(|i| i.claims.iter().find(|c| c.claim == claim_id).cloned());
         Some(ClaimTrace {
             story: self.story,
             origin: claim.origin.clone(),
             claim,
             nodes,
             edges,
+            independence,
         })
     }
 }
@@ -298,6 +310,7 @@ mod claim_trace_tests {
                     .to_vec(),
             }],
             reprints: Vec::new(),
+            independence: None,
         };
         let t = p.claim_trace("1:1").unwrap();
         assert_eq!((t.story, t.origin.as_deref()), (1, Some("a1")));

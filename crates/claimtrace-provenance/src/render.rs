@@ -44,6 +44,39 @@ pub fn render_tree(p: &Provenance) -> String {
         p.claims.len(),
         p.origin.as_deref().unwrap_or("-")
     );
+    if let Some(ind) = &p.independence {
+        let _ = writeln!(out, "independence: {}", ind.summary);
+        for r in &ind.articles {
+            let what = match r.role {
+                crate::independence::Role::Original => "original".to_string(),
+                crate::independence::Role::Reprint => {
+                    format!("reprint of {}", r.derives_from.join(", "))
+                }
+                crate::independence::Role::ReReport => {
+                    format!("re-reports {}", r.derives_from.join(", "))
+                }
+            };
+            let added = if r.role == crate::independence::Role::Original {
+                String::new()
+            } else if r.new_reporting {
+                let mut new: Vec<String> = r.new_sources.clone();
+                new.extend(r.new_quotes.iter().map(|q| format!("quote {q}")));
+                format!("; adds new reporting ({})", new.join("; "))
+            } else {
+                "; only restates".to_string()
+            };
+            let _ = writeln!(
+                out,
+                "  {} ({}): {what}{added}; origin {}",
+                r.article,
+                r.outlet.as_deref().unwrap_or("-"),
+                r.origin
+            );
+        }
+        for c in &ind.claims {
+            let _ = writeln!(out, "  claim {}: {}", c.claim, c.summary);
+        }
+    }
     let mut children: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     let mut has_parent: FxHashSet<&str> = FxHashSet::default();
     for (i, e) in p.edges.iter().enumerate() {

@@ -166,6 +166,7 @@
     } else if (parts[0] === 'article' && parts[1]) view = articlePage(decodeURIComponent(parts[1]), params);
     else if (parts[0] === 'story' && parts[1]) view = storyPage(decodeURIComponent(parts[1]));
     else if (parts[0] === 'stories') view = storiesPage(params);
+    else if (parts[0] === 'claims') view = claimsPage(params);
     else if (parts[0] === 'analyze') view = analyzePage();
     else view = searchPage(params);
     main.appendChild(view);
@@ -523,11 +524,35 @@
         h('td', null, h('button', { type: 'button', 'class': 'link', on: { click: function () { showEdge(k); detail.scrollIntoView({ block: 'nearest' }); } }, text: 'details' })));
     });
 
+    var ind = prov.independence && typeof prov.independence === 'object' ? prov.independence : null;
+    var claimInd = {};
+    if (ind) arr(ind.claims).forEach(function (c) { if (c && c.claim !== undefined) claimInd[str(c.claim)] = c; });
     var claimList = h('ol', { 'class': 'story-claims' }, arr(prov.claims).slice(0, 200).map(function (c) {
       var o = c.origin !== undefined && c.origin !== null ? byId[str(c.origin)] : null;
+      var ci = claimInd[str(c.id)];
       return h('li', null, h('q', { dir: 'auto', text: trunc(c.text, 220) }), ' ',
-        h('span', { 'class': 'muted', text: '— first from ' + (o ? nodeLabel(o) : str(c.origin) || '?') + ', ' + arr(c.members).length + ' report' + (arr(c.members).length === 1 ? '' : 's') }));
+        h('span', { 'class': 'muted', text: '— first from ' + (o ? nodeLabel(o) : str(c.origin) || '?') + ', ' + (ci ? str(ci.summary) : arr(c.members).length + ' report' + (arr(c.members).length === 1 ? '' : 's')) }));
     }));
+    var indView = null;
+    if (ind) {
+      var roleText = { original: 'original', reprint: 'reprint / wire copy', re_report: 're-report' };
+      indView = h('section', { 'class': 'independence' },
+        h('h2', { text: 'Independence' }),
+        h('p', { 'class': 'ind-summary' }, h('strong', { text: str(ind.summary) })),
+        h('div', { 'class': 'table-scroll' }, h('table', { 'class': 'ind' },
+          h('thead', null, h('tr', null, h('th', { scope: 'col', text: 'Outlet' }), h('th', { scope: 'col', text: 'Role' }), h('th', { scope: 'col', text: 'Reporting' }), h('th', { scope: 'col', text: 'Counted under' }))),
+          h('tbody', null, arr(ind.articles).map(function (r) {
+            var n = byId[str(r.article)] || { id: r.article, outlet: r.outlet };
+            var o = byId[str(r.origin)] || { id: r.origin };
+            var news = arr(r.new_sources).concat(arr(r.new_quotes).map(function (q) { return '“' + trunc(str(q), 80) + '”'; }));
+            var rep = str(r.role) === 'original' ? 'original reporting' : (r.new_reporting ? 'adds new reporting: ' + news.join('; ') : 'only restates');
+            return h('tr', { 'data-role': str(r.role), 'data-new': r.new_reporting ? '1' : '0' },
+              h('td', null, h('a', { href: '#/article/' + encodeURIComponent(str(r.article)), dir: 'auto', text: nodeLabel(n) })),
+              h('td', null, roleText[str(r.role)] || str(r.role)),
+              h('td', { dir: 'auto', text: rep }),
+              h('td', null, nodeLabel(o)));
+          })))));
+    }
 
     var firstDrift = -1;
     edges.forEach(function (e, k) { if (firstDrift < 0 && arr(e.drift).length) firstDrift = k; });
@@ -535,8 +560,10 @@
     return h('div', { 'class': 'story' },
       h('h1', { dir: 'auto', text: title }),
       meta,
+      ind ? h('p', { 'class': 'meta ind-line', text: str(ind.summary) }) : null,
       graphFigure(nodes, edges, prov.origin, showEdge),
       detail,
+      indView,
       h('section', null, h('h2', { text: 'Timeline by language' }), timelineSvg(articles)),
       h('section', null, h('h2', { text: 'Articles' }), articleTable(articles)),
       edges.length ? h('section', null, h('h2', { text: 'All re-reports' }),
@@ -1405,7 +1432,81 @@
       h('a', { href: '#/article/' + encodeURIComponent(str(a.id)), dir: 'auto', text: str(a.title) || str(a.id) }),
       h('div', { 'class': 'small muted' }, [str(a.outlet), fmtDay(a.published), str(a.lang)].filter(Boolean).join(' · '),
         a.story !== undefined && a.story !== null ? [' · ', h('a', { href: '#/story/' + encodeURIComponent(str(a.story)), text: 'story ' + str(a.story) })] : null),
-      a.snippet ? h('div', { 'class': 'snippet', dir: 'auto', text: trunc(a.snippet, 240) }) : null);
+      a.hit ? hitView(a.hit) : (a.snippet ? h('div', { 'class': 'snippet', dir: 'auto', text: trunc(a.snippet, 240) }) : null));
+  }
+
+  // The passage around a search hit, its matched words in <mark> (offsets in characters).
+  function hitView(hit) {
+    var chars = Array.from(str(hit.text));
+    var box = h('div', { 'class': 'snippet hit-text', dir: 'auto' });
+    var at = 0;
+    arr(hit.highlights).forEach(function (m) {
+      var s0 = Number(m.start), e0 = Number(m.end);
+      if (!(s0 >= at && e0 > s0 && e0 <= chars.length)) return;
+      appendText(box, chars.slice(at, s0).join(''));
+      var mk = h('mark');
+      appendText(mk, chars.slice(s0, e0).join(''));
+      box.appendChild(mk);
+      at = e0;
+    });
+    appendText(box, chars.slice(at).join(''));
+    return box;
+  }
+
+  // ---------- claims table ----------
+  function claimsPage(params) {
+    setTitle('Claims');
+    var fields = [
+      ['source', 'Source', 'text', 'a name, or its first words'],
+      ['source_type', 'Source type', 'select', ['', 'person', 'organization', 'media', 'official', 'anonymous_official', 'document', 'rumour', 'unnamed', 'self']],
+      ['certainty', 'Certainty', 'select', [''].concat(CERTAINTIES)],
+      ['outlet', 'Outlet', 'text', ''],
+      ['lang', 'Language', 'text', 'en, fr, es, ar…'],
+      ['from', 'From', 'date', ''],
+      ['to', 'To', 'date', ''],
+      ['story', 'Story', 'text', ''],
+      ['q', 'Words of the claim', 'search', 'e.g. "forty trucks"']
+    ];
+    var form = h('form', { 'class': 'search claims-form', role: 'search', 'aria-label': 'Find claims' });
+    fields.forEach(function (f) {
+      var id = 'c-' + f[0];
+      var input;
+      if (f[2] === 'select') {
+        input = h('select', { id: id, name: f[0] });
+        f[3].forEach(function (o) { input.appendChild(h('option', { value: o, text: o || 'any' })); });
+      } else {
+        input = h('input', { id: id, name: f[0], type: f[2], placeholder: f[3] || null, maxlength: 500 });
+      }
+      input.value = params.get(f[0]) || '';
+      form.appendChild(h('div', { 'class': 'field field-' + f[0] }, h('label', { 'for': id, text: f[1] }), input));
+    });
+    form.appendChild(h('div', { 'class': 'field' }, h('button', { type: 'submit', 'class': 'primary', text: 'Find claims' })));
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var p = new URLSearchParams();
+      fields.forEach(function (f) { var v = form.elements[f[0]].value.trim(); if (v) p.set(f[0], v); });
+      window.location.hash = '#/claims?' + p.toString();
+    });
+    var results = h('section', { 'class': 'results claims', 'aria-live': 'polite' });
+    var p = new URLSearchParams();
+    fields.forEach(function (f) { var v = params.get(f[0]); if (v) p.set(f[0], v); });
+    loadPage(results, '/api/claims', p, claimRow, 'claims');
+    return h('div', null, h('h1', { text: 'Find claims' }),
+      h('p', { 'class': 'muted small', text: 'Who says what, how sure, where: every attribution of every stored article.' }),
+      form, results);
+  }
+
+  function claimRow(c) {
+    var who = str(c.entity) || str(c.source) || ('(' + str(c.source_type) + ')');
+    if (c.entity && c.source && str(c.source).toLowerCase() !== str(c.entity).toLowerCase()) who = str(c.source) + ' (' + str(c.entity) + ')';
+    return h('li', { 'class': 'hit claim-row', 'data-certainty': str(c.certainty) },
+      h('div', null, badge(str(c.certainty) || 'unknown'), ' ', h('strong', { dir: 'auto', text: who }), ' ',
+        h('span', { 'class': 'muted small', text: str(c.source_type) })),
+      h('div', { 'class': 'snippet', dir: 'auto', text: trunc(str(c.content), 300) }),
+      h('div', { 'class': 'small muted' },
+        h('a', { 'class': 'claim-article', href: '#/article/' + encodeURIComponent(str(c.article)) + '?claim=' + encodeURIComponent(str(c.index)), dir: 'auto', text: str(c.title) || str(c.article) }),
+        ' · ' + [str(c.outlet), fmtDay(c.published), str(c.lang)].filter(Boolean).join(' · '),
+        c.story !== undefined && c.story !== null ? [' · ', h('a', { 'class': 'claim-story', href: '#/story/' + encodeURIComponent(str(c.story)), text: 'story ' + str(c.story) })] : null));
   }
 
   function storyRow(st) {

@@ -1,6 +1,6 @@
 //! The router: JSON API under `/api/`, the page's three files, security headers, token check.
 
-use crate::backend::{ArticleQuery, Backend, PAGE_CAP, PAGE_DEFAULT, Sort, StoryQuery};
+use crate::backend::{ArticleQuery, Backend, ClaimQuery, PAGE_CAP, PAGE_DEFAULT, Sort, StoryQuery};
 use crate::error::ApiError;
 use crate::{CSP, Config, assets};
 use axum::body::Bytes;
@@ -55,6 +55,7 @@ pub fn router(config: Config, backend: Arc<dyn Backend>) -> Router {
         .route("/api/stories", get(list_stories))
         .route("/api/stories/{id}", get(story))
         .route("/api/stories/{id}/provenance", get(provenance))
+        .route("/api/claims", get(search_claims))
         .route("/api/claims/{id}/trace", get(claim_trace));
     Router::new()
         .merge(api)
@@ -311,6 +312,44 @@ async fn search_articles(
     };
     let be = st.backend.clone();
     let page = blocking(move || Ok(be.search(&query)?)).await?;
+    Ok(Json(page).into_response())
+}
+
+async fn search_claims(
+    State(st): St,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let p = Params::new(
+        q,
+        &[
+            "source",
+            "source_type",
+            "outlet",
+            "certainty",
+            "lang",
+            "from",
+            "to",
+            "story",
+            "q",
+            "cursor",
+            "limit",
+        ],
+    )?;
+    let query = ClaimQuery {
+        source: p.text("source"),
+        source_type: p.text("source_type"),
+        outlet: p.text("outlet"),
+        certainty: p.text("certainty"),
+        lang: p.text("lang"),
+        from: p.date("from")?,
+        to: p.date("to")?,
+        story: p.number("story")?,
+        query: p.text("q"),
+        cursor: p.text("cursor"),
+        limit: p.limit()?,
+    };
+    let be = st.backend.clone();
+    let page = blocking(move || Ok(be.claims(&query)?)).await?;
     Ok(Json(page).into_response())
 }
 

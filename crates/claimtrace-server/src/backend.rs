@@ -26,6 +26,8 @@ pub enum BackendError {
     Internal(String),
 }
 
+/// `GET /api/claims` filters: the store's own query type.
+pub use claimtrace_store::ClaimQuery;
 /// `GET /api/articles` filters: the store's own query type. The API caps `limit` at
 /// [`PAGE_CAP`] before it gets here.
 pub use claimtrace_store::Query as ArticleQuery;
@@ -57,6 +59,13 @@ pub trait Backend: Send + Sync + 'static {
     fn provenance(&self, id: u64) -> Result<Option<String>, BackendError>;
     /// One claim's chain, JSON text.
     fn claim_trace(&self, id: &str) -> Result<Option<String>, BackendError>;
+    /// The claims table (one row per attribution), filtered, newest first.
+    fn claims(&self, q: &ClaimQuery) -> Result<Page, BackendError> {
+        let _ = q;
+        Err(BackendError::BadQuery(
+            "this server's store has no claims table".into(),
+        ))
+    }
     /// Store an analysed article; returns its id (and story, if assigned).
     fn store(&self, doc: &claimtrace_core::Doc) -> Result<Value, BackendError> {
         let _ = doc;

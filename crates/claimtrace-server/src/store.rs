@@ -8,7 +8,7 @@
 //! memory, and each later article only takes the store's writer lock, catches up with what
 //! another writer stored meanwhile, and releases the lock.
 
-use crate::backend::{ArticleQuery, Backend, BackendError, Page, StoryQuery};
+use crate::backend::{ArticleQuery, Backend, BackendError, ClaimQuery, Page, StoryQuery};
 use claimtrace_connect::Ingester;
 use claimtrace_store::{SqliteStore, Store};
 use serde_json::Value;
@@ -61,10 +61,6 @@ fn to_values<T: serde::Serialize>(items: Vec<T>) -> Result<Vec<Value>, BackendEr
         .into_iter()
         .map(|x| serde_json::to_value(x).map_err(|e| BackendError::Internal(e.to_string())))
         .collect()
-}
-
-fn to_text<T: serde::Serialize>(x: &T) -> Result<String, BackendError> {
-    serde_json::to_string(x).map_err(|e| BackendError::Internal(e.to_string()))
 }
 
 impl StoreBackend {
@@ -179,6 +175,14 @@ impl Backend for StoreBackend {
         })
     }
 
+    fn claims(&self, q: &ClaimQuery) -> Result<Page, BackendError> {
+        let page = self.store.claims(q)?;
+        Ok(Page {
+            items: to_values(page.items)?,
+            next: page.next,
+        })
+    }
+
     fn stories(&self, q: &StoryQuery) -> Result<Page, BackendError> {
         let page = self.store.stories(q)?;
         Ok(Page {
@@ -188,7 +192,39 @@ impl Backend for StoreBackend {
     }
 
     fn story(&self, id: u64) -> Result<Option<String>, BackendError> {
-        self.store.story(id)?.map(|s| to_text(&s)).transpose()
+        let Some(story) = self.store.story(id)? else {
+            return Ok(None);
+        };
+        // With the independence counts of its provenance, when traced.
+        #[derive(serde::Deserialize)]
+        struct Ind {
+            #[serde(default)]
+            independence: Option<Value>,
+        }
+        let ind = self
+            .store
+            .provenance(id)?
+            .and_then(|p| serde_json::from_str::<Ind>(&p).ok())
+            .and_then(|i| i.independence);
+        let mut v = serde_json::to_value(&story)
+            .map_err(|e| BackendError::Internal(format!("cannot encode story {id}: {e}")))?;
+        if let (Some(ind), Some(m)) = (ind, v.as_object_mut()) {
+            let mut counts = serde_json::Map::new();
+            for k in [
+                "reports",
+                "origins",
+                "primary_sources",
+                "summary",
+                "origin_ids",
+                "primary",
+            ] {
+                if let Some(x) = ind.get(k) {
+                    counts.insert(k.into(), x.clone());
+                }
+            }
+            m.insert("independence".into(), Value::Object(counts));
+        }
+        Ok(Some(v.to_string()))
     }
 
     fn provenance(&self, id: u64) -> Result<Option<String>, BackendError> {

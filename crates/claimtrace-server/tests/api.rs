@@ -377,3 +377,96 @@ fn analyze_and_store() {
     assert_eq!(v["stored"]["new"], true, "{v}");
     assert_eq!(v["stored"]["story"], stories[1], "{v}");
 }
+
+/// `GET /api/claims` (the claims table) and search that behaves like search.
+#[test]
+fn claims_and_search_syntax() {
+    let s = server();
+    let spec = s.get("/api/openapi.json").json();
+    assert!(spec["paths"]["/api/claims"]["get"].is_object());
+    let all = s.get("/api/claims?limit=100").json();
+    let items = all["items"].as_array().cloned().unwrap_or_default();
+    assert!(items.len() >= 5, "claims of the stored examples: {all}");
+    // Each filter narrows to rows that hold it.
+    let hedged = s.get("/api/claims?certainty=hedged&limit=100").json();
+    let hedged = hedged["items"].as_array().cloned().unwrap_or_default();
+    assert!(!hedged.is_empty());
+    assert!(hedged.iter().all(|c| c["certainty"] == "hedged"));
+    let named = items
+        .iter()
+        .find(|c| c["entity"].is_string() || c["source"].is_string())
+        .expect("a claim with a source");
+    let who = named["entity"]
+        .as_str()
+        .or(named["source"].as_str())
+        .unwrap()
+        .to_uppercase();
+    let r = s.get(&format!(
+        "/api/claims?source={}&limit=100",
+        who.replace(' ', "%20")
+    ));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let found = r.json()["items"].as_array().cloned().unwrap_or_default();
+    assert!(
+        found
+            .iter()
+            .any(|c| c["article"] == named["article"] && c["index"] == named["index"]),
+        "source {who} (upper case) finds its claim"
+    );
+    // Paging.
+    let p1 = s.get("/api/claims?limit=2").json();
+    let next = p1["next"].as_str().expect("next").to_string();
+    let p2 = s.get(&format!("/api/claims?limit=2&cursor={next}")).json();
+    assert_ne!(p1["items"][0], p2["items"][0]);
+    // Bad filters are 400s that say why.
+    for (q, word) in [
+        ("certainty=sure", "certainty"),
+        ("lang=klingon", "language"),
+        ("q=%28a", "parentheses"),
+        ("cursor=zz", "cursor"),
+        ("color=red", "unknown parameter"),
+    ] {
+        let r = s.get(&format!("/api/claims?{q}"));
+        assert_eq!(r.status, 400, "{q}");
+        assert!(r.text().contains(word), "{q}: {}", r.text());
+    }
+    // Articles: hits with marked words; syntax errors and unknown languages are 400s.
+    let r = s.get("/api/articles?q=harbour").json();
+    let hit = &r["items"][0]["hit"];
+    assert!(hit["text"].is_string(), "{r}");
+    let marks = hit["highlights"].as_array().cloned().unwrap_or_default();
+    assert!(!marks.is_empty());
+    assert!(marks.iter().all(|m| {
+        m["text"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .starts_with("harbour")
+    }));
+    for q in [
+        "q=harbour%20OR",
+        "q=%22harbour",
+        "q=-harbour",
+        "lang=klingon",
+        "lang=zz-1",
+    ] {
+        let r = s.get(&format!("/api/articles?{q}"));
+        assert_eq!(r.status, 400, "{q}: {}", r.text());
+    }
+    let or = s
+        .get("/api/articles?q=harbour%20OR%20Keldra&limit=100")
+        .json();
+    let one = s.get("/api/articles?q=Keldra&limit=100").json();
+    let n = |v: &Value| v["items"].as_array().map_or(0, Vec::len);
+    assert!(n(&or) > n(&one), "OR widens");
+    let prefix = s.get("/api/articles?q=Keld*").json();
+    assert!(n(&prefix) >= n(&one));
+    let by_part = s.get("/api/articles?outlet=northern").json();
+    assert!(
+        by_part["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["outlet"] == "Northern Ledger")
+    );
+}

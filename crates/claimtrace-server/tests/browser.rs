@@ -241,6 +241,20 @@ fn browser_views() {
         );
     }
     assert!(dom.contains("Timeline by language"));
+    // Independence: the counts, and one row per report saying what it added.
+    let ind = &prov["independence"];
+    let summary = ind["summary"]
+        .as_str()
+        .expect("independence in the provenance");
+    assert!(
+        dom.contains("class=\"independence\""),
+        "independence section"
+    );
+    assert!(dom.contains(summary), "{summary}");
+    let reports = ind["articles"].as_array().map_or(0, Vec::len);
+    assert_eq!(count(&dom, "data-new=\""), reports, "one row per report");
+    let story_json = s.get(&format!("/api/stories/{story}")).json();
+    assert_eq!(story_json["independence"]["summary"], summary);
     b.screenshot(&url, &shot_dir.join("story.png"), 1400, 1250);
 
     // --- hostile article: nothing runs, text shows as written
@@ -264,6 +278,55 @@ fn browser_views() {
     b.screenshot(
         &s.url("/#/?q=harbour"),
         &shot_dir.join("search.png"),
+        1400,
+        900,
+    );
+
+    // --- search hits: the matched words marked in the passage
+    let dom = b.dom(&s.url("/#/?q=harbour"));
+    assert!(
+        dom.contains("class=\"snippet hit-text\""),
+        "hit passages shown"
+    );
+    assert!(
+        dom.to_lowercase().contains("<mark>harbour</mark>"),
+        "matched word marked"
+    );
+    let dom = b.dom(&s.url("/#/?q=%28harbour"));
+    assert!(dom.contains("parentheses"), "a refused query says why");
+
+    // --- claims table: filters, and links to each article and story
+    let rows = s.get("/api/claims?certainty=hedged&limit=100").json();
+    let rows = rows["items"].as_array().cloned().unwrap_or_default();
+    assert!(!rows.is_empty());
+    let dom = b.dom(&s.url("/#/claims?certainty=hedged"));
+    assert!(
+        dom.contains("data-ready=\"1\""),
+        "claims view did not finish"
+    );
+    assert_eq!(
+        count(&dom, "class=\"hit claim-row\""),
+        rows.len().min(20),
+        "one row per claim"
+    );
+    assert_eq!(count(&dom, "data-certainty=\"hedged\""), rows.len().min(20));
+    let first = &rows[0];
+    let link = format!(
+        "href=\"#/article/{}?claim={}\"",
+        first["article"].as_str().unwrap_or(""),
+        first["index"]
+    );
+    assert!(dom.contains(&link), "row links to its article: {link}");
+    if let Some(st) = first["story"].as_u64() {
+        assert!(
+            dom.contains(&format!("href=\"#/story/{st}\"")),
+            "row links to its story"
+        );
+    }
+    assert_inert(&dom, "claims view");
+    b.screenshot(
+        &s.url("/#/claims?certainty=hedged"),
+        &shot_dir.join("claims.png"),
         1400,
         900,
     );

@@ -30,13 +30,17 @@
 //! # Ok::<(), claimtrace_store::Error>(())
 //! ```
 
+mod claims;
 mod dates;
 mod error;
+mod ftsq;
+mod hit;
 mod rank;
 mod schema;
 mod sqlite;
 mod types;
 
+pub use claims::{CERTAINTIES, outlet_key, source_key};
 pub use dates::{MIN_YEAR, normalize_published, published_key, today_utc};
 pub use error::{Error, Result};
 pub use schema::SCHEMA_VERSION;
@@ -65,6 +69,12 @@ pub trait Store: Send + Sync {
     fn claim_story(&self, claim_id: &str) -> Result<Option<u64>>;
     /// Counts and sizes.
     fn stats(&self) -> Result<Stats>;
+    /// The claims table: attributions of every stored article, filtered, newest first,
+    /// cursor-paginated (at most [`MAX_PAGE`] items).
+    fn claims(&self, q: &ClaimQuery) -> Result<Page<ClaimRow>> {
+        let _ = q;
+        Err(Error::InvalidQuery("this store has no claims table".into()))
+    }
 
     // ---- writes (ingest) ----
 

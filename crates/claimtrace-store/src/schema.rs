@@ -74,6 +74,51 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX edges_dst ON edges(dst);
     "#,
+    // 2: one row per attribution (the claims table of `claimtrace claims --db`), indexed for
+    // its filters, with a full-text index of the content; an outlet key on articles. Filled
+    // from the stored article JSON by `crate::claims::backfill` in the same transaction.
+    r#"
+    CREATE TABLE attributions (
+        id INTEGER PRIMARY KEY,
+        article INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        story INTEGER,
+        pub_key TEXT NOT NULL,
+        lang TEXT,
+        outlet_key TEXT NOT NULL DEFAULT '',
+        source TEXT,
+        entity TEXT,
+        source_key TEXT NOT NULL DEFAULT '',
+        text_key TEXT NOT NULL DEFAULT '',
+        source_type TEXT NOT NULL DEFAULT '',
+        certainty TEXT NOT NULL DEFAULT '',
+        cue TEXT,
+        content TEXT NOT NULL,
+        start INTEGER NOT NULL DEFAULT 0,
+        end INTEGER NOT NULL DEFAULT 0,
+        parent INTEGER,
+        UNIQUE (article, idx)
+    );
+    CREATE INDEX attributions_pub ON attributions(pub_key);
+    CREATE TABLE attribution_sources (
+        key TEXT NOT NULL,
+        pub_key TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        PRIMARY KEY (key, pub_key, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE outlet_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE INDEX attributions_type ON attributions(source_type, pub_key);
+    CREATE INDEX attributions_certainty ON attributions(certainty, pub_key);
+    CREATE INDEX attributions_lang ON attributions(lang, pub_key);
+    CREATE INDEX attributions_outlet ON attributions(outlet_key, pub_key);
+    CREATE INDEX attributions_story ON attributions(story, pub_key);
+    CREATE VIRTUAL TABLE attributions_fts USING fts5(
+        content, content='', contentless_delete=1,
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    ALTER TABLE articles ADD COLUMN outlet_key TEXT NOT NULL DEFAULT '';
+    CREATE INDEX articles_outlet_key ON articles(outlet_key, pub_key);
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -89,6 +134,9 @@ pub(crate) fn migrate(conn: &mut Connection, from: u32) -> rusqlite::Result<()> 
             continue;
         }
         tx.execute_batch(sql)?;
+        if i == 1 {
+            crate::claims::backfill(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         if i == 0 {
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;

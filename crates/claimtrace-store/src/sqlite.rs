@@ -490,6 +490,7 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
         story: r.get::<_, Option<i64>>(6)?.map(|s| s as u64),
         reprint_of: r.get(7)?,
         snippet: r.get(8)?,
+        hit: None,
     })
 }
 
@@ -515,7 +516,7 @@ const STORY_COLS: &str =
     "s.id, s.articles, s.first_date, s.last_date, s.languages, s.title, s.origin, s.top_entities";
 
 /// A filter date: `YYYY-MM-DD` optionally followed by more (time).
-fn check_date(what: &str, s: &str) -> Result<String> {
+pub(crate) fn check_date(what: &str, s: &str) -> Result<String> {
     let t = s.trim();
     let b = t.as_bytes();
     let ok = b.len() >= 10
@@ -534,18 +535,6 @@ fn check_date(what: &str, s: &str) -> Result<String> {
         )));
     }
     Ok(t.to_owned())
-}
-
-/// The FTS5 phrases for user words: each word quoted (so no FTS syntax can fail); the query
-/// requires them all (their join with spaces).
-fn fts_phrases(q: &str) -> Option<Vec<String>> {
-    let words: Vec<String> = q
-        .split(|c: char| c.is_whitespace() || c == '"')
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .take(32)
-        .map(|w| format!("\"{}\"", w.chars().take(100).collect::<String>()))
-        .collect();
-    (!words.is_empty()).then_some(words)
 }
 
 fn page_size(limit: usize) -> usize {
@@ -600,11 +589,10 @@ fn filters(q: &Query) -> Result<Filters> {
     let mut f = Filters::default();
     if let Some(l) = trimmed(&q.lang) {
         f.cond.push("a.lang = ?".into());
-        f.args.push(Value::Text(l.to_owned()));
+        f.args.push(Value::Text(crate::claims::check_lang(l)?));
     }
     if let Some(o) = trimmed(&q.outlet) {
-        f.cond.push("a.outlet = ? COLLATE NOCASE".into());
-        f.args.push(Value::Text(o.to_owned()));
+        crate::claims::outlet_condition(o, &mut f.cond, &mut f.args, "a");
     }
     if let Some(from) = trimmed(&q.from) {
         f.cond.push("a.pub_key >= ?".into());
@@ -744,6 +732,7 @@ fn phrase_counts(
 fn ranked_page(
     c: &Connection,
     cache: &Mutex<DfCache>,
+    fts: &str,
     phrases: &[String],
     f: &Filters,
     at: Option<(i64, usize)>,
@@ -751,9 +740,8 @@ fn ranked_page(
 ) -> rusqlite::Result<Page<ArticleSummary>> {
     // One read transaction: every block and summary from the same snapshot.
     let tx = c.unchecked_transaction()?;
-    let fts = phrases.join(" ");
     let df = phrase_counts(&tx, cache, phrases)?;
-    let w = Words { fts: &fts, df: &df };
+    let w = Words { fts, df: &df };
     let (mut hi, mut off) = at.unwrap_or((i64::MAX, 0));
     let mut block = match_block(&tx, &w, f, hi, RELEVANCE_BLOCK, true)?;
     if at.is_none()
@@ -893,7 +881,42 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Adds to each article of a page the passage around its first hit.
+    fn with_hits(
+        &self,
+        mut page: Page<ArticleSummary>,
+        q: &crate::ftsq::Parsed,
+    ) -> Page<ArticleSummary> {
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        struct TextOnly {
+            title: Option<String>,
+            text: String,
+        }
+        for a in &mut page.items {
+            let Ok(Some(json)) = self.article(&a.id) else {
+                continue;
+            };
+            let Ok(t) = serde_json::from_str::<TextOnly>(&json) else {
+                continue;
+            };
+            a.hit = crate::hit::hit(&t.text, q).or_else(|| {
+                t.title
+                    .as_deref()
+                    .and_then(|title| crate::hit::hit(title, q))
+            });
+        }
+        page
+    }
+}
+
 impl Store for SqliteStore {
+    fn claims(&self, q: &ClaimQuery) -> Result<Page<ClaimRow>> {
+        let limit = page_size(q.limit);
+        self.read(|c| crate::claims::page(c, q, limit))?
+    }
+
     fn article(&self, id: &str) -> Result<Option<String>> {
         self.read(|c| {
             c.prepare_cached("SELECT json FROM articles WHERE id = ?1")?
@@ -914,7 +937,10 @@ impl Store for SqliteStore {
 
     fn search(&self, q: &Query) -> Result<Page<ArticleSummary>> {
         let limit = page_size(q.limit);
-        let phrases = q.q.as_deref().and_then(fts_phrases);
+        let parsed = match q.q.as_deref() {
+            Some(words) => crate::ftsq::parse(words)?,
+            None => None,
+        };
         let filters = filters(q)?;
         let cursor = q
             .cursor
@@ -922,14 +948,15 @@ impl Store for SqliteStore {
             .filter(|c| !c.is_empty())
             .map(parse_cursor)
             .transpose()?;
-        match (phrases, q.sort) {
+        let page = match (parsed.as_ref(), q.sort) {
             (Some(p), None | Some(Sort::Relevance)) => {
                 let at = match cursor {
                     None => None,
                     Some(Cursor::Ranked { hi, off }) => Some((hi, off)),
                     Some(Cursor::Keyset(..)) => return Err(bad_cursor()),
                 };
-                self.read(|c| ranked_page(c, &self.df, &p, &filters, at, limit))
+                let (fts, phrases) = (p.fts(), p.phrases());
+                self.read(|c| ranked_page(c, &self.df, &fts, &phrases, &filters, at, limit))?
             }
             (p, _) => {
                 let at = match cursor {
@@ -937,10 +964,14 @@ impl Store for SqliteStore {
                     Some(Cursor::Keyset(seq, key)) => Some((seq, key)),
                     Some(Cursor::Ranked { .. }) => return Err(bad_cursor()),
                 };
-                let m = p.map(|p| p.join(" "));
-                self.newest_page(m.as_deref(), filters, at, limit)
+                let m = p.map(crate::ftsq::Parsed::fts);
+                self.newest_page(m.as_deref(), filters, at, limit)?
             }
-        }
+        };
+        Ok(match parsed {
+            Some(p) => self.with_hits(page, &p),
+            None => page,
+        })
     }
 
     fn stories(&self, q: &StoryQuery) -> Result<Page<StorySummary>> {
@@ -1115,14 +1146,15 @@ impl Store for SqliteStore {
             {
                 let mut ins = tx.prepare_cached(
                     "INSERT INTO articles(id, url, content_hash, outlet, title, published, pub_key, \
-                     lang, story, reprint_of, snippet, json, fingerprint) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+                     lang, story, reprint_of, snippet, json, fingerprint, outlet_key) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
                      ON CONFLICT DO NOTHING",
                 )?;
                 let mut fts =
                     tx.prepare_cached("INSERT INTO articles_fts(rowid, title, text) VALUES (?1, ?2, ?3)")?;
                 for a in articles {
                     let snippet: String = a.text.trim().chars().take(SNIPPET_CHARS).collect();
+                    let okey = crate::claims::outlet_key(a.outlet.as_deref());
                     let n = ins.execute(params![
                         a.id,
                         a.url,
@@ -1137,6 +1169,7 @@ impl Store for SqliteStore {
                         snippet,
                         a.json,
                         a.fingerprint,
+                        okey,
                     ])?;
                     if n == 0 {
                         continue;
@@ -1144,6 +1177,15 @@ impl Store for SqliteStore {
                     inserted += 1;
                     let seq = tx.last_insert_rowid();
                     fts.execute(params![seq, a.title.as_deref().unwrap_or(""), a.text])?;
+                    crate::claims::insert_article(
+                        &tx,
+                        seq,
+                        a.story.map(|s| s as i64),
+                        crate::published_key(a.published.as_deref()),
+                        a.lang.as_deref(),
+                        &okey,
+                        &a.json,
+                    )?;
                     if let Some(s) = a.story {
                         touched.entry(s).or_default().add(a);
                     }

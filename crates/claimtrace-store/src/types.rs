@@ -7,11 +7,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Query {
-    /// Words to find in the title or text (FTS5). Each word must occur; quotes and operators
-    /// are taken as plain words, so any input is a valid query.
+    /// Words to find in the title or text (FTS5). Each word must occur; `"a phrase"`,
+    /// `prefix*` and `a OR b` work; `NOT`, `-word`, `NEAR`, parentheses, `field:` and an
+    /// unbalanced quote are refused with [`crate::Error::InvalidQuery`] saying why. Results then
+    /// carry [`ArticleSummary::hit`].
     pub q: Option<String>,
+    /// Language code (`en`, `EN-gb`, `fra`, `French`); an unknown language is an error.
     pub lang: Option<String>,
-    /// Exact outlet name, case-insensitive.
+    /// Outlet: a name or alias the outlet table knows (same outlet), or words at the start of
+    /// words of the outlet's name, case- and accent-insensitive.
     pub outlet: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -88,6 +92,82 @@ pub struct ArticleSummary {
     pub reprint_of: Option<String>,
     /// The start of the text (up to 300 characters).
     pub snippet: String,
+    /// With words searched: the passage of the text around the first hit, with the matched
+    /// words marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hit: Option<Hit>,
+}
+
+/// A passage around a search hit: `text` (a part of the article's title or text, with `…`
+/// where cut) and the matched words as `{text,start,end}` spans in character offsets into it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hit {
+    pub text: String,
+    pub highlights: Vec<HitSpan>,
+}
+
+/// A marked word of a [`Hit`] (character offsets into the hit's text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HitSpan {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Filters of the claims table (`claimtrace claims --db`, `GET /api/claims`). Every field is
+/// optional; all given must hold. Newest first (publication date, then store order).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClaimQuery {
+    /// The source, resolved (its entity) or as written, case- and accent-insensitive: the
+    /// whole name or its first words ("mohamed" finds "Mohamed A.").
+    pub source: Option<String>,
+    /// `person`, `organization`, `media`, `official`, `anonymous_official`, `document`,
+    /// `rumour`, `unnamed`, `self`.
+    pub source_type: Option<String>,
+    /// The article's outlet: a name or alias the outlet table knows, or words of the name.
+    pub outlet: Option<String>,
+    /// `asserted`, `hedged`, `rumour`, `denied` or `unknown`.
+    pub certainty: Option<String>,
+    /// Language code of the article (`en`); anything else is an error.
+    pub lang: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub story: Option<u64>,
+    /// Words of the content (the search syntax of [`Query::q`]).
+    pub query: Option<String>,
+    pub cursor: Option<String>,
+    /// Page size: 0 means [`crate::DEFAULT_PAGE`]; capped at [`crate::MAX_PAGE`].
+    pub limit: usize,
+}
+
+/// One claim (an attribution) as the claims table lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRow {
+    pub article: String,
+    /// Index of the attribution in the article's `attributions`.
+    pub index: u32,
+    pub story: Option<u64>,
+    pub published: Option<String>,
+    pub lang: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    /// The source as written.
+    pub source: Option<String>,
+    /// The resolved source (canonical name), when resolved.
+    pub entity: Option<String>,
+    pub source_type: String,
+    pub certainty: String,
+    pub cue: Option<String>,
+    pub content: String,
+    /// Character offsets of the content in the article's text.
+    pub start: u64,
+    pub end: u64,
+    /// Index of the attribution this one is embedded in.
+    pub parent: Option<u32>,
+    /// The traced claim (cluster across articles) it belongs to, once provenance ran.
+    pub claim: Option<String>,
 }
 
 /// What `claimtrace stories` prints for a story.

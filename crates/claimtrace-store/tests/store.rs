@@ -88,13 +88,20 @@ fn round_trip_and_search() {
         })
         .unwrap();
     assert_eq!(p.items.len(), 2);
-    let p = store
+    let e = store
         .search(&Query {
             q: Some("\"bridge* (".into()),
             ..Query::default()
         })
+        .unwrap_err();
+    assert!(e.is_invalid_query(), "unbalanced quote: {e}");
+    let p = store
+        .search(&Query {
+            q: Some("bridg*".into()),
+            ..Query::default()
+        })
         .unwrap();
-    assert_eq!(p.items.len(), 2, "operators are plain words");
+    assert_eq!(p.items.len(), 2, "prefix");
     let p = store
         .search(&Query {
             q: Some("puente".into()),

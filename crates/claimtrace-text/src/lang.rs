@@ -269,3 +269,44 @@ mod tests {
         assert_eq!(pick(Some("ru"), "Министр сказал"), "en");
     }
 }
+
+/// A language as a filter names it: an ISO 639-1 code of `lang/mul/languages.tsv` or a tag
+/// starting with one (`en`, `EN-gb`, `fra`), or its English name (`French`); `None` for
+/// anything else (so that a filter on an unknown language is an error, not an empty list).
+pub fn known_code(s: &str) -> Option<String> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut m = HashMap::new();
+        for row in crate::data::rows("mul/languages.tsv") {
+            if let [code, name, ..] = row.as_slice() {
+                m.insert((*code).to_string(), *code);
+                m.insert(name.to_lowercase(), *code);
+            }
+        }
+        m
+    });
+    let t = s.trim();
+    if let Some(c) = table.get(&t.to_lowercase()) {
+        return Some((*c).to_string());
+    }
+    let tag = normalize_tag(t)?;
+    table.get(&tag).map(|c| (*c).to_string())
+}
+
+#[cfg(test)]
+mod known_code_tests {
+    use super::known_code;
+
+    #[test]
+    fn codes_tags_and_names() {
+        assert_eq!(known_code("en").as_deref(), Some("en"));
+        assert_eq!(known_code("EN-gb").as_deref(), Some("en"));
+        assert_eq!(known_code("fra").as_deref(), Some("fr"));
+        assert_eq!(known_code("French").as_deref(), Some("fr"));
+        assert_eq!(known_code("zz"), None);
+        assert_eq!(known_code("klingon"), None);
+        assert_eq!(known_code(""), None);
+    }
+}

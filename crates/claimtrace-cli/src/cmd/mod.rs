@@ -13,6 +13,7 @@ pub mod eval_stories;
 pub mod eval_time;
 pub mod eval_tokenizer;
 pub mod eval_ud;
+pub mod export;
 pub mod extract;
 pub mod ingest;
 pub mod report;
