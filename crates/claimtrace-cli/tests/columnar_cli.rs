@@ -1,5 +1,6 @@
 //! `claimtrace extract --format csv|parquet -o FILE`: the two tables, streamed in row groups.
-//! (The tables' content is tested in claimtrace-columnar; this checks the command's wiring.)
+//! (The tables' content is tested in claimtrace-columnar; this checks the command's wiring on
+//! a few fictional articles run through the pipeline.)
 
 use assert_cmd::Command;
 
@@ -10,22 +11,19 @@ fn cmd() -> Command {
     }
 }
 
-/// Fictional JSONL articles; every third carries an attribution layer (read back from input,
-/// so `--no-annotate` keeps it without loading models).
+/// Fictional JSONL articles; every third one reports a claim.
 fn input(dir: &std::path::Path) -> std::path::PathBuf {
     let p = dir.join("in.jsonl");
     let mut s = String::new();
     for i in 0..7 {
-        let text = format!("Councillor Brenna Oduya said bridge {i} was closed.");
+        let text = if i % 3 == 0 {
+            format!("Councillor Brenna Oduya said on Monday that bridge {i} was closed.")
+        } else {
+            format!("Bridge {i} over the Lark river is closed for repairs.")
+        };
         s.push_str(&format!(
-            "{{\"id\":\"a{i}\",\"outlet\":\"Lakeside Ledger\",\"text\":\"{text}\""
+            "{{\"id\":\"a{i}\",\"outlet\":\"Lakeside Ledger\",\"text\":\"{text}\"}}\n"
         ));
-        if i % 3 == 0 {
-            s.push_str(
-                ",\"attributions\":[{\"source\":{\"text\":\"Councillor Brenna Oduya\",\"start\":0,\"end\":23,\"type\":\"person\",\"entity\":null},\"cue\":{\"text\":\"said\",\"start\":24,\"end\":28},\"content\":{\"text\":\"bridge\",\"start\":29,\"end\":35},\"kind\":\"indirect\",\"parent\":null,\"channel\":null,\"certainty\":\"asserted\",\"hedge\":null}]",
-            );
-        }
-        s.push_str("}\n");
     }
     std::fs::write(&p, s).ok();
     p
@@ -37,15 +35,7 @@ fn csv_tables() {
     let inp = input(dir.path());
     let out = dir.path().join("t.csv");
     cmd()
-        .args([
-            "extract",
-            "--no-annotate",
-            "-q",
-            "--format",
-            "csv",
-            "--row-group",
-            "2",
-        ])
+        .args(["extract", "-q", "--format", "csv", "--row-group", "2"])
         .arg(&inp)
         .arg("-o")
         .arg(&out)
@@ -57,7 +47,12 @@ fn csv_tables() {
     let claims = std::fs::read_to_string(dir.path().join("t.claims.csv")).expect("claims");
     let rows: Vec<&str> = claims.lines().collect();
     assert_eq!(rows.len(), 1 + 3, "{claims}");
-    assert!(rows[1].starts_with("a0,0,Councillor Brenna Oduya,0,23,person,"));
+    assert!(rows[1].starts_with("a0,0,"), "{claims}");
+    assert!(
+        rows[2].starts_with("a3,0,") && rows[3].starts_with("a6,0,"),
+        "{claims}"
+    );
+    assert!(rows[1].contains("Brenna Oduya"), "{claims}");
 }
 
 #[test]

@@ -28,7 +28,7 @@ pub enum Format {
     /// Title and text, for reading.
     Txt,
     /// Parquet tables (needs `-o FILE`): FILE has one row per article, FILE.claims.parquet one
-    /// row per claim (see docs/cli.md).
+    /// row per claim (see docs/columnar.md).
     Parquet,
     /// CSV tables (needs `-o FILE`): the same two tables as `parquet`, FILE and FILE.claims.csv.
     Csv,
