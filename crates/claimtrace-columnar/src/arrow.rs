@@ -2,7 +2,7 @@
 
 use crate::{ARTICLE_COLUMNS, ArticleRow, CLAIM_COLUMNS, ClaimRow, Error, SpanCols};
 use arrow_array::builder::{ListBuilder, StringBuilder};
-use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray, UInt32Array};
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
@@ -63,6 +63,8 @@ pub fn claim_schema() -> SchemaRef {
             );
             let ty = if name == "index" {
                 DataType::UInt32
+            } else if name == "score" {
+                DataType::Float64
             } else if name.ends_with("_start")
                 || name.ends_with("_end")
                 || name == "source_id"
@@ -163,6 +165,8 @@ pub fn claim_batch(rows: &[ClaimRow]) -> Result<RecordBatch, Error> {
         strs(rows, |r| r.channel.as_deref()),
         ch_s,
         ch_e,
+        strs(rows, |r| r.act.as_deref()),
+        Arc::new(rows.iter().map(|r| r.score).collect::<Float64Array>()),
     ];
     Ok(RecordBatch::try_new(claim_schema(), cols)?)
 }

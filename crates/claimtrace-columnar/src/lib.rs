@@ -15,7 +15,8 @@
 //!   `article_id, index` (position in the article's `attributions`), `source, source_start,
 //!   source_end, source_type, source_entity, source_id, cue, cue_start, cue_end, content,
 //!   content_start, content_end, kind, certainty, hedge, hedge_start, hedge_end, parent,
-//!   channel, channel_start, channel_end`. Spans are a text column plus `_start`/`_end`
+//!   channel, channel_start, channel_end, act, score` (`act` and `score` are null when the JSON
+//!   has none). Spans are a text column plus `_start`/`_end`
 //!   **character** offsets into the article's `text`, as in the JSONL.
 //!
 //! Writing streams: rows are buffered for at most [`Writer::batch_rows`] articles (or 64 MiB of
@@ -69,7 +70,7 @@ pub const ARTICLE_COLUMNS: [&str; 21] = [
 ];
 
 /// Names of the columns of the claims table, in order.
-pub const CLAIM_COLUMNS: [&str; 23] = [
+pub const CLAIM_COLUMNS: [&str; 25] = [
     "article_id",
     "index",
     "source",
@@ -93,6 +94,8 @@ pub const CLAIM_COLUMNS: [&str; 23] = [
     "channel",
     "channel_start",
     "channel_end",
+    "act",
+    "score",
 ];
 
 /// Output format of the two tables.
@@ -197,6 +200,10 @@ pub struct ClaimRow {
     pub parent: Option<i64>,
     pub channel: Option<String>,
     pub channel_span: Option<SpanCols>,
+    /// `expectation`, `warning`, `call` when the cue does not assert the content (JSON `act`).
+    pub act: Option<String>,
+    /// Confidence 0–1 (JSON `score`), when the writer gives one.
+    pub score: Option<f64>,
 }
 
 fn s(v: &Value, key: &str) -> Option<String> {
@@ -279,6 +286,8 @@ pub fn rows_from_json(v: &Value) -> (ArticleRow, Vec<ClaimRow>) {
                         parent: c.get("parent").and_then(Value::as_i64),
                         channel: s(c, "channel"),
                         channel_span: span(c.get("channel_span")),
+                        act: s(c, "act"),
+                        score: c.get("score").and_then(Value::as_f64),
                     }
                 })
                 .collect()
@@ -491,6 +500,8 @@ impl CsvSink {
                 opt(&c.channel),
                 &ch_s,
                 &ch_e,
+                opt(&c.act),
+                &c.score.map(|x| x.to_string()).unwrap_or_default(),
             ])?;
         }
         self.articles.flush()?;
@@ -520,6 +531,18 @@ mod tests {
         assert_eq!(p("x", Kind::Parquet), PathBuf::from("x.claims.parquet"));
         assert_eq!(p("x.json", Kind::Csv), PathBuf::from("x.json.claims.csv"));
         assert_eq!(p(".csv", Kind::Csv), PathBuf::from(".csv.claims.csv"));
+    }
+
+    #[test]
+    fn act_and_score_when_given() {
+        let v = serde_json::json!({"id": "x", "text": "ab", "attributions": [
+            {"content": {"text": "b", "start": 1, "end": 2}, "act": "warning", "score": 0.25}]});
+        let (_, c) = rows_from_json(&v);
+        assert_eq!(
+            (c[0].act.as_deref(), c[0].score),
+            (Some("warning"), Some(0.25))
+        );
+        assert_eq!((c[0].content.start, c[0].content.end), (1, 2));
     }
 
     #[test]

@@ -171,6 +171,7 @@ fn parquet_reads_back() {
         (Some(0), Some(15))
     );
     assert_eq!(pq::strings(&c, "hedge")[1], some("believes"));
+    assert_eq!(pq::strings(&c, "act")[0], None);
 }
 
 #[test]
