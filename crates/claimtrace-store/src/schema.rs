@@ -74,6 +74,21 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX edges_dst ON edges(dst);
     "#,
+    // 2: fact-checks an article's claims repeat (`ingest --factchecks`).
+    r#"
+    CREATE TABLE factcheck_matches (
+        article TEXT NOT NULL,
+        attribution INTEGER NOT NULL,
+        factcheck TEXT NOT NULL,
+        claim TEXT NOT NULL,
+        factcheck_text TEXT NOT NULL,
+        url TEXT,
+        rating TEXT,
+        score REAL NOT NULL,
+        PRIMARY KEY (article, attribution, factcheck)
+    ) WITHOUT ROWID;
+    CREATE INDEX factcheck_matches_fc ON factcheck_matches(factcheck);
+    "#,
 ];
 
 /// The schema version this build writes.
