@@ -11,6 +11,11 @@ pub type Query = (String, String);
 
 /// Reads `vclaims.jsonl` (`vclaim_id`, `vclaim`, `title`) as fact-checks (text = vclaim).
 pub fn read_vclaims(path: &Path) -> Result<Vec<FactCheck>, String> {
+    read_vclaims_with(path, false)
+}
+
+/// [`read_vclaims`], with the `subtitle` appended to the title when `subtitle` is set.
+pub fn read_vclaims_with(path: &Path, subtitle: bool) -> Result<Vec<FactCheck>, String> {
     let s = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut out = Vec::new();
     for (n, line) in s.lines().enumerate() {
@@ -26,7 +31,10 @@ pub fn read_vclaims(path: &Path) -> Result<Vec<FactCheck>, String> {
         out.push(FactCheck {
             id,
             text: get("vclaim").unwrap_or_default(),
-            title: get("title"),
+            title: match (get("title"), get("subtitle")) {
+                (Some(t), Some(st)) if subtitle => Some(format!("{t}\n{st}")),
+                (t, _) => t,
+            },
             url: get("page_url"),
             date: get("date"),
             lang: Some("en".into()),

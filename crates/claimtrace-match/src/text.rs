@@ -143,6 +143,14 @@ fn split_camel(w: &str, out: &mut String) {
 
 /// The text without links, with `#hashtags` and `@handles` split into their words.
 pub fn clean(text: &str) -> String {
+    // A tweet's signature "— Name (@handle) January 14, 2020": the date is not the claim's.
+    let text = match text
+        .rfind("(@")
+        .and_then(|i| text[i..].find(')').map(|j| i + j + 1))
+    {
+        Some(end) if text[end..].chars().count() <= 24 => &text[..end],
+        _ => text,
+    };
     let mut out = String::with_capacity(text.len());
     for tok in text.split_inclusive(char::is_whitespace) {
         let t = tok.trim_end();

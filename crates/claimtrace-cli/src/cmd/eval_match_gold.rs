@@ -8,6 +8,7 @@
 use anyhow::{Context, Result, anyhow};
 use claimtrace_match::eval::{PlainBm25, Scores, score};
 use claimtrace_match::{Config, FactCheck, Matcher, read_factchecks};
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,12 @@ struct Gold {
     part: String,
 }
 
-pub fn run(gold: &Path, corpora: &[PathBuf], vclaims: &[FactCheck], _m: &Matcher) -> Result<()> {
+pub fn run(
+    gold: &Path,
+    corpora: &[PathBuf],
+    vclaims: &[FactCheck],
+    plain: &[FactCheck],
+) -> Result<()> {
     let gpath = gold.join("gold.jsonl");
     let fpath = gold.join("factchecks.jsonl");
     let (Ok(gs), Ok(fs)) = (
@@ -67,7 +73,9 @@ pub fn run(gold: &Path, corpora: &[PathBuf], vclaims: &[FactCheck], _m: &Matcher
     let mut all: Vec<FactCheck> = vclaims.to_vec();
     all.extend(own.iter().cloned());
     let m = Matcher::new(&all, Config::default());
-    let peer = PlainBm25::new(&all);
+    let mut plain_all: Vec<FactCheck> = plain.to_vec();
+    plain_all.extend(own.iter().cloned());
+    let peer = PlainBm25::new(&plain_all);
     // part → (lang → runs), for claimtrace, claimtrace without bilingual lists, the peer.
     type Runs = Vec<(String, Vec<String>)>;
     let mut runs: BTreeMap<String, [Runs; 3]> = BTreeMap::new();
@@ -97,7 +105,11 @@ pub fn run(gold: &Path, corpora: &[PathBuf], vclaims: &[FactCheck], _m: &Matcher
             .map(|x| x.index)
             .collect());
         let r1 = ids(m.rank(&text, "", 5).into_iter().map(|x| x.index).collect());
-        let r2 = ids(peer.rank(&text, 5));
+        let r2: Vec<String> = peer
+            .rank(&text, 5)
+            .into_iter()
+            .map(|i| plain_all[i].id.clone())
+            .collect();
         for slot in [
             runs.entry(g.part.clone()).or_default(),
             langs

@@ -237,3 +237,39 @@ fn stored_docs(store: &SqliteStore) -> Result<Vec<claimtrace_core::Doc>> {
     }
     Ok(out)
 }
+
+/// The fact-checks the claims of one annotated article (a claimtrace JSON line) repeat, for
+/// the store: each claim's best three matches scoring at least `min`.
+pub fn flag(
+    fcs: &[FactCheck],
+    m: &Matcher,
+    json_line: &str,
+    min: f32,
+) -> Vec<claimtrace_store::FactCheckMatch> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(json_line) else {
+        return Vec::new();
+    };
+    let Ok(doc) = claimtrace_core::Doc::from_json(&v) else {
+        return Vec::new();
+    };
+    let lang = doc.lang.clone().unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, claim) in doc_claims(&doc) {
+        for x in m.rank(&claim, &lang, 3) {
+            if x.score < min {
+                continue;
+            }
+            let fc = &fcs[x.index];
+            out.push(claimtrace_store::FactCheckMatch {
+                attribution: Some(i),
+                claim: claim.clone(),
+                factcheck_id: fc.id.clone(),
+                factcheck_text: fc.text.clone(),
+                url: fc.url.clone(),
+                rating: fc.rating.clone(),
+                score: f64::from(x.score),
+            });
+        }
+    }
+    out
+}
