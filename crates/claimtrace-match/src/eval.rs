@@ -241,6 +241,11 @@ mod tests {
                 text: "cats can swim".into(),
                 ..FactCheck::default()
             },
+            FactCheck {
+                id: "z".into(),
+                text: "dogs can sing".into(),
+                ..FactCheck::default()
+            },
         ];
         let b = PlainBm25::new(&fcs);
         assert_eq!(b.rank("do owls read", 2), vec![0]);
