@@ -82,7 +82,7 @@ impl Out<'_> {
             .iter()
             .map(|x| {
                 let fc = &self.fcs[x.index];
-                let mut o = json!({"factcheck_id": fc.id, "score": (x.score * 1e4).round() / 1e4});
+                let mut o = json!({"factcheck_id": fc.id, "score": (f64::from(x.score) * 1e4).round() / 1e4});
                 if let Some(u) = &fc.url {
                     o["url"] = json!(u);
                 }
