@@ -190,7 +190,7 @@ fn pair_keys(terms: &[String]) -> Vec<u64> {
 }
 
 fn normalise<K: Copy + Ord>(mut v: Vec<(K, f32)>) -> Vec<(K, f32)> {
-    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    v.sort_unstable_by_key(|a| a.0);
     let n = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
     if n > 0.0 {
         for x in &mut v {
@@ -537,6 +537,24 @@ pub fn read_factchecks(s: &str) -> Result<Vec<FactCheck>, String> {
     Ok(out)
 }
 
+/// The claims of an annotated article to match: (index in `attributions`, content text), in
+/// text order; contents shorter than three words are left out.
+pub fn doc_claims(doc: &claimtrace_core::Doc) -> Vec<(u32, String)> {
+    doc.attributions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let t = doc.span_text(a.content).trim();
+            (t.split_whitespace().count() >= 3).then(|| (i as u32, t.to_string()))
+        })
+        .collect()
+}
+
+/// The default score a match needs to be flagged on ingest (`claimtrace ingest --factchecks`):
+/// below it, a claim's best candidate is usually not the same claim. Chosen on CheckThat!
+/// train-dev dev (see docs/benchmarks/match.md).
+pub const FLAG_SCORE: f32 = 13.1;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,21 +613,3 @@ mod tests {
         assert!(e.starts_with("line 2"));
     }
 }
-
-/// The claims of an annotated article to match: (index in `attributions`, content text), in
-/// text order; contents shorter than three words are left out.
-pub fn doc_claims(doc: &claimtrace_core::Doc) -> Vec<(u32, String)> {
-    doc.attributions
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| {
-            let t = doc.span_text(a.content).trim();
-            (t.split_whitespace().count() >= 3).then(|| (i as u32, t.to_string()))
-        })
-        .collect()
-}
-
-/// The default score a match needs to be flagged on ingest (`claimtrace ingest --factchecks`):
-/// below it, a claim's best candidate is usually not the same claim. Chosen on CheckThat!
-/// train-dev dev (see docs/benchmarks/match.md).
-pub const FLAG_SCORE: f32 = 13.1;

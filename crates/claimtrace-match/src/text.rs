@@ -216,10 +216,8 @@ pub fn read(text: &str, lang: &str) -> Read {
         let capital = raw.chars().next().is_some_and(char::is_uppercase);
         let allcaps = raw.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && !raw.chars().any(char::is_lowercase);
-        if (capital && !sentence_start) || allcaps {
-            if !is_stop(&f) {
-                r.names.push(f.clone());
-            }
+        if ((capital && !sentence_start) || allcaps) && !is_stop(&f) {
+            r.names.push(f.clone());
         }
         sentence_start = false;
         if let Some(en) = bi.get(&f) {
