@@ -31,6 +31,9 @@ enum Command {
     Train(TrainCommand),
     /// List every reported claim: source, cue, content, nesting and certainty, one per line.
     Claims(cmd::claims::Args),
+    /// Rank earlier fact-checks for each claim of articles (or, with `--texts`, for each
+    /// JSONL text): JSONL `{id, claim, matches: [{factcheck_id, score}]}`.
+    Match(cmd::match_::Args),
     /// Score a stage on an external benchmark.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -85,6 +88,9 @@ enum EvalCommand {
     /// Stories and provenance on a store against dev-stories labels (B³, origins, cited
     /// outlets, drift).
     Stories(cmd::eval_stories::Args),
+    /// Claim matching against earlier fact-checks on CheckThat! 2022 (MAP@1, MAP@5, MRR,
+    /// queries/s; dev and scored parts, beside a plain BM25), and the non-English gold.
+    Match(cmd::eval_match::Args),
 }
 
 fn main() -> ExitCode {
@@ -97,6 +103,7 @@ fn main() -> ExitCode {
         Command::Train(TrainCommand::Ner(a)) => cmd::train_ner::run(a),
         Command::Claims(a) => cmd::claims::run(a),
         Command::Ingest(a) => cmd::ingest::run(a),
+        Command::Match(a) => cmd::match_::run(a),
         Command::Stories(a) => cmd::stories::run(a),
         Command::Trace(a) => cmd::trace::run(a),
         Command::Export(c) => cmd::export::run(c),
@@ -112,6 +119,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Time(a)) => cmd::eval_time::run(a),
         Command::Eval(EvalCommand::Geo(a)) => cmd::eval_geo::run(a),
         Command::Eval(EvalCommand::Stories(a)) => cmd::eval_stories::run(a),
+        Command::Eval(EvalCommand::Match(a)) => cmd::eval_match::run(a),
     };
     match result {
         Ok(code) => code,

@@ -411,8 +411,26 @@
         h('aside', { 'class': 'side', 'aria-label': 'Claims and facts' },
           h('section', { 'class': 'chain-section' }, h('h2', { text: 'Claim chain' }), chainBox),
           h('section', null, h('h2', { text: 'Claims' }), atts.length ? list : h('p', { 'class': 'muted', text: 'No attributed claims found.' })),
+          factcheckSection(doc),
           h('h2', { text: 'Entities, times, places' }),
           factList('Entities', entItems), factList('Times', timeItems), factList('Places', placeItems))));
+  }
+
+  // Earlier fact-checks the article's claims repeat (`ingest --factchecks`): `doc.factchecks`.
+  function factcheckSection(doc) {
+    var fcs = arr(doc.factchecks);
+    if (!fcs.length) return null;
+    var items = fcs.map(function (f) {
+      var link = isHttp(f.url)
+        ? h('a', { href: f.url, rel: 'noopener noreferrer nofollow', target: '_blank', text: str(f.factcheck_id) })
+        : h('code', { text: str(f.factcheck_id) });
+      return h('li', { 'class': 'factcheck', 'data-factcheck': str(f.factcheck_id) },
+        h('q', { 'class': 'fc-claim', dir: 'auto', text: trunc(f.claim, 160) }), ' → ',
+        h('span', { 'class': 'fc-text', text: trunc(f.factcheck_text, 200) }), ' ',
+        f.rating ? h('span', { 'class': 'fc-rating badge', text: str(f.rating) }) : null, ' ', link);
+    });
+    return h('section', { 'class': 'factchecks', 'aria-label': 'Fact-checked before' },
+      h('h2', { text: 'Fact-checked before' }), h('ul', null, items));
   }
 
   function legend() {

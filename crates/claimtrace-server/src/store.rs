@@ -147,6 +147,7 @@ impl Backend for StoreBackend {
         };
         // The stored line is the article as analysed; the page also needs where the store put
         // it (story, reprint). Spliced in front of the object's keys, without a re-parse.
+        let json = with_factchecks(&self.store, id, json)?;
         let summary = self.store.article_summary(id)?;
         match (summary, json.strip_prefix('{')) {
             (Some(a), Some(rest)) if a.story.is_some() || a.reprint_of.is_some() => {
@@ -305,4 +306,27 @@ pub fn report_data(
         "provenance": prov,
         "articles": articles,
     })))
+}
+
+/// The stored article line with its fact-check matches (`"factchecks": [...]`, written by
+/// `claimtrace ingest --factchecks`) spliced in front, when it has any.
+fn with_factchecks(
+    store: &claimtrace_store::SqliteStore,
+    id: &str,
+    json: String,
+) -> Result<String, BackendError> {
+    let fcs = store.factcheck_matches(id)?;
+    if fcs.is_empty() {
+        return Ok(json);
+    }
+    let Some(rest) = json.strip_prefix('{') else {
+        return Ok(json);
+    };
+    let list = serde_json::to_string(&fcs).unwrap_or_else(|_| "[]".into());
+    let sep = if rest.trim_start().starts_with('}') {
+        ""
+    } else {
+        ","
+    };
+    Ok(format!("{{\"factchecks\":{list}{sep}{rest}"))
 }

@@ -44,7 +44,7 @@ pub use claims::{CERTAINTIES, outlet_key, source_key};
 pub use dates::{MIN_YEAR, normalize_published, published_key, today_utc};
 pub use error::{Error, Result};
 pub use schema::SCHEMA_VERSION;
-pub use sqlite::SqliteStore;
+pub use sqlite::{FactCheckMatch, SqliteStore};
 pub use types::*;
 
 /// What every store backend offers. All methods take `&self`: a store is shared between

@@ -119,6 +119,21 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE articles ADD COLUMN outlet_key TEXT NOT NULL DEFAULT '';
     CREATE INDEX articles_outlet_key ON articles(outlet_key, pub_key);
     "#,
+    // 3: fact-checks an article's claims repeat (`ingest --factchecks`).
+    r#"
+    CREATE TABLE factcheck_matches (
+        article TEXT NOT NULL,
+        attribution INTEGER NOT NULL,
+        factcheck TEXT NOT NULL,
+        claim TEXT NOT NULL,
+        factcheck_text TEXT NOT NULL,
+        url TEXT,
+        rating TEXT,
+        score REAL NOT NULL,
+        PRIMARY KEY (article, attribution, factcheck)
+    ) WITHOUT ROWID;
+    CREATE INDEX factcheck_matches_fc ON factcheck_matches(factcheck);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+mod factchecks;
+pub use factchecks::FactCheckMatch;
+
 /// Full-text index segments from which [`Store::optimize_search`] merges without `force`.
 const MERGE_SEGMENTS: i64 = 8;
 /// Read connections open at once, per core (at least 4 in all). More readers than cores do

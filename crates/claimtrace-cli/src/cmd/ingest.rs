@@ -63,6 +63,13 @@ pub struct Args {
     /// No summary on stderr (errors are still reported).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Fact-checked claims (JSONL, as for `claimtrace match`): flag the claims of each new
+    /// article that repeat one; the article page and API show them (`factchecks`).
+    #[arg(long, value_name = "FILE")]
+    pub factchecks: Option<PathBuf>,
+    /// The score a fact-check match needs to be flagged (default: claimtrace_match::FLAG_SCORE).
+    #[arg(long, value_name = "SCORE", requires = "factchecks")]
+    pub factcheck_min_score: Option<f32>,
 }
 
 /// One unit of input for the parallel stage.
@@ -298,6 +305,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         preparer: ingester.preparer(),
     };
     let (mut skipped, mut reasons) = (0u64, BTreeMap::<String, u64>::new());
+    let factchecks = match &args.factchecks {
+        Some(p) => Some(super::match_::load_matcher(p)?),
+        None => None,
+    };
+    let min_score = args
+        .factcheck_min_score
+        .unwrap_or(claimtrace_match::FLAG_SCORE);
+    let mut flagged = 0u64;
     let mut connect_time = Duration::ZERO;
     let mut prepare_time = Duration::ZERO;
     let mut failure: Option<anyhow::Error> = None;
@@ -332,8 +347,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+            let flags: Vec<_> = match &factchecks {
+                Some((fcs, m)) => ok
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.doc_id.clone(),
+                            super::match_::flag(fcs, m, &p.json, min_score),
+                        )
+                    })
+                    .filter(|(_, f)| !f.is_empty())
+                    .collect(),
+                None => Vec::new(),
+            };
             let t0 = Instant::now();
             let r = ingester.push(ok);
+            if r.is_ok() {
+                for (id, f) in &flags {
+                    if let Err(e) = ingester.store().put_factcheck_matches(id, f) {
+                        failure = Some(e.into());
+                    }
+                    flagged += 1;
+                }
+            }
             connect_time += t0.elapsed();
             for (new, old) in ingester.take_changed() {
                 if !args.quiet {
@@ -384,6 +420,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if n > 0 {
                 msg.push_str(&format!(", {n} {what}"));
             }
+        }
+        if args.factchecks.is_some() {
+            msg.push_str(&format!(", {flagged} with fact-checked claims"));
         }
         if skipped > 0 {
             let why: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
