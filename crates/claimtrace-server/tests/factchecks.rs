@@ -77,7 +77,10 @@ fn article_carries_factchecks() {
         .output()
         .expect("run chromium");
     let dom = String::from_utf8_lossy(&out.stdout);
-    assert!(dom.contains("Fact-checked before"), "no fact-check section: {dom:.2000}");
+    assert!(
+        dom.contains("Fact-checked before"),
+        "no fact-check section: {dom:.2000}"
+    );
     assert!(dom.contains("data-factcheck=\"fc-bridge-1\""));
     assert!(dom.contains("The Tarnby bridge reopened in May."));
 }

@@ -285,7 +285,7 @@ fn rusqlite_free_downgrade(path: &std::path::Path) -> bool {
     let c = rusqlite::Connection::open(path).unwrap();
     c.execute_batch(
         "DROP TABLE attributions; DROP TABLE attributions_fts; DROP TABLE attribution_sources; DROP TABLE outlet_keys; \
-         DROP INDEX articles_outlet_key; ALTER TABLE articles DROP COLUMN outlet_key; \
+         DROP INDEX articles_outlet_key; ALTER TABLE articles DROP COLUMN outlet_key; DROP TABLE factcheck_matches; \
          PRAGMA user_version = 1;",
     )
     .is_ok()

@@ -352,8 +352,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .iter()
                     .map(|p| {
                         (
-                            p.doc_id.clone(),
-                            super::match_::flag(fcs, m, &p.json, min_score),
+                            p.article.id.clone(),
+                            super::match_::flag(fcs, m, &p.article.json, min_score),
                         )
                     })
                     .filter(|(_, f)| !f.is_empty())
