@@ -48,3 +48,30 @@ pub fn claim_trace(store: &dyn Store, claim_id: &str) -> Result<Option<ClaimTrac
     };
     Ok(prov.claim_trace(claim_id))
 }
+
+/// The schema.org `Claim` nodes of one story for a ClaimReview
+/// ([`claimtrace_provenance::claimreview::claims`]), read from the store: the story's stored
+/// provenance and its articles. `claim` keeps only that claim's cluster. `None` when the story
+/// has no stored provenance (unknown, or not traced yet); an unreadable stored provenance is
+/// an empty list.
+pub fn claim_review(
+    store: &dyn Store,
+    story: u64,
+    claim: Option<&str>,
+) -> Result<Option<Vec<serde_json::Value>>> {
+    let Some(json) = store.provenance(story)? else {
+        return Ok(None);
+    };
+    let Ok(prov) = serde_json::from_str::<Provenance>(&json) else {
+        return Ok(Some(Vec::new()));
+    };
+    let docs: Vec<claimtrace_core::Doc> = store
+        .story_articles(story, MAX_TRACE_ARTICLES)?
+        .iter()
+        .filter_map(|a| serde_json::from_str::<serde_json::Value>(&a.json).ok())
+        .filter_map(|v| claimtrace_core::Doc::from_json(&v).ok())
+        .collect();
+    Ok(Some(claimtrace_provenance::claimreview::claims(
+        &prov, &docs, claim,
+    )))
+}

@@ -530,7 +530,8 @@
       articles.length + ' article' + (articles.length === 1 ? '' : 's'), ' · ',
       Object.keys(langs).sort().join(', ') || 'no language', ' · ',
       dates.length ? fmtDay(new Date(dates[0]).toISOString()) + ' – ' + fmtDay(new Date(dates[dates.length - 1]).toISOString()) : 'undated',
-      ' · origin: ', origin ? h('strong', { 'class': 'origin', text: nodeLabel(origin) }) : h('span', { text: 'not found' }));
+      ' · origin: ', origin ? h('strong', { 'class': 'origin', text: nodeLabel(origin) }) : h('span', { text: 'not found' }),
+      id !== undefined && id !== null ? [' · ', h('a', { 'class': 'claimreview-link', href: '/api/stories/' + encodeURIComponent(str(id)) + '/claimreview', download: 'story-' + str(id) + '-claimreview.jsonld', text: 'ClaimReview JSON-LD' })] : null);
 
     var edgeRows = edges.map(function (e, k) {
       var from = byId[str(e.from)] || { id: e.from }, to = byId[str(e.to)] || { id: e.to };

@@ -55,6 +55,7 @@ pub fn router(config: Config, backend: Arc<dyn Backend>) -> Router {
         .route("/api/stories", get(list_stories))
         .route("/api/stories/{id}", get(story))
         .route("/api/stories/{id}/provenance", get(provenance))
+        .route("/api/stories/{id}/claimreview", get(claim_review))
         .route("/api/claims", get(search_claims))
         .route("/api/claims/{id}/trace", get(claim_trace));
     Router::new()
@@ -397,6 +398,19 @@ async fn provenance(State(st): St, Path(id): Path<String>) -> Result<Response, A
     match blocking(move || Ok(be.provenance(n)?)).await? {
         Some(v) => Ok(json_text(v)),
         None => Err(ApiError::not_found(format!("no provenance for story {n}"))),
+    }
+}
+
+/// `GET /api/stories/{id}/claimreview`: the story's claims as schema.org ClaimReview JSON-LD
+/// (`application/ld+json`), the same document as `claimtrace export claimreview --story N`.
+async fn claim_review(State(st): St, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let n = story_id(&id)?;
+    let be = st.backend.clone();
+    match blocking(move || Ok(be.claim_review(n)?)).await? {
+        Some(v) => Ok(([(header::CONTENT_TYPE, "application/ld+json")], v).into_response()),
+        None => Err(ApiError::not_found(format!(
+            "no provenance for story {n} (unknown or not traced yet)"
+        ))),
     }
 }
 

@@ -59,6 +59,13 @@ pub trait Backend: Send + Sync + 'static {
     fn provenance(&self, id: u64) -> Result<Option<String>, BackendError>;
     /// One claim's chain, JSON text.
     fn claim_trace(&self, id: &str) -> Result<Option<String>, BackendError>;
+    /// The story's claims as a schema.org ClaimReview JSON-LD document (every `Claim` with its
+    /// first appearance, appearances, author and attribution path; no rating), JSON text.
+    /// `None` when the story has no stored provenance.
+    fn claim_review(&self, id: u64) -> Result<Option<String>, BackendError> {
+        let _ = id;
+        Ok(None)
+    }
     /// The claims table (one row per attribution), filtered, newest first.
     fn claims(&self, q: &ClaimQuery) -> Result<Page, BackendError> {
         let _ = q;

@@ -232,6 +232,11 @@ impl Backend for StoreBackend {
         Ok(self.store.provenance(id)?)
     }
 
+    fn claim_review(&self, id: u64) -> Result<Option<String>, BackendError> {
+        Ok(claimtrace_connect::claim_review(&self.store, id, None)?
+            .map(|claims| claimtrace_provenance::claimreview::document(claims).to_string()))
+    }
+
     fn claim_trace(&self, id: &str) -> Result<Option<String>, BackendError> {
         Ok(claimtrace_connect::claim_trace(&self.store, id)?.map(|c| c.to_json()))
     }

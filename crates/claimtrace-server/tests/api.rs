@@ -42,6 +42,7 @@ fn api_end_to_end() {
     let spec = s.get("/api/openapi.json").json();
     assert_eq!(spec["openapi"], "3.1.0");
     assert!(spec["paths"]["/api/stories/{id}/provenance"].is_object());
+    assert!(spec["paths"]["/api/stories/{id}/claimreview"].is_object());
     let page = s.get("/");
     assert_eq!(page.status, 200);
     assert!(page.text().contains("<script src=\"/app.js\" defer>"));
@@ -140,6 +141,28 @@ fn api_end_to_end() {
     );
     let by_q = s.get("/api/stories?q=Aldervik").json();
     assert!(by_q["items"].as_array().is_some_and(|a| !a.is_empty()));
+    // the story's claims as ClaimReview JSON-LD (the same document as `export claimreview`)
+    // (on the several-report Aldervik story, whose provenance has shared claims)
+    let multi = by_q["items"][0]["id"].as_u64().expect("story id");
+    let cr = s.get(&format!("/api/stories/{multi}/claimreview"));
+    assert_eq!(cr.status, 200, "{}", cr.text());
+    let crj = cr.json();
+    assert!(
+        crj["@context"].is_object() || crj["@context"].is_array() || crj["@context"].is_string()
+    );
+    let graph = crj["@graph"].as_array().cloned().unwrap_or_default();
+    assert!(
+        !graph.is_empty(),
+        "claims in the ClaimReview document: {crj}"
+    );
+    assert!(
+        graph
+            .iter()
+            .all(|c| c["@type"] == "Claim" && c.get("reviewRating").is_none())
+    );
+    assert!(graph.iter().any(|c| c["firstAppearance"].is_object()));
+    assert_eq!(s.get("/api/stories/abc/claimreview").status, 400);
+    assert_eq!(s.get("/api/stories/999999999/claimreview").status, 404);
 
     // errors: JSON with the right status
     let e = s.get("/api/articles/does-not-exist");

@@ -241,6 +241,11 @@ fn browser_views() {
         );
     }
     assert!(dom.contains("Timeline by language"));
+    // the story's ClaimReview export is one click away
+    assert!(
+        dom.contains(&format!("/api/stories/{story}/claimreview\"")),
+        "ClaimReview link on the story page"
+    );
     // Independence: the counts, and one row per report saying what it added.
     let ind = &prov["independence"];
     let summary = ind["summary"]

@@ -4,8 +4,7 @@
 //! built by `claimtrace_provenance::claimreview`. Exit 1 when there is no claim to export.
 
 use anyhow::{Context, bail};
-use claimtrace_core::Doc;
-use claimtrace_provenance::{Provenance, claimreview};
+use claimtrace_provenance::claimreview;
 use claimtrace_store::{SqliteStore, Store, StoryQuery};
 use std::io::Write;
 use std::path::PathBuf;
@@ -62,27 +61,13 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     };
     let mut nodes = Vec::new();
     for s in stories {
-        let Some(json) = store.provenance(s)? else {
-            if args.story.is_some() && store.story(s)?.is_none() {
+        match claimtrace_connect::claim_review(&store, s, args.claim.as_deref())? {
+            Some(n) => nodes.extend(n),
+            None if args.story.is_some() && store.story(s)?.is_none() => {
                 bail!("{}: no story {s}", args.db.display());
             }
-            continue;
-        };
-        let p: Provenance = serde_json::from_str(&json).with_context(|| {
-            format!(
-                "{}: the stored provenance of story {s} is unreadable",
-                args.db.display()
-            )
-        })?;
-        let mut docs: Vec<Doc> = Vec::new();
-        for a in store.story_articles(s, claimtrace_connect::MAX_TRACE_ARTICLES)? {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&a.json)
-                && let Ok(d) = Doc::from_json(&v)
-            {
-                docs.push(d);
-            }
+            None => {}
         }
-        nodes.extend(claimreview::claims(&p, &docs, args.claim.as_deref()));
     }
     let n = nodes.len();
     let text = serde_json::to_string_pretty(&claimreview::document(nodes))?;
