@@ -5,7 +5,7 @@ mod common;
 
 use claimtrace_server::Config;
 use claimtrace_store::{FactCheckMatch, SqliteStore};
-use common::TestServer;
+use common::{TestServer, chromium};
 
 #[test]
 fn article_carries_factchecks() {
@@ -83,14 +83,4 @@ fn article_carries_factchecks() {
     );
     assert!(dom.contains("data-factcheck=\"fc-bridge-1\""));
     assert!(dom.contains("The Tarnby bridge reopened in May."));
-}
-
-fn chromium() -> Option<std::path::PathBuf> {
-    if let Ok(p) = std::env::var("CHROMIUM") {
-        return Some(p.into());
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| ["chromium", "chromium-browser", "google-chrome"].map(|n| d.join(n)))
-        .find(|p| p.is_file())
 }
